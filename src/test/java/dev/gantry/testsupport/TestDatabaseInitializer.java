@@ -1,0 +1,25 @@
+package dev.gantry.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import org.springframework.boot.test.util.TestPropertyValues;
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** Points a test's Spring context at the shared test PostgreSQL and a fresh data folder. */
+public class TestDatabaseInitializer implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+
+    @Override
+    public void initialize(ConfigurableApplicationContext context) {
+        try {
+            TestPropertyValues.of(
+                            "spring.datasource.url=" + TestDatabase.jdbcUrl(),
+                            "spring.datasource.username=postgres",
+                            "gantry.data-dir=" + Files.createTempDirectory("gantry-test-data"))
+                    .applyTo(context);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

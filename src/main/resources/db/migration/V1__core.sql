@@ -66,8 +66,10 @@ CREATE TABLE checkpoints (
 CREATE TABLE samples (
     job_id      uuid        NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
     step        bigint      NOT NULL,
+    attempt     integer     NOT NULL,
     object_key  text        NOT NULL,
     size_bytes  bigint      NOT NULL,
+    sha256      text        NOT NULL,
     created_at  timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (job_id, step)
 );
@@ -80,3 +82,20 @@ CREATE TABLE workers (
     heartbeat_at  timestamptz NOT NULL DEFAULT now(),
     current_job   uuid
 );
+
+-- Wake idle workers the moment a job becomes claimable, and a running worker the moment its job
+-- is cancelled, whichever code path made the change (submit, resume, lease reaper).
+CREATE FUNCTION jobs_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.state = 'QUEUED' THEN
+        PERFORM pg_notify('gantry_job_queued', NEW.id::text);
+    ELSIF NEW.state = 'CANCELLING' THEN
+        PERFORM pg_notify('gantry_job_cancelling', NEW.id::text);
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+CREATE TRIGGER jobs_notify_insert AFTER INSERT ON jobs FOR EACH ROW EXECUTE FUNCTION jobs_notify();
+CREATE TRIGGER jobs_notify_update AFTER UPDATE OF state ON jobs
+    FOR EACH ROW WHEN (OLD.state IS DISTINCT FROM NEW.state) EXECUTE FUNCTION jobs_notify();

@@ -1,0 +1,67 @@
+package dev.gantry.api;
+
+import dev.gantry.job.JobPage;
+import dev.gantry.job.JobService;
+import dev.gantry.job.JobSpec;
+import dev.gantry.job.JobState;
+import java.net.URI;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping("/api/v1/jobs")
+class JobController {
+
+    private final JobService jobs;
+
+    JobController(JobService jobs) {
+        this.jobs = jobs;
+    }
+
+    /** 201 for a new job; 200 with the same job when an Idempotency-Key repeats its request. */
+    @PostMapping
+    ResponseEntity<JobResponse> submit(@RequestBody JobSpec spec,
+            @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
+        JobService.Submission submission = jobs.submit(spec, idempotencyKey);
+        JobResponse body = JobResponse.of(submission.job());
+        return ResponseEntity.status(submission.created() ? HttpStatus.CREATED : HttpStatus.OK)
+                .location(URI.create("/api/v1/jobs/" + body.id()))
+                .body(body);
+    }
+
+    record JobListResponse(List<JobResponse> jobs, String nextPageToken) {}
+
+    @GetMapping
+    JobListResponse list(@RequestParam(required = false) JobState state,
+            @RequestParam(required = false) String name,
+            @RequestParam(required = false) String pageToken,
+            @RequestParam(defaultValue = "50") int pageSize) {
+        JobPage page = jobs.list(state, name, pageToken, pageSize);
+        return new JobListResponse(page.jobs().stream().map(JobResponse::of).toList(), page.nextPageToken());
+    }
+
+    @GetMapping("/{id}")
+    JobResponse get(@PathVariable UUID id) {
+        return JobResponse.of(jobs.get(id));
+    }
+
+    @PostMapping("/{id}/cancel")
+    JobResponse cancel(@PathVariable UUID id) {
+        return JobResponse.of(jobs.cancel(id));
+    }
+
+    @PostMapping("/{id}/resume")
+    JobResponse resume(@PathVariable UUID id) {
+        return JobResponse.of(jobs.resume(id));
+    }
+}

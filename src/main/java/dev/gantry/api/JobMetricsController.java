@@ -1,0 +1,71 @@
+package dev.gantry.api;
+
+import dev.gantry.job.FieldError;
+import dev.gantry.job.InvalidRequestException;
+import dev.gantry.job.JobService;
+import dev.gantry.metrics.MetricPoint;
+import dev.gantry.metrics.MetricQuery;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+class JobMetricsController {
+
+    static final int MAX_POINTS = 20_000;
+
+    private final JobService jobs;
+    private final MetricQuery metrics;
+
+    JobMetricsController(JobService jobs, MetricQuery metrics) {
+        this.jobs = jobs;
+        this.metrics = metrics;
+    }
+
+    record Point(long step, double value) {}
+
+    record Series(String name, List<Point> points) {}
+
+    record MetricsResponse(UUID jobId, List<String> available, List<Series> series) {}
+
+    /**
+     * Curves of a job. With more points in range than {@code maxPoints}, each series is thinned to
+     * buckets that keep their minimum and maximum, so spikes survive downsampling.
+     */
+    @GetMapping("/api/v1/jobs/{id}/metrics")
+    MetricsResponse metrics(@PathVariable UUID id,
+            @RequestParam(required = false) String names,
+            @RequestParam(required = false) Long fromStep,
+            @RequestParam(required = false) Long toStep,
+            @RequestParam(defaultValue = "1000") int maxPoints) {
+        List<FieldError> errors = new ArrayList<>();
+        if (maxPoints < 2 || maxPoints > MAX_POINTS) {
+            errors.add(new FieldError("maxPoints", "must be between 2 and " + MAX_POINTS));
+        }
+        if (fromStep != null && fromStep < 0) {
+            errors.add(new FieldError("fromStep", "must be 0 or more"));
+        }
+        if (fromStep != null && toStep != null && toStep < fromStep) {
+            errors.add(new FieldError("toStep", "must not be less than fromStep"));
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidRequestException(errors);
+        }
+        jobs.get(id);
+        List<String> wanted = names == null || names.isBlank()
+                ? List.of()
+                : Arrays.stream(names.split(",")).map(String::trim).filter(n -> !n.isEmpty()).toList();
+        Map<String, List<MetricPoint>> found = metrics.series(id, wanted, fromStep, toStep, maxPoints);
+        List<Series> series = found.entrySet().stream()
+                .map(e -> new Series(e.getKey(),
+                        e.getValue().stream().map(p -> new Point(p.step(), p.value())).toList()))
+                .toList();
+        return new MetricsResponse(id, metrics.names(id), series);
+    }
+}

@@ -1,0 +1,127 @@
+package dev.gantry.api;
+
+import dev.gantry.artifact.ArtifactNotFoundException;
+import dev.gantry.job.FieldError;
+import dev.gantry.job.InvalidRequestException;
+import dev.gantry.job.JobConflictException;
+import dev.gantry.job.JobNotFoundException;
+import java.net.URI;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
+
+/**
+ * The one place domain and binding errors become RFC 9457 problems: invalid → 400 naming each
+ * field, not found → 404, conflict → 409. Anything unexpected is a 500 without internals.
+ */
+@RestControllerAdvice
+class ProblemHandler extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+
+    static final URI INVALID = URI.create("urn:gantry:problem:invalid-request");
+    static final URI NOT_FOUND = URI.create("urn:gantry:problem:not-found");
+    static final URI CONFLICT = URI.create("urn:gantry:problem:conflict");
+
+    @ExceptionHandler(InvalidRequestException.class)
+    ProblemDetail invalid(InvalidRequestException e) {
+        return invalid(e.errors());
+    }
+
+    @ExceptionHandler({JobNotFoundException.class, ArtifactNotFoundException.class})
+    ProblemDetail notFound(RuntimeException e) {
+        return problem(HttpStatus.NOT_FOUND, NOT_FOUND, "Not found", e.getMessage());
+    }
+
+    @ExceptionHandler(JobConflictException.class)
+    ProblemDetail conflict(JobConflictException e) {
+        return problem(HttpStatus.CONFLICT, CONFLICT, "Conflict", e.getMessage());
+    }
+
+    /** A path or query value of the wrong type, such as a job id that is not a UUID. */
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    ProblemDetail typeMismatch(MethodArgumentTypeMismatchException e) {
+        String expected = e.getRequiredType() == null ? "another type" : e.getRequiredType().getSimpleName();
+        if (e.getRequiredType() != null && e.getRequiredType().isEnum()) {
+            expected = "one of " + List.of(e.getRequiredType().getEnumConstants());
+        }
+        return invalid(List.of(new FieldError(e.getName(), "'" + e.getValue() + "' is not " + article(expected))));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        return ResponseEntity.badRequest().body(invalid(List.of(bodyError(e))));
+    }
+
+    @ExceptionHandler(Exception.class)
+    ProblemDetail unexpected(Exception e) {
+        log.error("Unexpected error", e);
+        return problem(HttpStatus.INTERNAL_SERVER_ERROR, URI.create("urn:gantry:problem:internal"), "Internal error",
+                "The server failed to handle the request; the failure is logged.");
+    }
+
+    /** Names the JSON field Jackson choked on, as a path like {@code training.steps} or {@code loss.terms[0]}. */
+    private static FieldError bodyError(HttpMessageNotReadableException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof JacksonException jackson && !jackson.getPath().isEmpty()) {
+            String path = path(jackson.getPath());
+            if (jackson instanceof UnrecognizedPropertyException) {
+                return new FieldError(path, "is not a known field");
+            }
+            return new FieldError(path, "has the wrong type or format: " + jackson.getOriginalMessage());
+        }
+        if (cause instanceof JacksonException jackson) {
+            return new FieldError("", "the body is not valid JSON: " + jackson.getOriginalMessage());
+        }
+        return new FieldError("", "a JSON body is required");
+    }
+
+    private static String path(List<JacksonException.Reference> references) {
+        StringBuilder path = new StringBuilder();
+        for (JacksonException.Reference ref : references) {
+            if (ref.getPropertyName() != null) {
+                if (!path.isEmpty()) {
+                    path.append('.');
+                }
+                path.append(ref.getPropertyName());
+            } else if (ref.getIndex() >= 0) {
+                path.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return path.toString();
+    }
+
+    private static ProblemDetail invalid(List<FieldError> errors) {
+        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, INVALID, "Invalid request",
+                errors.size() == 1
+                        ? errors.get(0).field() + " " + errors.get(0).message()
+                        : errors.size() + " fields are invalid");
+        problem.setProperty("errors", errors);
+        return problem;
+    }
+
+    private static ProblemDetail problem(HttpStatus status, URI type, String title, String detail) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setType(type);
+        problem.setTitle(title);
+        return problem;
+    }
+
+    private static String article(String expected) {
+        return expected.startsWith("one of") ? expected : "a valid " + expected;
+    }
+}

@@ -1,0 +1,126 @@
+package dev.gantry.job;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Submitting, reading and steering jobs. Workers are woken by a trigger on the jobs table, not from here. */
+@Service
+public class JobService {
+
+    public static final int MAX_PAGE_SIZE = 200;
+
+    private final JobRepository jobs;
+    private final JsonMapper json;
+
+    JobService(JobRepository jobs, JsonMapper json) {
+        this.jobs = jobs;
+        this.json = json;
+    }
+
+    public record Submission(Job job, boolean created) {}
+
+    /**
+     * Same idempotency key and same spec: the job made by the first request, not a new one.
+     * Same key, other spec: a conflict, since the client is confused about what it sent.
+     */
+    @Transactional
+    public Submission submit(JobSpec spec, String idempotencyKey) {
+        JobSpecValidator.validate(spec);
+        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
+            throw new InvalidRequestException(
+                    List.of(new FieldError("Idempotency-Key", "must be 1-200 characters")));
+        }
+        String requestHash = sha256(json.writeValueAsString(spec));
+        UUID id = UUID.randomUUID();
+        if (jobs.insert(id, JobSpecDefaults.complete(spec), idempotencyKey, requestHash)) {
+            return new Submission(get(id), true);
+        }
+        JobRepository.Keyed earlier = jobs.findByIdempotencyKey(idempotencyKey).orElseThrow();
+        if (!earlier.requestHash().equals(requestHash)) {
+            throw new JobConflictException(
+                    "Idempotency-Key '" + idempotencyKey + "' was used for another request (job " + earlier.id() + ")");
+        }
+        return new Submission(get(earlier.id()), false);
+    }
+
+    public Job get(UUID id) {
+        return jobs.find(id).orElseThrow(() -> new JobNotFoundException(id));
+    }
+
+    public JobPage list(JobState state, String name, String pageToken, int pageSize) {
+        if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
+            throw new InvalidRequestException(
+                    List.of(new FieldError("pageSize", "must be between 1 and " + MAX_PAGE_SIZE)));
+        }
+        PageToken after = pageToken == null ? null : PageToken.parse(pageToken);
+        List<Job> page = jobs.list(state, name, after == null ? null : after.createdAt(),
+                after == null ? null : after.id(), pageSize + 1);
+        if (page.size() <= pageSize) {
+            return new JobPage(page, null);
+        }
+        Job last = page.get(pageSize - 1);
+        return new JobPage(page.subList(0, pageSize), new PageToken(last.createdAt(), last.id()).encode());
+    }
+
+    /** Queued: cancelled at once. Running: asked to stop; its worker ends it {@code CANCELLED}. */
+    @Transactional
+    public Job cancel(UUID id) {
+        Job job = get(id);
+        if (jobs.requestCancel(id).isEmpty() && job.state() != JobState.CANCELLING && job.state() != JobState.CANCELLED) {
+            throw new JobConflictException("Job " + id + " is " + job.state() + " and can no longer be cancelled");
+        }
+        return get(id);
+    }
+
+    /** A failed or cancelled job is queued again and continues from its latest checkpoint. */
+    @Transactional
+    public Job resume(UUID id) {
+        Job job = get(id);
+        if (jobs.resume(id).isEmpty()) {
+            throw new JobConflictException(
+                    "Job " + id + " is " + job.state() + "; only FAILED or CANCELLED jobs can be resumed");
+        }
+        return get(id);
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(
+                    MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** An opaque cursor: the creation time and id of the last job on the previous page. */
+    record PageToken(Instant createdAt, UUID id) {
+
+        String encode() {
+            long micros = createdAt.getEpochSecond() * 1_000_000 + createdAt.getNano() / 1_000;
+            return Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString((micros + ":" + id).getBytes(StandardCharsets.UTF_8));
+        }
+
+        static PageToken parse(String token) {
+            try {
+                String[] parts = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8).split(":", 2);
+                long micros = Long.parseLong(parts[0]);
+                return new PageToken(
+                        Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000), Math.floorMod(micros, 1_000_000) * 1_000),
+                        UUID.fromString(parts[1]));
+            } catch (RuntimeException e) {
+                throw new InvalidRequestException(
+                        List.of(new FieldError("pageToken", "is not a token returned by this API")));
+            }
+        }
+    }
+}

@@ -1,0 +1,226 @@
+package dev.gantry.worker;
+
+import dev.gantry.artifact.ArtifactKind;
+import dev.gantry.artifact.Artifacts;
+import dev.gantry.metrics.MetricPoint;
+import dev.gantry.metrics.MetricWriter;
+import dev.gantry.scheduler.ClaimedJob;
+import dev.gantry.scheduler.JobLeases;
+import dev.gantry.scheduler.LeaseStatus;
+import dev.gantry.training.GanTraining;
+import dev.gantry.training.TrainingConfig;
+import dev.gantry.training.TrainingDivergedException;
+import dev.gantry.training.TrainingListener;
+import dev.gantry.training.TrainingResult;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One claimed job, trained to its end in this process. Training runs on the calling thread; a
+ * side thread renews the lease (learning of cancels and lost leases) and writes metric points and
+ * progress in batches, so the training loop never waits on the database.
+ */
+final class JobRun implements TrainingListener {
+
+    private static final Logger log = LoggerFactory.getLogger(JobRun.class);
+
+    private final ClaimedJob job;
+    private final JobLeases leases;
+    private final MetricWriter metrics;
+    private final Artifacts artifacts;
+    private final Duration heartbeatInterval;
+    private final Duration flushInterval;
+
+    private final ConcurrentLinkedQueue<MetricPoint> pending = new ConcurrentLinkedQueue<>();
+    private final Map<String, Double> latest = new ConcurrentHashMap<>();
+    private final StepRate rate = new StepRate();
+    private static final long PROGRESS_LOG_INTERVAL_NANOS = 10_000_000_000L;
+
+    private volatile long lastStep;
+    private long lastProgressLog = System.nanoTime();
+    private volatile boolean cancelRequested;
+    private volatile boolean drainRequested;
+    private volatile boolean leaseLost;
+
+    JobRun(ClaimedJob job, JobLeases leases, MetricWriter metrics, Artifacts artifacts,
+            Duration heartbeatInterval, Duration flushInterval) {
+        this.job = job;
+        this.leases = leases;
+        this.metrics = metrics;
+        this.artifacts = artifacts;
+        this.heartbeatInterval = heartbeatInterval;
+        this.flushInterval = flushInterval;
+    }
+
+    ClaimedJob job() {
+        return job;
+    }
+
+    void requestCancel() {
+        cancelRequested = true;
+    }
+
+    /** Stop soon, checkpoint, and hand the job back to the queue (the process is shutting down). */
+    void requestDrain() {
+        drainRequested = true;
+    }
+
+    void run() {
+        ScheduledExecutorService side = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "job-" + job.id().toString().substring(0, 8) + "-lease");
+            t.setDaemon(true);
+            return t;
+        });
+        side.scheduleWithFixedDelay(this::heartbeat, 0, heartbeatInterval.toMillis(), TimeUnit.MILLISECONDS);
+        side.scheduleWithFixedDelay(this::flushQuietly, flushInterval.toMillis(), flushInterval.toMillis(),
+                TimeUnit.MILLISECONDS);
+        try {
+            TrainingConfig config = TrainingConfigs.from(job.spec());
+            byte[] resumeFrom = artifacts.latest(ArtifactKind.CHECKPOINT, job.id())
+                    .map(c -> {
+                        log.info("Job {} attempt {} resumes from its checkpoint at step {}", job.id(), job.attempt(), c.step());
+                        return artifacts.read(ArtifactKind.CHECKPOINT, job.id(), c.step());
+                    })
+                    .orElse(null);
+            log.info("Job {} attempt {} starts: {} steps of {} on {}", job.id(), job.attempt(), config.steps(),
+                    config.loss().adversarial(), config.dataset());
+            TrainingResult result = GanTraining.run(config, resumeFrom, this);
+            side.shutdown();
+            flush();
+            finish(result);
+        } catch (TrainingDivergedException e) {
+            side.shutdown();
+            flushQuietly();
+            log.warn("Job {} diverged at step {}", job.id(), e.step());
+            leases.fail(job, e.step(), "DIVERGED", e.getMessage());
+        } catch (RuntimeException e) {
+            side.shutdown();
+            flushQuietly();
+            log.error("Job {} failed at step {}", job.id(), lastStep, e);
+            if (!leaseLost) {
+                leases.fail(job, lastStep, "ERROR", String.valueOf(e.getMessage()));
+            }
+        } finally {
+            side.shutdownNow();
+        }
+    }
+
+    private void finish(TrainingResult result) {
+        long step = result.step();
+        if (leaseLost) {
+            log.warn("Job {} attempt {} lost its lease at step {}; its new run takes over", job.id(), job.attempt(), step);
+        } else if (!result.stopped()) {
+            leases.succeed(job, step);
+            log.info("Job {} succeeded after {} steps", job.id(), step);
+        } else if (cancelRequested) {
+            leases.cancelled(job, step);
+            log.info("Job {} cancelled at step {}", job.id(), step);
+        } else {
+            leases.release(job);
+            log.info("Job {} handed back to the queue at step {} (worker draining)", job.id(), step);
+        }
+    }
+
+    @Override
+    public void onStep(long step, Map<String, Double> values) {
+        lastStep = step;
+        rate.record(step, System.nanoTime());
+        values.forEach((name, value) -> pending.add(new MetricPoint(name, step, value)));
+        latest.putAll(values);
+    }
+
+    @Override
+    public void onEvaluation(long step, Map<String, Double> values, byte[] samplePng) {
+        values.forEach((name, value) -> pending.add(new MetricPoint(name, step, value)));
+        latest.putAll(values);
+        if (samplePng != null && !leaseLost) {
+            artifacts.save(ArtifactKind.SAMPLE, job.id(), job.attempt(), step, samplePng, Integer.MAX_VALUE);
+        }
+    }
+
+    @Override
+    public void onCheckpoint(long step, byte[] checkpoint) {
+        if (leaseLost) {
+            return;
+        }
+        // Curves first: a run resumed from this checkpoint must find every earlier point written.
+        flush();
+        if (!artifacts.save(ArtifactKind.CHECKPOINT, job.id(), job.attempt(), step, checkpoint,
+                job.spec().checkpoints().keepLast())) {
+            leaseLost = true;
+        }
+    }
+
+    @Override
+    public boolean stopRequested() {
+        return cancelRequested || drainRequested || leaseLost;
+    }
+
+    private void heartbeat() {
+        try {
+            LeaseStatus status = leases.renew(job);
+            if (status == LeaseStatus.CANCEL_REQUESTED) {
+                cancelRequested = true;
+            } else if (status == LeaseStatus.LOST) {
+                leaseLost = true;
+            }
+        } catch (RuntimeException e) {
+            // A database outage shorter than the lease costs nothing: keep training, retry.
+            log.warn("Heartbeat of job {} failed: {}", job.id(), e.getMessage());
+        }
+    }
+
+    private synchronized void flush() {
+        List<MetricPoint> batch = new ArrayList<>();
+        for (MetricPoint p; (p = pending.poll()) != null; ) {
+            batch.add(p);
+        }
+        boolean written;
+        try {
+            written = batch.isEmpty() || metrics.write(job.id(), job.attempt(), batch);
+        } catch (RuntimeException e) {
+            // Keep the points for the next flush: writes are idempotent per (job, name, step).
+            pending.addAll(batch);
+            throw e;
+        }
+        if (!written) {
+            leaseLost = true;
+            return;
+        }
+        Double perSecond = rate.perSecond();
+        if (!leases.progress(job, lastStep, perSecond, Map.copyOf(latest))) {
+            leaseLost = true;
+        }
+        logProgress(perSecond);
+    }
+
+    private void logProgress(Double perSecond) {
+        long now = System.nanoTime();
+        if (now - lastProgressLog < PROGRESS_LOG_INTERVAL_NANOS || perSecond == null || perSecond <= 0) {
+            return;
+        }
+        lastProgressLog = now;
+        long total = job.spec().training().steps();
+        long etaSeconds = Math.round((total - lastStep) / perSecond);
+        log.info("Job {} step {}/{} ({}%), {} steps/s, ETA {}m{}s, loss/d {} loss/g {}", job.id(), lastStep, total,
+                lastStep * 100 / total, String.format("%.1f", perSecond), etaSeconds / 60, etaSeconds % 60,
+                latest.get("loss/d"), latest.get("loss/g"));
+    }
+
+    private void flushQuietly() {
+        try {
+            flush();
+        } catch (RuntimeException e) {
+            log.warn("Writing metrics of job {} failed; will retry: {}", job.id(), e.getMessage());
+        }
+    }
+}

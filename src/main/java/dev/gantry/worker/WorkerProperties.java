@@ -1,0 +1,20 @@
+package dev.gantry.worker;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * @param localCount worker child processes a server supervises on its own machine (0 in a cluster)
+ * @param jvmOptions JVM options of those child processes, split on spaces
+ * @param metricsFlushInterval how often a worker writes buffered metric points and progress
+ * @param drainTimeout how long a stopping worker may take to checkpoint and hand back its job
+ * @param parentPid set on a local child: the worker exits when this process (its server) is gone
+ */
+@ConfigurationProperties("gantry.worker")
+public record WorkerProperties(
+        @DefaultValue("1") int localCount,
+        @DefaultValue("-Xmx2g") String jvmOptions,
+        @DefaultValue("1s") Duration metricsFlushInterval,
+        @DefaultValue("30s") Duration drainTimeout,
+        Long parentPid) {}

@@ -1,0 +1,143 @@
+package dev.gantry.training;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+import dev.gantry.training.model.Network;
+import dev.gantry.training.model.TensorData;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Adam (Kingma and Ba 2015, "Adam: A Method for Stochastic Optimization", Algorithm 1 in the
+ * efficient form of §2): m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; θ ← θ − α·√(1−β₂ᵗ)/(1−β₁ᵗ)·m/(√v + ε̂).
+ * ε̂ sits outside the bias correction, so it differs from {@code torch.optim.Adam} by a factor
+ * √(1−β₂ᵗ) on ε only.
+ *
+ * <p>Ours rather than DJL's {@code Adam} because DJL keys its moments by per-process parameter ids
+ * and keeps them private: they cannot be checkpointed, so a resumed run would restart the moments
+ * from zero. Here they are keyed by parameter name and exported as {@link AdamState}. The update
+ * itself is libtorch's fused kernel (one native call per parameter), which also zeroes the
+ * parameter's gradient.
+ */
+public final class AdamOptimizer implements AutoCloseable {
+
+    public static final float EPSILON = 1e-8f;
+
+    private final float learningRate;
+    private final float beta1;
+    private final float beta2;
+    private final NDManager manager;
+    private final Map<String, NDArray> means = new LinkedHashMap<>();
+    private final Map<String, NDArray> variances = new LinkedHashMap<>();
+    private long updates;
+
+    public AdamOptimizer(OptimizerConfig config, NDManager parent) {
+        this.learningRate = (float) config.learningRate();
+        this.beta1 = (float) config.beta1();
+        this.beta2 = (float) config.beta2();
+        this.manager = parent.newSubManager();
+    }
+
+    /** Applies one update to every parameter of {@code network} from its accumulated gradients. */
+    public void update(Network network) {
+        updates++;
+        double correction1 = 1 - Math.pow(beta1, updates);
+        double correction2 = 1 - Math.pow(beta2, updates);
+        float stepSize = (float) (learningRate * Math.sqrt(correction2) / correction1);
+        for (Map.Entry<String, NDArray> e : network.parameters().entrySet()) {
+            NDArray p = e.getValue();
+            NDArray m = means.computeIfAbsent(e.getKey(), k -> manager.zeros(p.getShape()));
+            NDArray v = variances.computeIfAbsent(e.getKey(), k -> manager.zeros(p.getShape()));
+            // getGradient() makes a new handle attached to the parameter's manager: close it, or
+            // every step leaks one handle per parameter.
+            try (NDArray g = p.getGradient()) {
+                p.getNDArrayInternal()
+                        .adamUpdate(
+                                new NDList(p, g, m, v),
+                                new NDList(p),
+                                learningRate,
+                                stepSize,
+                                0f,
+                                1f,
+                                -1f,
+                                beta1,
+                                beta2,
+                                EPSILON,
+                                false,
+                                false);
+            }
+        }
+    }
+
+    public long updates() {
+        return updates;
+    }
+
+    public AdamState state() {
+        return new AdamState(updates, copy(means), copy(variances));
+    }
+
+    /**
+     * Restores moments saved by {@link #state()}; every parameter of {@code network} must have
+     * both moments, with its shape.
+     */
+    public void load(AdamState state, Network network) {
+        if (state.means().isEmpty() && state.variances().isEmpty()) {
+            // Saved before the first update: the moments do not exist yet.
+            closeState();
+            updates = state.updates();
+            return;
+        }
+        for (Map.Entry<String, NDArray> e : network.parameters().entrySet()) {
+            Shape shape = e.getValue().getShape();
+            TensorData m = state.means().get(e.getKey());
+            TensorData v = state.variances().get(e.getKey());
+            if (m == null || v == null) {
+                throw new IllegalArgumentException(
+                        "optimizer state of " + network.role() + " lacks parameter '" + e.getKey() + "'");
+            }
+            if (!shape.equals(new Shape(m.shape())) || !shape.equals(new Shape(v.shape()))) {
+                throw new IllegalArgumentException(
+                        "optimizer state of " + network.role() + " parameter '" + e.getKey() + "' has shape "
+                                + m.shapeString() + " but the configured model expects " + shape);
+            }
+        }
+        if (state.means().size() != network.parameters().size()) {
+            throw new IllegalArgumentException(
+                    "optimizer state of " + network.role() + " has parameters " + state.means().keySet()
+                            + " but the model has " + network.parameters().keySet());
+        }
+        closeState();
+        for (String name : network.parameters().keySet()) {
+            means.put(name, create(state.means().get(name)));
+            variances.put(name, create(state.variances().get(name)));
+        }
+        updates = state.updates();
+    }
+
+    private NDArray create(TensorData data) {
+        return manager.create(data.values(), new Shape(data.shape()));
+    }
+
+    private static Map<String, TensorData> copy(Map<String, NDArray> arrays) {
+        Map<String, TensorData> out = new LinkedHashMap<>();
+        arrays.forEach((k, a) -> out.put(k, new TensorData(a.getShape().getShape(), a.toFloatArray())));
+        return out;
+    }
+
+    private void closeState() {
+        means.values().forEach(NDArray::close);
+        variances.values().forEach(NDArray::close);
+        means.clear();
+        variances.clear();
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -1,0 +1,125 @@
+package dev.gantry.training;
+
+import ai.djl.ndarray.NDManager;
+
+import dev.gantry.training.data.SyntheticDataset;
+import dev.gantry.training.eval.ModeCoverage;
+import dev.gantry.training.eval.ScatterPlot;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Runs one GAN training job in the calling thread. DJL allows one gradient collector per JVM, so
+ * at most one run per process at a time.
+ */
+public final class GanTraining {
+
+    /** How often {@code perf/steps-per-second} is reported, in steps. */
+    public static final int PERF_EVERY_STEPS = 100;
+
+    public static final int PLOT_SIZE = 512;
+    private static final int PLOT_REAL_POINTS = 2000;
+
+    private GanTraining() {}
+
+    /**
+     * Trains from scratch, or from {@code resumeCheckpoint} when it is not {@code null}, up to
+     * {@code config.steps()}.
+     *
+     * @throws InvalidTrainingConfigException when {@link TrainingCatalog#validate} finds problems
+     * @throws InvalidCheckpointException when the checkpoint is corrupt or of another model
+     * @throws TrainingDivergedException when a loss becomes NaN or infinite
+     */
+    public static TrainingResult run(TrainingConfig config, byte[] resumeCheckpoint, TrainingListener listener) {
+        List<ConfigViolation> violations = TrainingCatalog.validate(config);
+        if (!violations.isEmpty()) {
+            throw new InvalidTrainingConfigException(violations);
+        }
+        try (NDManager base = NDManager.newBaseManager();
+                TrainingState state = TrainingState.create(config, base)) {
+            long step = resumeCheckpoint == null ? 0 : state.restore(Checkpoint.decode(resumeCheckpoint));
+            return new Loop(config, state, listener).run(step);
+        }
+    }
+
+    private static final class Loop {
+        private final TrainingConfig config;
+        private final TrainingState state;
+        private final TrainingListener listener;
+        private final SyntheticDataset dataset;
+        private float[] realPoints;
+        private Map<String, Double> lastMetrics = Map.of();
+        private Map<String, Double> lastEvaluation = Map.of();
+
+        Loop(TrainingConfig config, TrainingState state, TrainingListener listener) {
+            this.config = config;
+            this.state = state;
+            this.listener = listener;
+            this.dataset = state.dataset;
+        }
+
+        TrainingResult run(long completed) {
+            long step = completed;
+            long windowStart = System.nanoTime();
+            long windowSteps = 0;
+            while (step < config.steps()) {
+                if (listener.stopRequested()) {
+                    listener.onCheckpoint(step, state.checkpoint(step).encode());
+                    return new TrainingResult(step, true, lastMetrics, lastEvaluation);
+                }
+                step++;
+                Map<String, Double> metrics = state.trainStep(step);
+                windowSteps++;
+                if (step % PERF_EVERY_STEPS == 0) {
+                    long now = System.nanoTime();
+                    metrics.put("perf/steps-per-second", windowSteps * 1e9 / (now - windowStart));
+                    windowStart = now;
+                    windowSteps = 0;
+                }
+                lastMetrics = metrics;
+                listener.onStep(step, metrics);
+                boolean last = step == config.steps();
+                if (last || due(step, config.checkpointEverySteps())) {
+                    listener.onCheckpoint(step, state.checkpoint(step).encode());
+                }
+                boolean metricsDue = last || due(step, config.evaluationEverySteps());
+                boolean sampleDue = last || due(step, config.sampleEverySteps());
+                if (metricsDue || sampleDue) {
+                    evaluate(step, metricsDue, sampleDue);
+                }
+            }
+            return new TrainingResult(step, false, lastMetrics, lastEvaluation);
+        }
+
+        private void evaluate(long step, boolean metricsDue, boolean sampleDue) {
+            float[] points = state.generate(config.evaluationSamples(), StepSeeds.of(config.seed(), step, StepSeeds.EVALUATION));
+            Map<String, Double> metrics = new LinkedHashMap<>();
+            if (metricsDue && !dataset.modes().isEmpty()) {
+                ModeCoverage coverage = ModeCoverage.of(points, dataset.modes(), dataset.sigma());
+                metrics.put("eval/modes", (double) coverage.modesCaptured());
+                metrics.put("eval/high-quality", coverage.highQualityFraction());
+                lastEvaluation = metrics;
+            }
+            byte[] png = null;
+            if (sampleDue) {
+                png = ScatterPlot.png(points, realPoints(), dataset.modes(), dataset.bounds(), PLOT_SIZE);
+            }
+            listener.onEvaluation(step, metrics, png);
+        }
+
+        private float[] realPoints() {
+            if (realPoints == null) {
+                realPoints = new float[PLOT_REAL_POINTS * 2];
+                dataset.sample(new SplittableRandom(StepSeeds.of(config.seed(), 0, StepSeeds.REAL_PLOT)), PLOT_REAL_POINTS, realPoints);
+            }
+            return realPoints;
+        }
+
+        private static boolean due(long step, int every) {
+            return every > 0 && step % every == 0;
+        }
+    }
+}

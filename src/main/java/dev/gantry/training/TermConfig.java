@@ -1,0 +1,31 @@
+package dev.gantry.training;
+
+import java.util.Map;
+
+/**
+ * One term of the objective.
+ *
+ * @param type a name in {@link TrainingCatalog#TERMS}
+ * @param weight multiplies the term's loss; constraints without a loss (weight-clipping) require 1
+ * @param params term parameters by name, see {@link TrainingCatalog#TERM_PARAMS}; missing ones
+ *     take their default
+ */
+public record TermConfig(String type, double weight, Map<String, Double> params) {
+
+    public TermConfig {
+        params = params == null ? Map.of() : Map.copyOf(params);
+    }
+
+    /** The parameter's value, or its catalog default. */
+    public double param(String name) {
+        Double value = params.get(name);
+        if (value != null) {
+            return value;
+        }
+        Double fallback = TrainingCatalog.TERM_PARAMS.getOrDefault(type, Map.of()).get(name);
+        if (fallback == null) {
+            throw new IllegalArgumentException("term " + type + " has no parameter " + name);
+        }
+        return fallback;
+    }
+}

@@ -1,0 +1,51 @@
+package dev.gantry.training;
+
+/**
+ * Everything a training run depends on; the only input of {@link GanTraining#run}. The service
+ * maps its JSON job spec into this record, so two runs with equal configs (and equal resume
+ * checkpoints) produce bitwise-equal losses.
+ *
+ * <p>Cadences: a value of {@code 0} means "only at the end of the run". Evaluation metrics are
+ * computed every {@code evaluationEverySteps}, the sample PNG is rendered every {@code
+ * sampleEverySteps}; both are delivered through {@link TrainingListener#onEvaluation} (the part
+ * that is not due is an empty map or {@code null}). At the last step everything is delivered.
+ *
+ * @param dataset a name in {@link TrainingCatalog#DATASETS}
+ * @param steps number of generator updates; step numbers run from 1 to {@code steps}
+ * @param batchSize real and fake samples per update
+ * @param discriminatorSteps discriminator updates per generator update
+ * @param seed the only source of randomness of the run
+ * @param evaluationSamples generated points per evaluation (PacGAN uses 2500)
+ */
+public record TrainingConfig(
+        String dataset,
+        ModelConfig model,
+        LossConfig loss,
+        OptimizerConfig generatorOptimizer,
+        OptimizerConfig discriminatorOptimizer,
+        int steps,
+        int batchSize,
+        int discriminatorSteps,
+        long seed,
+        int checkpointEverySteps,
+        int evaluationEverySteps,
+        int evaluationSamples,
+        int sampleEverySteps) {
+
+    public TrainingConfig withSteps(int newSteps) {
+        return new TrainingConfig(
+                dataset,
+                model,
+                loss,
+                generatorOptimizer,
+                discriminatorOptimizer,
+                newSteps,
+                batchSize,
+                discriminatorSteps,
+                seed,
+                checkpointEverySteps,
+                evaluationEverySteps,
+                evaluationSamples,
+                sampleEverySteps);
+    }
+}

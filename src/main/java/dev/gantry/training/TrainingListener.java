@@ -1,0 +1,30 @@
+package dev.gantry.training;
+
+import java.util.Map;
+
+/**
+ * How a run reports. All calls come from the training thread, between steps; a slow listener
+ * slows training, so batch expensive work (database writes) on the listener's side.
+ */
+public interface TrainingListener {
+
+    /**
+     * After every step. Metrics: {@code loss/d}, {@code loss/g}, {@code loss/d/<term>}, {@code
+     * loss/g/<term>} (discriminator values are averaged over the step's discriminator updates) and,
+     * every {@link GanTraining#PERF_EVERY_STEPS} steps, {@code perf/steps-per-second}.
+     */
+    void onStep(long step, Map<String, Double> metrics);
+
+    /** A checkpoint in {@link Checkpoint}'s byte format, taken after {@code step}. */
+    void onCheckpoint(long step, byte[] checkpoint);
+
+    /**
+     * Evaluation after {@code step}: {@code eval/modes} and {@code eval/high-quality} for datasets
+     * with modes (empty map when metrics are not due or not defined), and a PNG scatter plot
+     * ({@code null} when no sample is due).
+     */
+    void onEvaluation(long step, Map<String, Double> metrics, byte[] samplePng);
+
+    /** Polled before every step; when true the run checkpoints and returns. */
+    boolean stopRequested();
+}

@@ -82,7 +82,7 @@ public class JobSignals implements AutoCloseable {
 
     private static void sleepQuietly(Duration duration) {
         try {
-            Thread.sleep(duration);
+            Thread.sleep(duration.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -5,7 +5,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import javax.sql.DataSource;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.flywaydb.core.Flyway;
 
 /**
@@ -15,6 +19,7 @@ import org.flywaydb.core.Flyway;
 public final class TestDatabase {
 
     private static EmbeddedPostgres postgres;
+    private static int databases;
 
     private TestDatabase() {}
 
@@ -43,5 +48,28 @@ public final class TestDatabase {
 
     public static DataSource dataSource() {
         return postgres().getPostgresDatabase();
+    }
+
+    /**
+     * A new, empty database on the shared server, so a test (or a Spring context with workers)
+     * sees no job of another test. Not migrated: Spring's Flyway does that, or {@link #migrated}.
+     */
+    public static synchronized String newDatabaseUrl() {
+        String name = "test_" + (++databases);
+        try (Connection c = dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + name);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return postgres().getJdbcUrl("postgres", name);
+    }
+
+    /** A new database with the project's schema, for tests that use plain JDBC. */
+    public static DataSource migrated() {
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        dataSource.setUrl(newDatabaseUrl());
+        dataSource.setUser("postgres");
+        Flyway.configure().dataSource(dataSource).load().migrate();
+        return dataSource;
     }
 }

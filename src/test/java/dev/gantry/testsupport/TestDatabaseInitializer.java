@@ -7,14 +7,14 @@ import org.springframework.boot.test.util.TestPropertyValues;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 
-/** Points a test's Spring context at the shared test PostgreSQL and a fresh data folder. */
+/** Points a test's Spring context at a database of its own on the shared test PostgreSQL, and a fresh data folder. */
 public class TestDatabaseInitializer implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 
     @Override
     public void initialize(ConfigurableApplicationContext context) {
         try {
             TestPropertyValues.of(
-                            "spring.datasource.url=" + TestDatabase.jdbcUrl(),
+                            "spring.datasource.url=" + TestDatabase.newDatabaseUrl(),
                             "spring.datasource.username=postgres",
                             "gantry.data-dir=" + Files.createTempDirectory("gantry-test-data"))
                     .applyTo(context);

@@ -1,0 +1,253 @@
+package dev.gantry.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gantry.testsupport.GantryIntegrationTest;
+import dev.gantry.testsupport.Http;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
+
+/** The job API contract over real HTTP, on a real PostgreSQL; no worker runs, so jobs stay queued. */
+@GantryIntegrationTest
+class JobApiTest {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    Http http;
+
+    @BeforeEach
+    void client() {
+        http = new Http(port);
+    }
+
+    @Test
+    void submit_fills_every_default_and_answers_201_with_a_location() {
+        Http.Response response = http.post("/api/v1/jobs", """
+                {"dataset": "grid25", "loss": {"adversarial": {"type": "wasserstein"},
+                 "terms": [{"type": "weight-clipping", "params": {"clip": 0.05}}]}}
+                """);
+
+        assertThat(response.status()).isEqualTo(201);
+        JsonNode job = response.json();
+        assertThat(response.header("Location")).isEqualTo("/api/v1/jobs/" + job.get("id").asString());
+        assertThat(job.get("state").asString()).isEqualTo("QUEUED");
+        assertThat(job.get("attempt").asInt()).isEqualTo(1);
+        assertThat(job.get("totalSteps").asLong()).isEqualTo(20_000);
+        JsonNode spec = job.get("spec");
+        assertThat(spec.get("name").asString()).isEqualTo("grid25-wasserstein");
+        assertThat(spec.at("/model/hiddenUnits").asInt()).isEqualTo(256);
+        assertThat(spec.at("/loss/terms/0/weight").asDouble()).isEqualTo(1.0);
+        assertThat(spec.at("/loss/terms/0/params/clip").asDouble()).isEqualTo(0.05);
+        assertThat(spec.at("/optimizer/discriminator/beta2").asDouble()).isEqualTo(0.9);
+        // A seed left out is drawn once and kept, so the stored spec reproduces the run.
+        assertThat(spec.at("/training/seed").isNumber()).isTrue();
+        assertThat(http.get("/api/v1/jobs/" + job.get("id").asString()).json().at("/spec/training/seed").asLong())
+                .isEqualTo(spec.at("/training/seed").asLong());
+    }
+
+    @ParameterizedTest(name = "{0} → {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            {"training": {"steps": 10}}                                          | dataset
+            {"dataset": "mnist"}                                                 | dataset
+            {"dataset": "grid25", "training": {"steps": -5}}                     | training.steps
+            {"dataset": "grid25", "training": {"steps": "many"}}                 | training.steps
+            {"dataset": "grid25", "training": {"steps": 1.5}}                    | training.steps
+            {"dataset": "grid25", "training": {"batchSize": 0}}                  | training.batchSize
+            {"dataset": "grid25", "trainign": {"steps": 10}}                     | trainign
+            {"dataset": "grid25", "loss": {"adversarial": {"type": "softmax"}}}  | loss.adversarial.type
+            {"dataset": "grid25", "loss": {"terms": [{"type": "weight-clipping"}, {"type": "r3"}]}} | loss.terms[1].type
+            {"dataset": "grid25", "loss": {"terms": [{"type": "weight-clipping", "weight": 2}]}}    | loss.terms[0].weight
+            {"dataset": "grid25", "loss": {"terms": [{"type": "weight-clipping", "params": {"clip": -1}}]}} | loss.terms[0].params.clip
+            {"dataset": "grid25", "loss": {"terms": [{"type": "weight-clipping", "params": {"width": 1}}]}} | loss.terms[0].params.width
+            {"dataset": "grid25", "optimizer": {"generator": {"learningRate": 0}}} | optimizer.generator.learningRate
+            {"dataset": "grid25", "optimizer": {"discriminator": {"beta2": 1.0}}} | optimizer.discriminator.beta2
+            {"dataset": "grid25", "model": {"hiddenLayers": 1000}}               | model.hiddenLayers
+            {"dataset": "grid25", "name": "../etc"}                              | name
+            {"dataset": "grid25", "evaluation": {"samples": 5}}                  | evaluation.samples
+            {"dataset": "grid25", "checkpoints": {"keepLast": 0}}                | checkpoints.keepLast
+            {"dataset": "grid25", "loss": {"terms": [7]}}                        | loss.terms[0]
+            """)
+    void a_bad_spec_is_a_400_problem_naming_the_field_and_creates_nothing(String body, String field) {
+        long before = jobCount();
+
+        Http.Response response = http.post("/api/v1/jobs", body);
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.contentType()).startsWith("application/problem+json");
+        JsonNode problem = response.json();
+        assertThat(problem.get("type").asString()).isEqualTo("urn:gantry:problem:invalid-request");
+        assertThat(problem.get("status").asInt()).isEqualTo(400);
+        List<String> fields = new ArrayList<>();
+        problem.get("errors").forEach(e -> fields.add(e.get("field").asString()));
+        assertThat(fields).contains(field);
+        assertThat(jobCount()).isEqualTo(before);
+    }
+
+    @Test
+    void every_bad_field_is_reported_at_once() {
+        Http.Response response = http.post("/api/v1/jobs", """
+                {"dataset": "nope", "training": {"steps": 0, "discriminatorSteps": 500},
+                 "optimizer": {"generator": {"beta1": -1}}}
+                """);
+
+        assertThat(response.status()).isEqualTo(400);
+        List<String> fields = new ArrayList<>();
+        response.json().get("errors").forEach(e -> fields.add(e.get("field").asString()));
+        assertThat(fields).containsExactlyInAnyOrder(
+                "dataset", "training.steps", "training.discriminatorSteps", "optimizer.generator.beta1");
+    }
+
+    @Test
+    void malformed_json_and_a_missing_body_are_400_problems() {
+        Http.Response malformed = http.post("/api/v1/jobs", "{\"dataset\": ");
+        Http.Response empty = http.post("/api/v1/jobs", "");
+
+        assertThat(malformed.status()).isEqualTo(400);
+        assertThat(malformed.contentType()).startsWith("application/problem+json");
+        assertThat(empty.status()).isEqualTo(400);
+        assertThat(empty.contentType()).startsWith("application/problem+json");
+    }
+
+    @Test
+    void the_same_idempotency_key_and_body_return_the_same_job_and_another_body_conflicts() {
+        String key = UUID.randomUUID().toString();
+        String body = "{\"dataset\": \"ring8\", \"training\": {\"seed\": 3}}";
+
+        Http.Response first = http.post("/api/v1/jobs", body, Map.of("Idempotency-Key", key));
+        Http.Response again = http.post("/api/v1/jobs", body, Map.of("Idempotency-Key", key));
+        Http.Response other = http.post("/api/v1/jobs", "{\"dataset\": \"grid25\"}", Map.of("Idempotency-Key", key));
+
+        assertThat(first.status()).isEqualTo(201);
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.json().get("id").asString()).isEqualTo(first.json().get("id").asString());
+        assertThat(other.status()).isEqualTo(409);
+        assertThat(other.json().get("detail").asString()).contains(key);
+        assertThat(jdbc.sql("SELECT count(*) FROM jobs WHERE idempotency_key = ?").param(key).query(Long.class).single())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void listing_pages_newest_first_without_gaps_or_repeats_and_filters_by_state_and_name() {
+        String name = "page-" + UUID.randomUUID().toString().substring(0, 8);
+        List<String> submitted = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            submitted.add(0, submit("{\"dataset\": \"ring8\", \"name\": \"" + name + "\"}"));
+        }
+        http.post("/api/v1/jobs/" + submitted.get(0) + "/cancel", null);
+
+        List<String> seen = new ArrayList<>();
+        String token = null;
+        int pages = 0;
+        do {
+            JsonNode page = http.get("/api/v1/jobs?name=" + name + "&pageSize=3"
+                    + (token == null ? "" : "&pageToken=" + token)).json();
+            page.get("jobs").forEach(j -> seen.add(j.get("id").asString()));
+            token = page.hasNonNull("nextPageToken") ? page.get("nextPageToken").asString() : null;
+            pages++;
+        } while (token != null);
+
+        assertThat(seen).isEqualTo(submitted);
+        assertThat(pages).isEqualTo(3);
+        JsonNode cancelled = http.get("/api/v1/jobs?name=" + name + "&state=CANCELLED").json().get("jobs");
+        assertThat(cancelled).hasSize(1);
+        assertThat(cancelled.get(0).get("id").asString()).isEqualTo(submitted.get(0));
+    }
+
+    @Test
+    void bad_query_and_path_values_are_400_problems_naming_them() {
+        assertField(http.get("/api/v1/jobs?state=SLEEPING"), 400, "state");
+        assertField(http.get("/api/v1/jobs?pageSize=0"), 400, "pageSize");
+        assertField(http.get("/api/v1/jobs?pageToken=garbage"), 400, "pageToken");
+        assertField(http.get("/api/v1/jobs/not-a-uuid"), 400, "id");
+        String id = submit("{\"dataset\": \"ring8\"}");
+        assertField(http.get("/api/v1/jobs/" + id + "/metrics?maxPoints=1"), 400, "maxPoints");
+        assertField(http.get("/api/v1/jobs/" + id + "/checkpoints/abc"), 400, "step");
+    }
+
+    @Test
+    void unknown_jobs_and_artifacts_are_404_problems() {
+        String unknown = UUID.randomUUID().toString();
+        for (String path : List.of("", "/metrics", "/checkpoints", "/samples", "/checkpoints/10", "/samples/10")) {
+            Http.Response response = http.get("/api/v1/jobs/" + unknown + path);
+            assertThat(response.status()).as(path).isEqualTo(404);
+            assertThat(response.contentType()).as(path).startsWith("application/problem+json");
+        }
+        String id = submit("{\"dataset\": \"ring8\"}");
+        assertThat(http.get("/api/v1/jobs/" + id + "/checkpoints/10").status()).isEqualTo(404);
+        assertThat(http.get("/api/v1/jobs/" + id + "/checkpoints").json()).isEmpty();
+    }
+
+    @Test
+    void a_queued_job_is_cancelled_at_once_and_can_be_resumed_as_a_new_attempt() {
+        String id = submit("{\"dataset\": \"ring8\"}");
+
+        JsonNode cancelled = http.post("/api/v1/jobs/" + id + "/cancel", null).json();
+        Http.Response again = http.post("/api/v1/jobs/" + id + "/cancel", null);
+        JsonNode resumed = http.post("/api/v1/jobs/" + id + "/resume", null).json();
+        Http.Response resumeQueued = http.post("/api/v1/jobs/" + id + "/resume", null);
+
+        assertThat(cancelled.get("state").asString()).isEqualTo("CANCELLED");
+        assertThat(cancelled.hasNonNull("finishedAt")).isTrue();
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(resumed.get("state").asString()).isEqualTo("QUEUED");
+        assertThat(resumed.get("attempt").asInt()).isEqualTo(2);
+        assertThat(resumeQueued.status()).isEqualTo(409);
+        Set<String> events = new HashSet<>(jdbc.sql("SELECT type FROM job_events WHERE job_id = ?::uuid")
+                .param(id).query(String.class).list());
+        assertThat(events).contains("SUBMITTED", "CANCELLED", "RESUMED");
+    }
+
+    @Test
+    void a_finished_job_cannot_be_cancelled() {
+        String id = submit("{\"dataset\": \"ring8\"}");
+        jdbc.sql("UPDATE jobs SET state = 'SUCCEEDED' WHERE id = ?::uuid").param(id).update();
+
+        Http.Response response = http.post("/api/v1/jobs/" + id + "/cancel", null);
+
+        assertThat(response.status()).isEqualTo(409);
+        assertThat(response.json().get("detail").asString()).contains("SUCCEEDED");
+    }
+
+    @Test
+    void the_openapi_document_and_health_are_served() {
+        Http.Response apiDocs = http.get("/v3/api-docs");
+        assertThat(apiDocs.status()).isEqualTo(200);
+        assertThat(apiDocs.json().get("paths").has("/api/v1/jobs/{id}/metrics")).isTrue();
+        assertThat(http.get("/actuator/health/readiness").json().get("status").asString()).isEqualTo("UP");
+        assertThat(new String(http.get("/actuator/prometheus").bytes())).contains("jvm_memory_used_bytes");
+    }
+
+    private String submit(String body) {
+        Http.Response response = http.post("/api/v1/jobs", body);
+        assertThat(response.status()).isEqualTo(201);
+        return response.json().get("id").asString();
+    }
+
+    private long jobCount() {
+        return jdbc.sql("SELECT count(*) FROM jobs").query(Long.class).single();
+    }
+
+    private static void assertField(Http.Response response, int status, String field) {
+        assertThat(response.status()).as(field).isEqualTo(status);
+        assertThat(response.contentType()).startsWith("application/problem+json");
+        List<String> fields = new ArrayList<>();
+        response.json().get("errors").forEach(e -> fields.add(e.get("field").asString()));
+        assertThat(fields).contains(field);
+    }
+}

@@ -1,0 +1,19 @@
+package dev.gantry.metrics;
+
+import java.util.Objects;
+
+/**
+ * One value of one metric at one training step, e.g. {@code ("loss/d", 1200, 0.693)}.
+ *
+ * <p>{@code value} may be NaN or ±Infinity: a diverged run records its loss that way, and
+ * PostgreSQL's {@code double precision} stores both, so they are kept rather than dropped. JSON
+ * numbers cannot express them, so whoever serializes points must choose a representation on
+ * purpose (Jackson's default writes them as the strings {@code "NaN"}, {@code "Infinity"},
+ * {@code "-Infinity"}; a {@code jsonb} column refuses them as numbers).
+ */
+public record MetricPoint(String name, long step, double value) {
+
+    public MetricPoint {
+        Objects.requireNonNull(name, "name");
+    }
+}

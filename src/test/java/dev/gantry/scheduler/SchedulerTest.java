@@ -1,0 +1,192 @@
+package dev.gantry.scheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gantry.metrics.MetricPoint;
+import dev.gantry.metrics.MetricWriter;
+import dev.gantry.testsupport.TestDatabase;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Claims, leases, the reaper and notifications on a real PostgreSQL, each test on a database of its own. */
+class SchedulerTest {
+
+    private static final SchedulerProperties PROPERTIES =
+            new SchedulerProperties(Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(1));
+
+    DataSource dataSource;
+    JdbcClient jdbc;
+    JobClaimer claimer;
+    JobLeases leases;
+    LeaseReaper reaper;
+
+    @BeforeEach
+    void database() {
+        dataSource = TestDatabase.migrated();
+        jdbc = JdbcClient.create(dataSource);
+        JsonMapper json = JsonMapper.builder().build();
+        claimer = new JobClaimer(jdbc, json, PROPERTIES);
+        leases = new JobLeases(jdbc, json, PROPERTIES);
+        reaper = new LeaseReaper(jdbc, new SimpleMeterRegistry());
+    }
+
+    @Test
+    void concurrent_claimers_never_get_the_same_job() throws Exception {
+        List<UUID> queued = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            queued.add(queue(0));
+        }
+        List<UUID> claimed = Collections.synchronizedList(new ArrayList<>());
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<?>> claimers = new ArrayList<>();
+        for (int w = 0; w < 6; w++) {
+            String worker = "worker-" + w;
+            // Each claimer has its own JdbcClient on the shared server: real concurrent transactions.
+            JobClaimer own = new JobClaimer(JdbcClient.create(dataSource), JsonMapper.builder().build(), PROPERTIES);
+            claimers.add(pool.submit(() -> {
+                start.await();
+                for (Optional<ClaimedJob> job; (job = own.claim(worker)).isPresent(); ) {
+                    claimed.add(job.get().id());
+                }
+                return null;
+            }));
+        }
+        start.countDown();
+        for (Future<?> f : claimers) {
+            f.get(60, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+
+        assertThat(claimed).hasSize(60).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(queued);
+        assertThat(jdbc.sql("SELECT count(DISTINCT worker_id) FROM jobs WHERE state = 'RUNNING'").query(Long.class).single())
+                .isGreaterThan(1);
+    }
+
+    @Test
+    void claims_take_the_highest_priority_then_the_oldest() {
+        UUID oldLow = queue(0);
+        UUID high = queue(5);
+        UUID newLow = queue(0);
+
+        assertThat(claimer.claim("w").orElseThrow().id()).isEqualTo(high);
+        assertThat(claimer.claim("w").orElseThrow().id()).isEqualTo(oldLow);
+        assertThat(claimer.claim("w").orElseThrow().id()).isEqualTo(newLow);
+        assertThat(claimer.claim("w")).isEmpty();
+    }
+
+    @Test
+    void an_expired_lease_requeues_the_job_as_a_new_attempt_and_fences_the_old_run() {
+        UUID id = queue(0);
+        ClaimedJob first = claimer.claim("lost-worker").orElseThrow();
+        assertThat(leases.renew(first)).isEqualTo(LeaseStatus.HELD);
+        assertThat(reaper.reapExpiredLeases()).isEmpty();
+
+        expireLease(id);
+        List<LeaseReaper.Reaped> reaped = reaper.reapExpiredLeases();
+
+        assertThat(reaped).containsExactly(new LeaseReaper.Reaped(id, 2, "QUEUED"));
+        assertThat(state(id)).isEqualTo("QUEUED");
+        // The old run can no longer renew, report, finish or write metric points.
+        MetricWriter metrics = new MetricWriter(dataSource);
+        assertThat(leases.renew(first)).isEqualTo(LeaseStatus.LOST);
+        assertThat(leases.progress(first, 10, 1.0, java.util.Map.of("loss/d", 0.5))).isFalse();
+        assertThat(metrics.write(id, first.attempt(), List.of(new MetricPoint("loss/d", 10, 0.5)))).isFalse();
+        ClaimedJob second = claimer.claim("new-worker").orElseThrow();
+        assertThat(second.attempt()).isEqualTo(2);
+        assertThat(leases.succeed(first, 10)).isFalse();
+        assertThat(leases.succeed(second, 10)).isTrue();
+        assertThat(state(id)).isEqualTo("SUCCEEDED");
+        assertThat(jdbc.sql("SELECT type FROM job_events WHERE job_id = ? ORDER BY id").param(id).query(String.class).list())
+                .containsSubsequence("CLAIMED", "LEASE_EXPIRED", "CLAIMED", "SUCCEEDED");
+    }
+
+    @Test
+    void a_heartbeat_learns_of_a_cancel_and_an_expired_cancelling_job_ends_cancelled() {
+        UUID id = queue(0);
+        ClaimedJob job = claimer.claim("w").orElseThrow();
+        jdbc.sql("UPDATE jobs SET state = 'CANCELLING' WHERE id = ?").param(id).update();
+
+        assertThat(leases.renew(job)).isEqualTo(LeaseStatus.CANCEL_REQUESTED);
+
+        expireLease(id);
+        reaper.reapExpiredLeases();
+        assertThat(state(id)).isEqualTo("CANCELLED");
+        assertThat(leases.cancelled(job, 5)).isFalse();
+    }
+
+    @Test
+    void a_draining_worker_hands_its_job_back_for_another_attempt() {
+        UUID id = queue(0);
+        ClaimedJob job = claimer.claim("w").orElseThrow();
+
+        assertThat(leases.release(job)).isTrue();
+
+        assertThat(state(id)).isEqualTo("QUEUED");
+        assertThat(claimer.claim("other").orElseThrow().attempt()).isEqualTo(2);
+    }
+
+    @Test
+    void an_idle_worker_is_woken_by_a_queued_job_within_a_second_and_hears_cancels() throws Exception {
+        BlockingQueue<UUID> cancels = new LinkedBlockingQueue<>();
+        try (JobSignals signals = new JobSignals(dataSource, cancels::add)) {
+            signals.awaitWork(Duration.ofSeconds(5)); // the initial "maybe work arrived while not listening"
+            CountDownLatch woken = new CountDownLatch(1);
+            Thread waiter = new Thread(() -> {
+                try {
+                    signals.awaitWork(Duration.ofSeconds(20));
+                    woken.countDown();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            waiter.start();
+            Thread.sleep(300); // let the waiter block first; the assertion is on the wake-up below
+
+            long queuedAt = System.nanoTime();
+            UUID id = queue(0);
+            assertThat(woken.await(10, TimeUnit.SECONDS)).isTrue();
+            long wakeMillis = (System.nanoTime() - queuedAt) / 1_000_000;
+
+            claimer.claim("w");
+            jdbc.sql("UPDATE jobs SET state = 'CANCELLING' WHERE id = ?").param(id).update();
+            assertThat(cancels.poll(10, TimeUnit.SECONDS)).isEqualTo(id);
+            assertThat(wakeMillis).isLessThan(1000);
+        }
+    }
+
+    private UUID queue(int priority) {
+        UUID id = UUID.randomUUID();
+        jdbc.sql("""
+                        INSERT INTO jobs (id, name, state, priority, spec, total_steps, queued_at)
+                        VALUES (?, 'test', 'QUEUED', ?, '{"dataset": "ring8"}'::jsonb, 100, clock_timestamp())
+                        """)
+                .params(id, priority).update();
+        return id;
+    }
+
+    private void expireLease(UUID id) {
+        jdbc.sql("UPDATE jobs SET lease_expires_at = now() - interval '1 second' WHERE id = ?").param(id).update();
+    }
+
+    private String state(UUID id) {
+        return jdbc.sql("SELECT state FROM jobs WHERE id = ?").param(id).query(String.class).single();
+    }
+}

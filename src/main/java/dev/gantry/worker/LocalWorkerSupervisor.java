@@ -67,6 +67,7 @@ class LocalWorkerSupervisor implements SmartLifecycle {
                 // Workers log to the server's console: one place to watch a run's progress.
                 ProcessBuilder builder = new ProcessBuilder(command(index)).inheritIO();
                 builder.environment().put("SPRING_DATASOURCE_PASSWORD", nullToEmpty(dataSource.getPassword()));
+                builder.environment().put("OMP_NUM_THREADS", String.valueOf(properties.torchThreads()));
                 process = builder.start();
                 LocalWorkerSupervisor.log.info("Started local worker {} (pid {})", index, process.pid());
                 long startedAt = System.nanoTime();
@@ -124,6 +125,8 @@ class LocalWorkerSupervisor implements SmartLifecycle {
             }
         }
         command.add("-Dai.djl.offline=true");
+        command.add("-Dai.djl.pytorch.num_threads=" + properties.torchThreads());
+        command.add("-Dai.djl.pytorch.num_interop_threads=1");
         command.addAll(launcher());
         command.add("--gantry.role=worker");
         command.add("--spring.main.web-application-type=none");

@@ -103,7 +103,8 @@ public final class GanObjective {
         if (value == null) {
             return total;
         }
-        NDArray weighted = w.weight() == 1.0 ? value : value.mul(w.weight());
+        // A float, not the double: a 0-dim float64 factor would promote the 0-dim loss to float64.
+        NDArray weighted = w.weight() == 1.0 ? value : value.mul((float) w.weight());
         parts.put(w.metricName(), weighted);
         return total.add(weighted);
     }

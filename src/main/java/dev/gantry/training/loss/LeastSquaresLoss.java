@@ -20,11 +20,11 @@ public final class LeastSquaresLoss implements AdversarialLoss {
 
     @Override
     public NDArray discriminatorLoss(NDArray realLogits, NDArray fakeLogits) {
-        return realLogits.sub(1).square().mean().add(fakeLogits.square().mean()).mul(0.5);
+        return realLogits.sub(1).square().mean().add(fakeLogits.square().mean()).mul(0.5f);
     }
 
     @Override
     public NDArray generatorLoss(NDArray realLogits, NDArray fakeLogits) {
-        return fakeLogits.sub(1).square().mean().mul(0.5);
+        return fakeLogits.sub(1).square().mean().mul(0.5f);
     }
 }

@@ -8,6 +8,8 @@ import dev.gantry.training.TrainingConfig;
 import dev.gantry.training.TrainingListener;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -23,9 +25,15 @@ public final class BareTrainingRun {
         JobSpec spec = JsonMapper.builder().build().readValue(Files.readString(Path.of(args[0])), JobSpec.class);
         TrainingConfig config = TrainingConfigs.from(spec);
         long start = System.nanoTime();
+        List<Double> rates = new ArrayList<>();
         GanTraining.run(config, null, new TrainingListener() {
             @Override
-            public void onStep(long step, Map<String, Double> metrics) {}
+            public void onStep(long step, Map<String, Double> metrics) {
+                Double rate = metrics.get("perf/steps-per-second");
+                if (rate != null) {
+                    rates.add(rate);
+                }
+            }
 
             @Override
             public void onCheckpoint(long step, byte[] checkpoint) {}
@@ -39,9 +47,10 @@ public final class BareTrainingRun {
             }
         });
         double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf("bare: %d steps in %.2f s = %.1f steps/s; matmul %.1f GFLOP/s%n",
-                config.steps(), seconds, config.steps() / seconds, matmulGflops(config.batchSize(),
-                        config.model().hiddenUnits()));
+        rates.sort(null);
+        System.out.printf("bare: %d steps in %.2f s = %.1f steps/s; median perf/steps-per-second %.1f; "
+                + "matmul %.1f GFLOP/s%n", config.steps(), seconds, config.steps() / seconds,
+                rates.get(rates.size() / 2), matmulGflops(config.batchSize(), config.model().hiddenUnits()));
     }
 
     /** A (3·batch × hidden)·(hidden × hidden) product: the shape of the MLP's hidden layers. */

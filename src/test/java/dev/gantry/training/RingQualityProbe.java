@@ -1,0 +1,31 @@
+package dev.gantry.training;
+
+import java.util.List;
+
+/** Child-process main for {@link RingQualityTest}; prints {@code result <modes> <high-quality>}. */
+public final class RingQualityProbe {
+
+    static TrainingConfig config() {
+        OptimizerConfig adam = new OptimizerConfig("adam", 5e-4, 0.5, 0.999);
+        return new TrainingConfig(
+                "ring8",
+                new ModelConfig("mlp", 2, 128, 3),
+                new LossConfig("non-saturating", List.of()),
+                adam,
+                adam,
+                3000,
+                256,
+                1,
+                2,
+                0,
+                0,
+                2500,
+                0);
+    }
+
+    public static void main(String[] args) {
+        TrainingResult result = GanTraining.run(config(), null, new RecordingListener());
+        System.out.println("result " + result.lastEvaluation().get("eval/modes") + " "
+                + result.lastEvaluation().get("eval/high-quality"));
+    }
+}

@@ -4,7 +4,8 @@ import java.util.Map;
 
 /**
  * How a run reports. All calls come from the training thread, between steps; a slow listener
- * slows training, so batch expensive work (database writes) on the listener's side.
+ * slows training, so batch expensive work (database writes) on the listener's side. Every method
+ * does nothing by default, so a listener overrides only what it uses.
  */
 public interface TrainingListener {
 
@@ -13,18 +14,20 @@ public interface TrainingListener {
      * loss/g/<term>} (discriminator values are averaged over the step's discriminator updates) and,
      * every {@link GanTraining#PERF_EVERY_STEPS} steps, {@code perf/steps-per-second}.
      */
-    void onStep(long step, Map<String, Double> metrics);
+    default void onStep(long step, Map<String, Double> metrics) {}
 
     /** A checkpoint in {@link Checkpoint}'s byte format, taken after {@code step}. */
-    void onCheckpoint(long step, byte[] checkpoint);
+    default void onCheckpoint(long step, byte[] checkpoint) {}
 
     /**
      * Evaluation after {@code step}: {@code eval/modes} and {@code eval/high-quality} for datasets
      * with modes (empty map when metrics are not due or not defined), and a PNG scatter plot
      * ({@code null} when no sample is due).
      */
-    void onEvaluation(long step, Map<String, Double> metrics, byte[] samplePng);
+    default void onEvaluation(long step, Map<String, Double> metrics, byte[] samplePng) {}
 
     /** Polled before every step; when true the run checkpoints and returns. */
-    boolean stopRequested();
+    default boolean stopRequested() {
+        return false;
+    }
 }

@@ -68,6 +68,9 @@ class LocalWorkerSupervisor implements SmartLifecycle {
                 ProcessBuilder builder = new ProcessBuilder(command(index)).inheritIO();
                 builder.environment().put("SPRING_DATASOURCE_PASSWORD", nullToEmpty(dataSource.getPassword()));
                 builder.environment().put("OMP_NUM_THREADS", String.valueOf(properties.torchThreads()));
+                // Idle OpenMP threads sleep instead of spinning: a co-tenant process cannot then
+                // slow training by orders of magnitude (docs/architecture.md).
+                builder.environment().put("OMP_WAIT_POLICY", "PASSIVE");
                 process = builder.start();
                 LocalWorkerSupervisor.log.info("Started local worker {} (pid {})", index, process.pid());
                 long startedAt = System.nanoTime();

@@ -24,17 +24,6 @@ public final class RssProbe {
                     System.out.println("rss " + step + " " + rssKb());
                 }
             }
-
-            @Override
-            public void onCheckpoint(long step, byte[] checkpoint) {}
-
-            @Override
-            public void onEvaluation(long step, Map<String, Double> metrics, byte[] samplePng) {}
-
-            @Override
-            public boolean stopRequested() {
-                return false;
-            }
         });
         System.out.println("done");
     }

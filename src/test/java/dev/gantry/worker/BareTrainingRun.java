@@ -34,17 +34,6 @@ public final class BareTrainingRun {
                     rates.add(rate);
                 }
             }
-
-            @Override
-            public void onCheckpoint(long step, byte[] checkpoint) {}
-
-            @Override
-            public void onEvaluation(long step, Map<String, Double> metrics, byte[] samplePng) {}
-
-            @Override
-            public boolean stopRequested() {
-                return false;
-            }
         });
         double seconds = (System.nanoTime() - start) / 1e9;
         rates.sort(null);

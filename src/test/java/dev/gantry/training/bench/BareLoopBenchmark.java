@@ -27,20 +27,12 @@ public final class BareLoopBenchmark {
             }
 
             @Override
-            public void onCheckpoint(long step, byte[] checkpoint) {}
-
-            @Override
             public void onEvaluation(long step, Map<String, Double> metrics, byte[] samplePng) {
                 long end = System.nanoTime();
                 double seconds = (end - start[0]) / 1e9;
                 System.out.printf(
                         "grid25 mlp 256x3 batch 256, %d steps after %d warm-up: %.2f s, %.1f steps/s, final %s%n",
                         steps, warmup, seconds, steps / seconds, metrics);
-            }
-
-            @Override
-            public boolean stopRequested() {
-                return false;
             }
         };
         GanTraining.run(config, null, listener);

@@ -14,7 +14,7 @@ import java.util.Map;
 /**
  * Mode coverage on grid25 for every adversarial loss × 3 seeds, the default spec otherwise, as a
  * markdown table. Wasserstein runs with weight-clipping (c = 0.01), as in its paper.
- * Usage: {@code QualityTable [steps=20000] [seeds=3]}.
+ * Usage: {@code QualityTable [steps=20000] [seeds=3] [losses=all, comma-separated]}.
  */
 public final class QualityTable {
 
@@ -23,7 +23,10 @@ public final class QualityTable {
         int seeds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         System.out.println("| loss | seed | modes/25 | high-quality % | steps | wall s |");
         System.out.println("| --- | --- | --- | --- | --- | --- |");
-        for (String loss : List.of("non-saturating", "minimax", "least-squares", "wasserstein", "hinge")) {
+        List<String> losses = args.length > 2
+                ? List.of(args[2].split(","))
+                : List.of("non-saturating", "minimax", "least-squares", "wasserstein", "hinge");
+        for (String loss : losses) {
             double modes = 0;
             double hq = 0;
             for (int seed = 1; seed <= seeds; seed++) {
@@ -55,19 +58,5 @@ public final class QualityTable {
                 c.evaluationEverySteps(), c.evaluationSamples(), c.sampleEverySteps());
     }
 
-    static final TrainingListener QUIET = new TrainingListener() {
-        @Override
-        public void onStep(long step, Map<String, Double> metrics) {}
-
-        @Override
-        public void onCheckpoint(long step, byte[] checkpoint) {}
-
-        @Override
-        public void onEvaluation(long step, Map<String, Double> metrics, byte[] samplePng) {}
-
-        @Override
-        public boolean stopRequested() {
-            return false;
-        }
-    };
+    static final TrainingListener QUIET = new TrainingListener() {};
 }

@@ -51,7 +51,7 @@ public class JobRepository {
     private final JsonMapper json;
     private final RowMapper<Job> rowMapper;
 
-    JobRepository(JdbcClient jdbc, JsonMapper json) {
+    public JobRepository(JdbcClient jdbc, JsonMapper json) {
         this.jdbc = jdbc;
         this.json = json;
         this.rowMapper = this::mapRow;
@@ -126,6 +126,7 @@ public class JobRepository {
         return attempt;
     }
 
+    /** A state change for the audit trail; a null attempt means the job's current one. */
     public void recordEvent(UUID jobId, Integer attempt, String type) {
         jdbc.sql("""
                 INSERT INTO job_events (job_id, attempt, type)

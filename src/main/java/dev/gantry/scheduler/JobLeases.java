@@ -1,7 +1,8 @@
 package dev.gantry.scheduler;
 
+import dev.gantry.job.JobRepository;
 import java.util.Map;
-import java.util.UUID;
+import java.util.TreeMap;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -43,11 +44,13 @@ public class JobLeases {
     private final JdbcClient jdbc;
     private final JsonMapper json;
     private final SchedulerProperties properties;
+    private final JobRepository jobs;
 
-    JobLeases(JdbcClient jdbc, JsonMapper json, SchedulerProperties properties) {
+    JobLeases(JdbcClient jdbc, JsonMapper json, SchedulerProperties properties, JobRepository jobs) {
         this.jdbc = jdbc;
         this.json = json;
         this.properties = properties;
+        this.jobs = jobs;
     }
 
     public LeaseStatus renew(ClaimedJob job) {
@@ -63,7 +66,7 @@ public class JobLeases {
 
     /** Non-finite values are left out of the job's latest metrics: JSON has no NaN. */
     public boolean progress(ClaimedJob job, long step, Double stepsPerSecond, Map<String, Double> latestMetrics) {
-        Map<String, Double> finite = new java.util.TreeMap<>();
+        Map<String, Double> finite = new TreeMap<>();
         latestMetrics.forEach((name, value) -> {
             if (value != null && Double.isFinite(value)) {
                 finite.put(name, value);
@@ -120,7 +123,6 @@ public class JobLeases {
     }
 
     private void event(ClaimedJob job, String type) {
-        jdbc.sql("INSERT INTO job_events (job_id, attempt, type) VALUES (:id, :attempt, :type)")
-                .param("id", job.id()).param("attempt", job.attempt()).param("type", type).update();
+        jobs.recordEvent(job.id(), job.attempt(), type);
     }
 }

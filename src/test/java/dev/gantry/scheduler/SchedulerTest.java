@@ -2,6 +2,7 @@ package dev.gantry.scheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gantry.job.JobRepository;
 import dev.gantry.metrics.MetricPoint;
 import dev.gantry.metrics.MetricWriter;
 import dev.gantry.testsupport.TestDatabase;
@@ -43,7 +44,7 @@ class SchedulerTest {
         jdbc = JdbcClient.create(dataSource);
         JsonMapper json = JsonMapper.builder().build();
         claimer = new JobClaimer(jdbc, json, PROPERTIES);
-        leases = new JobLeases(jdbc, json, PROPERTIES);
+        leases = new JobLeases(jdbc, json, PROPERTIES, new JobRepository(jdbc, json));
         reaper = new LeaseReaper(jdbc, new SimpleMeterRegistry());
     }
 

@@ -1,7 +1,9 @@
 package dev.gantry.artifact;
 
 import dev.gantry.storage.ObjectStore;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -56,46 +58,48 @@ public class Artifacts {
         return true;
     }
 
-    public List<Artifact> list(ArtifactKind kind, UUID jobId) {
-        return jdbc.sql("SELECT step, size_bytes, sha256, created_at FROM %s WHERE job_id = :job ORDER BY step"
-                        .formatted(kind.table()))
+    private List<Artifact> query(ArtifactKind kind, UUID jobId, String orderAndLimit) {
+        return jdbc.sql("SELECT step, size_bytes, sha256, created_at FROM %s WHERE job_id = :job %s"
+                        .formatted(kind.table(), orderAndLimit))
                 .param("job", jobId)
                 .query((rs, n) -> new Artifact(rs.getLong("step"), rs.getLong("size_bytes"), rs.getString("sha256"),
                         rs.getTimestamp("created_at").toInstant()))
                 .list();
     }
 
-    public Optional<Artifact> latest(ArtifactKind kind, UUID jobId) {
-        List<Artifact> all = list(kind, jobId);
-        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+    public List<Artifact> list(ArtifactKind kind, UUID jobId) {
+        return query(kind, jobId, "ORDER BY step");
     }
 
+    public Optional<Artifact> latest(ArtifactKind kind, UUID jobId) {
+        return query(kind, jobId, "ORDER BY step DESC LIMIT 1").stream().findFirst();
+    }
+
+    /** Only a recorded artifact is served, from the object key its row names. */
     public InputStream open(ArtifactKind kind, UUID jobId, long step) {
-        boolean recorded = jdbc.sql("SELECT count(*) FROM %s WHERE job_id = :job AND step = :step".formatted(kind.table()))
-                .param("job", jobId).param("step", step).query(Long.class).single() > 0;
-        if (!recorded) {
-            throw new ArtifactNotFoundException(kind, jobId, step);
-        }
-        return store.open(kind.objectKey(jobId, step));
+        String key = jdbc.sql("SELECT object_key FROM %s WHERE job_id = :job AND step = :step".formatted(kind.table()))
+                .param("job", jobId).param("step", step).query(String.class).optional()
+                .orElseThrow(() -> new ArtifactNotFoundException(kind, jobId, step));
+        return store.open(key);
     }
 
     public byte[] read(ArtifactKind kind, UUID jobId, long step) {
         try (InputStream in = open(kind, jobId, step)) {
             return in.readAllBytes();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
     private void prune(ArtifactKind kind, UUID jobId, int keepLast) {
-        List<Long> stale = jdbc.sql("""
+        List<String> stale = jdbc.sql("""
                         DELETE FROM %s WHERE job_id = :job AND step NOT IN
                             (SELECT step FROM %s WHERE job_id = :job ORDER BY step DESC LIMIT :keep)
-                        RETURNING step
+                        RETURNING object_key
                         """.formatted(kind.table(), kind.table()))
-                .param("job", jobId).param("keep", keepLast).query(Long.class).list();
+                .param("job", jobId).param("keep", keepLast).query(String.class).list();
         // Rows go first: an object without a row is invisible, a row without its object would not be.
-        stale.forEach(step -> store.delete(kind.objectKey(jobId, step)));
+        stale.forEach(store::delete);
     }
 
     private static String sha256(byte[] bytes) {

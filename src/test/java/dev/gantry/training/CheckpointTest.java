@@ -56,7 +56,7 @@ class CheckpointTest {
 
     @Test
     void a_checkpoint_of_another_architecture_is_refused_by_name() {
-        TrainingConfig wider = new TrainingConfig(CONFIG.dataset(), new ModelConfig("mlp", 2, 64, 2), CONFIG.loss(),
+        TrainingConfig wider = new TrainingConfig(CONFIG.dataset(), new ModelConfig("mlp", 2, 64, 2, false), CONFIG.loss(),
                 CONFIG.generatorOptimizer(), CONFIG.discriminatorOptimizer(), 10, CONFIG.batchSize(), 1,
                 CONFIG.seed(), 0, 0, 100, 0);
         InvalidCheckpointException e =

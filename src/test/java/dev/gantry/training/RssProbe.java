@@ -14,7 +14,7 @@ public final class RssProbe {
     public static void main(String[] args) {
         int steps = Integer.parseInt(args[0]);
         TrainingConfig base = TestConfigs.grid25("non-saturating", steps, 5);
-        TrainingConfig config = new TrainingConfig(base.dataset(), new ModelConfig("mlp", 2, 128, 3), base.loss(),
+        TrainingConfig config = new TrainingConfig(base.dataset(), new ModelConfig("mlp", 2, 128, 3, false), base.loss(),
                 base.generatorOptimizer(), base.discriminatorOptimizer(), steps, base.batchSize(), 1, base.seed(),
                 500, 500, 2500, 1000);
         GanTraining.run(config, null, new TrainingListener() {

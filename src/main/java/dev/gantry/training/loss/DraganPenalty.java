@@ -34,6 +34,12 @@ public final class DraganPenalty implements LossTerm {
 
     @Override
     public NDArray discriminatorLoss(DiscriminatorPass pass) {
+        NDArray excess = InputGradients.rowNorms(InputGradients.of(pass.discriminator(), interpolates(pass))).sub(k);
+        return excess.square().mean();
+    }
+
+    /** x̂, drawing δ and α. Apart so tests can see it: D's input gradient is piecewise constant in x̂. */
+    NDArray interpolates(DiscriminatorPass pass) {
         NDArray x = pass.real();
         int n = (int) x.getShape().get(0);
         int d = (int) x.getShape().get(1);
@@ -42,8 +48,6 @@ public final class DraganPenalty implements LossTerm {
         NDArray constant = x.stopGradient();
         NDArray sigma = constant.sub(constant.mean()).square().mean().sqrt();
         NDArray perturbed = x.add(delta.mul(sigma).mul(c));
-        NDArray interpolates = x.add(alpha.mul(perturbed.sub(x)));
-        NDArray excess = InputGradients.rowNorms(InputGradients.of(pass.discriminator(), interpolates)).sub(k);
-        return excess.square().mean();
+        return x.add(alpha.mul(perturbed.sub(x)));
     }
 }

@@ -35,11 +35,15 @@ public final class GradientPenalty implements LossTerm {
 
     @Override
     public NDArray discriminatorLoss(DiscriminatorPass pass) {
+        NDArray excess = InputGradients.rowNorms(InputGradients.of(pass.discriminator(), interpolates(pass))).sub(target);
+        return (oneSided ? Activation.relu(excess) : excess).square().mean();
+    }
+
+    /** x̂, drawing the ε. Apart so tests can see it: D's input gradient is piecewise constant in x̂. */
+    NDArray interpolates(DiscriminatorPass pass) {
         NDArray real = pass.real();
         int n = (int) real.getShape().get(0);
         NDArray epsilon = InputGradients.uniform(pass.random(), real.getManager(), n, 1);
-        NDArray interpolates = real.mul(epsilon).add(pass.fake().mul(epsilon.neg().add(1)));
-        NDArray excess = InputGradients.rowNorms(InputGradients.of(pass.discriminator(), interpolates)).sub(target);
-        return (oneSided ? Activation.relu(excess) : excess).square().mean();
+        return real.mul(epsilon).add(pass.fake().mul(epsilon.neg().add(1)));
     }
 }

@@ -22,7 +22,18 @@ class DeterminismTest {
                 new LossConfig("wasserstein", 0.0, List.of(new TermConfig("weight-clipping", 1.0, false, Map.of("clip", 0.05)))),
                 wgan.generatorOptimizer(), wgan.discriminatorOptimizer(), wgan.steps(), wgan.batchSize(), 3,
                 wgan.seed(), 0, 0, wgan.evaluationSamples(), 0);
-        return List.of(ns, wgan);
+        // Spectral norm's u vectors are state, the penalties draw from the step's generator, and
+        // the perceptual loss rebuilds its feature network from the seed: all must resume exactly.
+        TrainingConfig penalties = TestConfigs.tiny("ring8", "rahinge", 40, 5);
+        penalties = new TrainingConfig(
+                penalties.dataset(), new ModelConfig("mlp", 2, 32, 2, true),
+                new LossConfig("rahinge", 0.0, List.of(
+                        new TermConfig("gradient-penalty", 1.0, true, Map.of()),
+                        new TermConfig("dragan", 0.5, false, Map.of()),
+                        new TermConfig("perceptual", 0.1, false, Map.of()))),
+                penalties.generatorOptimizer(), penalties.discriminatorOptimizer(), penalties.steps(),
+                penalties.batchSize(), 2, penalties.seed(), 0, 0, penalties.evaluationSamples(), 0);
+        return List.of(ns, wgan, penalties);
     }
 
     @ParameterizedTest

@@ -1,6 +1,7 @@
 package dev.gantry.worker;
 
 import dev.gantry.artifact.ArtifactKind;
+import dev.gantry.artifact.ArtifactStoreException;
 import dev.gantry.artifact.Artifacts;
 import dev.gantry.metrics.MetricPoint;
 import dev.gantry.metrics.MetricWriter;
@@ -39,6 +40,7 @@ final class JobRun implements TrainingListener {
     private final Artifacts artifacts;
     private final Duration heartbeatInterval;
     private final Duration flushInterval;
+    private final OutageRetry outage;
 
     private final ConcurrentLinkedQueue<MetricPoint> pending = new ConcurrentLinkedQueue<>();
     private final Map<String, Double> latest = new ConcurrentHashMap<>();
@@ -52,13 +54,14 @@ final class JobRun implements TrainingListener {
     private volatile boolean leaseLost;
 
     JobRun(ClaimedJob job, JobLeases leases, MetricWriter metrics, Artifacts artifacts,
-            Duration heartbeatInterval, Duration flushInterval) {
+            Duration heartbeatInterval, Duration flushInterval, Duration leaseDuration) {
         this.job = job;
         this.leases = leases;
         this.metrics = metrics;
         this.artifacts = artifacts;
         this.heartbeatInterval = heartbeatInterval;
         this.flushInterval = flushInterval;
+        this.outage = new OutageRetry(leaseDuration);
     }
 
     ClaimedJob job() {
@@ -85,32 +88,37 @@ final class JobRun implements TrainingListener {
                 TimeUnit.MILLISECONDS);
         try {
             TrainingConfig config = TrainingConfigs.from(job.spec());
-            byte[] resumeFrom = artifacts.latest(ArtifactKind.CHECKPOINT, job.id())
+            byte[] resumeFrom = outage.call(() -> artifacts.latest(ArtifactKind.CHECKPOINT, job.id()))
                     .map(c -> {
                         log.info("Job {} attempt {} resumes from its checkpoint at step {}", job.id(), job.attempt(), c.step());
-                        return artifacts.read(ArtifactKind.CHECKPOINT, job.id(), c.step());
+                        return outage.call(() -> artifacts.read(ArtifactKind.CHECKPOINT, job.id(), c.step()));
                     })
                     .orElse(null);
             log.info("Job {} attempt {} starts: {} steps of {} on {}", job.id(), job.attempt(), config.steps(),
                     config.loss().adversarial(), config.dataset());
             TrainingResult result = GanTraining.run(config, resumeFrom, this);
             side.shutdown();
-            flush();
+            outage.run(this::flush);
             finish(result);
         } catch (TrainingDivergedException e) {
             side.shutdown();
             flushQuietly();
             log.warn("Job {} diverged at step {}", job.id(), e.step());
-            leases.fail(job, e.step(), "DIVERGED", e.getMessage());
+            outage.call(() -> leases.fail(job, e.step(), "DIVERGED", e.getMessage()));
+        } catch (ArtifactStoreException e) {
+            failQuietly(e, "STORAGE");
         } catch (RuntimeException e) {
-            side.shutdown();
-            flushQuietly();
-            log.error("Job {} failed at step {}", job.id(), lastStep, e);
-            if (!leaseLost) {
-                leases.fail(job, lastStep, "ERROR", String.valueOf(e.getMessage()));
-            }
+            failQuietly(e, "ERROR");
         } finally {
             side.shutdownNow();
+        }
+    }
+
+    private void failQuietly(RuntimeException e, String reason) {
+        flushQuietly();
+        log.error("Job {} failed at step {} ({})", job.id(), lastStep, reason, e);
+        if (!leaseLost) {
+            outage.call(() -> leases.fail(job, lastStep, reason, String.valueOf(e.getMessage())));
         }
     }
 
@@ -119,13 +127,13 @@ final class JobRun implements TrainingListener {
         if (leaseLost) {
             log.warn("Job {} attempt {} lost its lease at step {}; its new run takes over", job.id(), job.attempt(), step);
         } else if (!result.stopped()) {
-            leases.succeed(job, step);
+            outage.call(() -> leases.succeed(job, step));
             log.info("Job {} succeeded after {} steps", job.id(), step);
         } else if (cancelRequested) {
-            leases.cancelled(job, step);
+            outage.call(() -> leases.cancelled(job, step));
             log.info("Job {} cancelled at step {}", job.id(), step);
         } else {
-            leases.release(job);
+            outage.call(() -> leases.release(job));
             log.info("Job {} handed back to the queue at step {} (worker draining)", job.id(), step);
         }
     }
@@ -143,7 +151,13 @@ final class JobRun implements TrainingListener {
         values.forEach((name, value) -> pending.add(new MetricPoint(name, step, value)));
         latest.putAll(values);
         if (samplePng != null && !leaseLost) {
-            artifacts.save(ArtifactKind.SAMPLE, job.id(), job.attempt(), step, samplePng, Integer.MAX_VALUE);
+            try {
+                outage.call(() -> artifacts.save(ArtifactKind.SAMPLE, job.id(), job.attempt(), step, samplePng,
+                        Integer.MAX_VALUE));
+            } catch (ArtifactStoreException e) {
+                // A missing picture is not worth the run: training goes on, the next sample may land.
+                log.warn("Job {}: sample at step {} not stored: {}", job.id(), step, e.getMessage());
+            }
         }
     }
 
@@ -153,9 +167,9 @@ final class JobRun implements TrainingListener {
             return;
         }
         // Curves first: a run resumed from this checkpoint must find every earlier point written.
-        flush();
-        if (!artifacts.save(ArtifactKind.CHECKPOINT, job.id(), job.attempt(), step, checkpoint,
-                job.spec().checkpoints().keepLast())) {
+        outage.run(this::flush);
+        if (!outage.call(() -> artifacts.save(ArtifactKind.CHECKPOINT, job.id(), job.attempt(), step, checkpoint,
+                job.spec().checkpoints().keepLast()))) {
             leaseLost = true;
         }
     }

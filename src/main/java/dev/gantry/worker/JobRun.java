@@ -1,5 +1,6 @@
 package dev.gantry.worker;
 
+import dev.gantry.artifact.Artifact;
 import dev.gantry.artifact.ArtifactKind;
 import dev.gantry.artifact.ArtifactStoreException;
 import dev.gantry.artifact.Artifacts;
@@ -17,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
@@ -88,14 +90,14 @@ final class JobRun implements TrainingListener {
                 TimeUnit.MILLISECONDS);
         try {
             TrainingConfig config = TrainingConfigs.from(job.spec());
-            byte[] resumeFrom = outage.call(() -> artifacts.latest(ArtifactKind.CHECKPOINT, job.id()))
-                    .map(c -> {
-                        log.info("Job {} attempt {} resumes from its checkpoint at step {}", job.id(), job.attempt(), c.step());
-                        return outage.call(() -> artifacts.read(ArtifactKind.CHECKPOINT, job.id(), c.step()));
-                    })
+            Optional<Artifact> checkpoint = outage.call(() -> artifacts.latest(ArtifactKind.CHECKPOINT, job.id()));
+            byte[] resumeFrom = checkpoint
+                    .map(c -> outage.call(() -> artifacts.read(ArtifactKind.CHECKPOINT, job.id(), c.step())))
                     .orElse(null);
-            log.info("Job {} attempt {} starts: {} steps of {} on {}", job.id(), job.attempt(), config.steps(),
-                    config.loss().adversarial(), config.dataset());
+            long fromStep = checkpoint.map(Artifact::step).orElse(0L);
+            outage.run(() -> leases.started(job, fromStep));
+            log.info("Job {} attempt {} starts at step {} of {}: {} on {}", job.id(), job.attempt(), fromStep,
+                    config.steps(), config.loss().adversarial(), config.dataset());
             TrainingResult result = GanTraining.run(config, resumeFrom, this);
             side.shutdown();
             outage.run(this::flush);

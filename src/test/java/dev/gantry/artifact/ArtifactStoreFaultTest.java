@@ -75,6 +75,15 @@ class ArtifactStoreFaultTest {
     }
 
     @Test
+    void a_run_whose_attempt_is_stale_records_nothing() {
+        jdbc.sql("UPDATE jobs SET attempt = 2 WHERE id = ?").params(job).update();
+
+        assertThat(artifacts.save(ArtifactKind.CHECKPOINT, job, 1, 100, bytes(1000, 5), 2)).isFalse();
+
+        assertThat(artifacts.list(ArtifactKind.CHECKPOINT, job)).isEmpty();
+    }
+
+    @Test
     void bytes_changed_in_the_store_after_saving_are_refused_on_read() throws IOException {
         byte[] checkpoint = bytes(10_000, 4);
         artifacts.save(ArtifactKind.CHECKPOINT, job, 1, 300, checkpoint, 2);

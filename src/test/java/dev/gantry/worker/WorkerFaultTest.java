@@ -98,6 +98,34 @@ class WorkerFaultTest {
     }
 
     @Test
+    void a_frozen_worker_that_wakes_after_losing_its_lease_writes_nothing_more_for_the_job() throws Exception {
+        String id = submit("sigstop");
+        awaitJob(id, j -> j.get("step").asLong() >= 1300, Duration.ofMinutes(2));
+        long frozen = workerPid(id);
+
+        signal("STOP", frozen); // a long GC pause, a partition: alive but silent
+        try {
+            awaitJob(id, j -> j.get("attempt").asInt() == 2 && j.get("state").asString().equals("RUNNING"),
+                    Duration.ofSeconds(60));
+        } finally {
+            signal("CONT", frozen);
+        }
+        JsonNode done = awaitJob(id, j -> j.get("state").asString().equals("SUCCEEDED"), Duration.ofMinutes(3));
+
+        assertThat(done.get("attempt").asInt()).isEqualTo(2);
+        assertThat(ProcessHandle.of(frozen)).as("the woken worker lives on, idle").isPresent();
+        List<Integer> attemptsAfterExpiry = jdbc.sql("""
+                        SELECT attempt FROM job_events WHERE job_id = ?::uuid
+                           AND id > (SELECT id FROM job_events WHERE job_id = ?::uuid AND type = 'LEASE_EXPIRED')
+                        """).params(id, id).query(Integer.class).list();
+        assertThat(attemptsAfterExpiry).isNotEmpty().containsOnly(2);
+        List<Integer> checkpointAttempts = jdbc.sql("SELECT attempt FROM checkpoints WHERE job_id = ?::uuid")
+                .param(id).query(Integer.class).list();
+        assertThat(checkpointAttempts).containsOnly(2);
+        assertCurveEqualsUninterruptedRun(id);
+    }
+
+    @Test
     void sigterm_checkpoints_and_hands_the_job_back_at_once_and_the_restarted_worker_finishes_it() throws Exception {
         String id = submit("sigterm");
         awaitJob(id, j -> j.get("step").asLong() >= 1500, Duration.ofMinutes(2));
@@ -200,6 +228,10 @@ class WorkerFaultTest {
 
     private String submit(String name) {
         return http.post("/api/v1/jobs", SPEC.formatted(name)).json().get("id").asString();
+    }
+
+    private static void signal(String name, long pid) throws Exception {
+        assertThat(new ProcessBuilder("kill", "-" + name, String.valueOf(pid)).start().waitFor()).isZero();
     }
 
     /** The worker id is {@code host-pid-suffix}; the host may itself contain dashes. */

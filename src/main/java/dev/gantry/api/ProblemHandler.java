@@ -5,6 +5,7 @@ import dev.gantry.job.FieldError;
 import dev.gantry.job.InvalidRequestException;
 import dev.gantry.job.JobConflictException;
 import dev.gantry.job.JobNotFoundException;
+import dev.gantry.job.QueueFullException;
 import java.net.URI;
 import java.util.List;
 import org.slf4j.Logger;
@@ -35,6 +36,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     static final URI INVALID = URI.create("urn:gantry:problem:invalid-request");
     static final URI NOT_FOUND = URI.create("urn:gantry:problem:not-found");
     static final URI CONFLICT = URI.create("urn:gantry:problem:conflict");
+    static final URI QUEUE_FULL = URI.create("urn:gantry:problem:queue-full");
+    static final URI TOO_LARGE = URI.create("urn:gantry:problem:request-too-large");
+
+    // Jobs hold a worker for minutes, so the queue rarely frees a slot sooner than this.
+    static final int QUEUE_FULL_RETRY_AFTER_SECONDS = 30;
 
     @ExceptionHandler(InvalidRequestException.class)
     ProblemDetail invalid(InvalidRequestException e) {
@@ -51,6 +57,13 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return problem(HttpStatus.CONFLICT, CONFLICT, "Conflict", e.getMessage());
     }
 
+    @ExceptionHandler(QueueFullException.class)
+    ResponseEntity<ProblemDetail> queueFull(QueueFullException e) {
+        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+                .header(HttpHeaders.RETRY_AFTER, String.valueOf(QUEUE_FULL_RETRY_AFTER_SECONDS))
+                .body(problem(HttpStatus.TOO_MANY_REQUESTS, QUEUE_FULL, "Queue full", e.getMessage()));
+    }
+
     /** A path or query value of the wrong type, such as a job id that is not a UUID. */
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ProblemDetail typeMismatch(MethodArgumentTypeMismatchException e) {
@@ -61,9 +74,17 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return invalid(List.of(new FieldError(e.getName(), "'" + e.getValue() + "' is not " + article(expected))));
     }
 
+    /** Also where an over-long body lands: {@link RequestSizeLimitFilter} fails the stream the body is read from. */
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof RequestTooLargeException tooLarge) {
+                return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(problem(HttpStatus.CONTENT_TOO_LARGE,
+                        TOO_LARGE, "Request too large", "The request body is larger than the limit of "
+                                + tooLarge.maxBytes() + " bytes"));
+            }
+        }
         return ResponseEntity.badRequest().body(invalid(List.of(bodyError(e))));
     }
 

@@ -1,5 +1,6 @@
 package dev.gantry.job;
 
+import dev.gantry.limits.LimitsProperties;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -7,6 +8,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -20,36 +22,58 @@ public class JobService {
 
     private final JobRepository jobs;
     private final JsonMapper json;
+    private final LimitsProperties limits;
 
-    JobService(JobRepository jobs, JsonMapper json) {
+    JobService(JobRepository jobs, JsonMapper json, LimitsProperties limits) {
         this.jobs = jobs;
         this.json = json;
+        this.limits = limits;
     }
 
     public record Submission(Job job, boolean created) {}
 
     /**
-     * Same idempotency key and same spec: the job made by the first request, not a new one.
-     * Same key, other spec: a conflict, since the client is confused about what it sent.
+     * Same idempotency key and same spec: the job made by the first request, not a new one, even
+     * when the queue has filled up since. Same key, other spec: a conflict, since the client is
+     * confused about what it sent.
      */
     @Transactional
     public Submission submit(JobSpec spec, String idempotencyKey) {
-        JobSpecValidator.validate(spec);
+        JobSpecValidator.validate(spec, limits.maxRuntime());
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
             throw new InvalidRequestException(
                     List.of(new FieldError("Idempotency-Key", "must be 1-200 characters")));
         }
         String requestHash = sha256(json.writeValueAsString(spec));
+        jobs.lockQueueAdmission();
+        if (idempotencyKey != null) {
+            Optional<JobRepository.Keyed> earlier = jobs.findByIdempotencyKey(idempotencyKey);
+            if (earlier.isPresent()) {
+                return repeated(earlier.get(), idempotencyKey, requestHash);
+            }
+        }
+        requireQueueRoom();
         UUID id = UUID.randomUUID();
-        if (jobs.insert(id, JobSpecDefaults.complete(spec), idempotencyKey, requestHash)) {
+        if (jobs.insert(id, JobSpecDefaults.complete(spec, limits.defaultMaxRuntime()), idempotencyKey, requestHash)) {
             return new Submission(get(id), true);
         }
-        JobRepository.Keyed earlier = jobs.findByIdempotencyKey(idempotencyKey).orElseThrow();
+        // Only reachable when a key was inserted without the admission lock; kept as a safety net.
+        return repeated(jobs.findByIdempotencyKey(idempotencyKey).orElseThrow(), idempotencyKey, requestHash);
+    }
+
+    private Submission repeated(JobRepository.Keyed earlier, String idempotencyKey, String requestHash) {
         if (!earlier.requestHash().equals(requestHash)) {
             throw new JobConflictException(
                     "Idempotency-Key '" + idempotencyKey + "' was used for another request (job " + earlier.id() + ")");
         }
         return new Submission(get(earlier.id()), false);
+    }
+
+    /** Call with the admission lock held, so the count cannot change before the caller queues its job. */
+    private void requireQueueRoom() {
+        if (jobs.countQueued() >= limits.maxQueuedJobs()) {
+            throw new QueueFullException(limits.maxQueuedJobs());
+        }
     }
 
     public Job get(UUID id) {
@@ -81,10 +105,17 @@ public class JobService {
         return get(id);
     }
 
-    /** A failed or cancelled job is queued again and continues from its latest checkpoint. */
+    /**
+     * A failed or cancelled job is queued again and continues from its latest checkpoint. A state
+     * conflict is reported before a full queue: waiting would not make that request valid.
+     */
     @Transactional
     public Job resume(UUID id) {
+        jobs.lockQueueAdmission();
         Job job = get(id);
+        if (job.state() == JobState.FAILED || job.state() == JobState.CANCELLED) {
+            requireQueueRoom();
+        }
         if (jobs.resume(id).isEmpty()) {
             throw new JobConflictException(
                     "Job " + id + " is " + job.state() + "; only FAILED or CANCELLED jobs can be resumed");

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -81,9 +82,16 @@ public class JobService {
     }
 
     public JobPage list(JobState state, String name, String pageToken, int pageSize) {
+        List<FieldError> errors = new ArrayList<>();
         if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
-            throw new InvalidRequestException(
-                    List.of(new FieldError("pageSize", "must be between 1 and " + MAX_PAGE_SIZE)));
+            errors.add(new FieldError("pageSize", "must be between 1 and " + MAX_PAGE_SIZE));
+        }
+        // No job can have such a name; and PostgreSQL refuses some characters (NUL) outright.
+        if (name != null && !JobSpecValidator.NAME.matcher(name).matches()) {
+            errors.add(new FieldError("name", "is not a valid job name"));
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidRequestException(errors);
         }
         PageToken after = pageToken == null ? null : PageToken.parse(pageToken);
         List<Job> page = jobs.list(state, name, after == null ? null : after.createdAt(),
@@ -141,13 +149,21 @@ public class JobService {
                     .encodeToString((micros + ":" + id).getBytes(StandardCharsets.UTF_8));
         }
 
+        // Tokens carry a job's creation time; anything outside this range was not made by us, and
+        // PostgreSQL would refuse a time before 4713 BC rather than find no job.
+        private static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
+        private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+
         static PageToken parse(String token) {
             try {
                 String[] parts = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8).split(":", 2);
                 long micros = Long.parseLong(parts[0]);
-                return new PageToken(
-                        Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000), Math.floorMod(micros, 1_000_000) * 1_000),
-                        UUID.fromString(parts[1]));
+                Instant createdAt =
+                        Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000), Math.floorMod(micros, 1_000_000) * 1_000);
+                if (createdAt.isBefore(EARLIEST) || createdAt.isAfter(LATEST)) {
+                    throw new IllegalArgumentException("creation time out of range: " + createdAt);
+                }
+                return new PageToken(createdAt, UUID.fromString(parts[1]));
             } catch (RuntimeException e) {
                 throw new InvalidRequestException(
                         List.of(new FieldError("pageToken", "is not a token returned by this API")));

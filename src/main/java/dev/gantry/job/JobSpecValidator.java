@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 public final class JobSpecValidator {
 
     static final long MAX_STEPS = 10_000_000;
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+    static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
     private final List<FieldError> errors = new ArrayList<>();
     private final Duration maxRuntime;

@@ -17,7 +17,8 @@ public record JobSpec(
         Optimizers optimizer,
         Training training,
         Checkpoints checkpoints,
-        Evaluation evaluation) {
+        Evaluation evaluation,
+        Limits limits) {
 
     public record Model(String architecture, Integer latentDim, Integer hiddenUnits, Integer hiddenLayers) {}
 
@@ -36,4 +37,7 @@ public record JobSpec(
     public record Checkpoints(Long everySteps, Integer keepLast) {}
 
     public record Evaluation(Long everySteps, Integer samples) {}
+
+    /** @param maxRuntimeSeconds wall-clock time a run may train before it fails with {@code MAX_RUNTIME} */
+    public record Limits(Long maxRuntimeSeconds) {}
 }

@@ -1,6 +1,7 @@
 package dev.gantry.job;
 
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -14,7 +15,7 @@ public final class JobSpecDefaults {
 
     private JobSpecDefaults() {}
 
-    public static JobSpec complete(JobSpec spec) {
+    public static JobSpec complete(JobSpec spec, Duration defaultMaxRuntime) {
         JobSpec.Model m = or(spec.model(), new JobSpec.Model(null, null, null, null));
         JobSpec.Model model = new JobSpec.Model(
                 or(m.architecture(), "mlp"), or(m.latentDim(), 2), or(m.hiddenUnits(), 256), or(m.hiddenLayers(), 3));
@@ -49,7 +50,12 @@ public final class JobSpecDefaults {
 
         String name = spec.name() != null ? spec.name() : spec.dataset() + "-" + adversarial;
         return new JobSpec(name, spec.dataset(), or(spec.priority(), 0), model, loss, optimizer, training,
-                checkpoints, evaluation);
+                checkpoints, evaluation, limits(spec.limits(), defaultMaxRuntime));
+    }
+
+    private static JobSpec.Limits limits(JobSpec.Limits given, Duration defaultMaxRuntime) {
+        Long maxRuntime = given == null ? null : given.maxRuntimeSeconds();
+        return new JobSpec.Limits(or(maxRuntime, defaultMaxRuntime.toSeconds()));
     }
 
     private static JobSpec.Optimizer optimizer(JobSpec.Optimizer o) {

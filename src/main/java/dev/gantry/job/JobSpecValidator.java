@@ -1,6 +1,7 @@
 package dev.gantry.job;
 
 import dev.gantry.training.TrainingCatalog;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,15 +16,21 @@ import java.util.regex.Pattern;
 public final class JobSpecValidator {
 
     static final long MAX_STEPS = 10_000_000;
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+    static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
     private final List<FieldError> errors = new ArrayList<>();
+    private final Duration maxRuntime;
 
-    private JobSpecValidator() {}
+    private JobSpecValidator(Duration maxRuntime) {
+        this.maxRuntime = maxRuntime;
+    }
 
-    /** @throws InvalidRequestException naming every bad field */
-    public static void validate(JobSpec spec) {
-        JobSpecValidator v = new JobSpecValidator();
+    /**
+     * @param maxRuntime the largest run-time limit a spec may ask for
+     * @throws InvalidRequestException naming every bad field
+     */
+    public static void validate(JobSpec spec, Duration maxRuntime) {
+        JobSpecValidator v = new JobSpecValidator(maxRuntime);
         v.check(spec);
         if (!v.errors.isEmpty()) {
             throw new InvalidRequestException(v.errors);
@@ -58,6 +65,13 @@ public final class JobSpecValidator {
         if (spec.evaluation() != null) {
             range("evaluation.everySteps", spec.evaluation().everySteps(), 1, MAX_STEPS);
             range("evaluation.samples", spec.evaluation().samples(), 100, 100_000);
+        }
+        checkLimits(spec.limits());
+    }
+
+    private void checkLimits(JobSpec.Limits limits) {
+        if (limits != null) {
+            range("limits.maxRuntimeSeconds", limits.maxRuntimeSeconds(), 1, maxRuntime.toSeconds());
         }
     }
 

@@ -54,6 +54,9 @@ final class JobRun implements TrainingListener {
     private volatile boolean cancelRequested;
     private volatile boolean drainRequested;
     private volatile boolean leaseLost;
+    private final long maxRuntimeNanos;
+    private volatile long trainingSinceNanos;
+    private volatile boolean outOfTime;
 
     JobRun(ClaimedJob job, JobLeases leases, MetricWriter metrics, Artifacts artifacts,
             Duration heartbeatInterval, Duration flushInterval, Duration leaseDuration) {
@@ -64,6 +67,9 @@ final class JobRun implements TrainingListener {
         this.heartbeatInterval = heartbeatInterval;
         this.flushInterval = flushInterval;
         this.outage = new OutageRetry(leaseDuration);
+        // Specs stored before limits existed have none.
+        Long maxRuntime = job.spec().limits() == null ? null : job.spec().limits().maxRuntimeSeconds();
+        this.maxRuntimeNanos = maxRuntime == null ? Long.MAX_VALUE : TimeUnit.SECONDS.toNanos(maxRuntime);
     }
 
     ClaimedJob job() {
@@ -134,6 +140,11 @@ final class JobRun implements TrainingListener {
         } else if (cancelRequested) {
             outage.call(() -> leases.cancelled(job, step));
             log.info("Job {} cancelled at step {}", job.id(), step);
+        } else if (outOfTime) {
+            String message = "this run reached limits.maxRuntimeSeconds = " + job.spec().limits().maxRuntimeSeconds()
+                    + " s at step " + step + "; checkpointed, resume to continue";
+            outage.call(() -> leases.fail(job, step, "MAX_RUNTIME", message));
+            log.warn("Job {}: {}", job.id(), message);
         } else {
             outage.call(() -> leases.release(job));
             log.info("Job {} handed back to the queue at step {} (worker draining)", job.id(), step);
@@ -142,6 +153,9 @@ final class JobRun implements TrainingListener {
 
     @Override
     public void onStep(long step, Map<String, Double> values) {
+        if (trainingSinceNanos == 0) {
+            trainingSinceNanos = System.nanoTime();
+        }
         lastStep = step;
         rate.record(step, System.nanoTime());
         values.forEach((name, value) -> pending.add(new MetricPoint(name, step, value)));
@@ -178,7 +192,13 @@ final class JobRun implements TrainingListener {
 
     @Override
     public boolean stopRequested() {
-        return cancelRequested || drainRequested || leaseLost;
+        // Counted from the run's first step: engine start-up and checkpoint loading vary with the
+        // machine and are not the job's doing.
+        long since = trainingSinceNanos;
+        if (since != 0 && System.nanoTime() - since > maxRuntimeNanos) {
+            outOfTime = true;
+        }
+        return cancelRequested || drainRequested || leaseLost || outOfTime;
     }
 
     private void heartbeat() {

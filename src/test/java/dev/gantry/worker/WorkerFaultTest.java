@@ -187,6 +187,33 @@ class WorkerFaultTest {
         assertThat(startedFrom(id)).containsExactly(0L, lastGood);
     }
 
+    @Test
+    void a_run_past_its_maximum_runtime_is_checkpointed_and_fails_with_max_runtime_and_can_be_resumed()
+            throws Exception {
+        String id = http.post("/api/v1/jobs", """
+                {"name": "runtime", "dataset": "ring8", "model": {"hiddenUnits": 64, "hiddenLayers": 2},
+                 "training": {"steps": 10000000, "batchSize": 64, "seed": 1},
+                 "checkpoints": {"everySteps": 1000000}, "limits": {"maxRuntimeSeconds": 2}}
+                """).json().get("id").asString();
+
+        JsonNode failed = awaitState(id, "FAILED");
+        assertThat(failed.at("/failure/reason").asString()).isEqualTo("MAX_RUNTIME");
+        assertThat(failed.at("/failure/message").asString()).contains("maxRuntimeSeconds = 2");
+        long stoppedAt = failed.at("/failure/step").asLong();
+        assertThat(stoppedAt).isPositive();
+        double ran = java.time.Duration.between(java.time.Instant.parse(failed.get("startedAt").asString()),
+                java.time.Instant.parse(failed.get("finishedAt").asString())).toMillis() / 1000.0;
+        assertThat(ran).isBetween(2.0, 15.0);
+        assertThat(checkpointSteps(id)).containsExactly(stoppedAt);
+
+        http.post("/api/v1/jobs/" + id + "/resume", null);
+        JsonNode again = awaitJob(id, j -> j.get("attempt").asInt() == 2 && j.get("step").asLong() > stoppedAt,
+                Duration.ofSeconds(60));
+        assertThat(again.get("state").asString()).isEqualTo("RUNNING");
+        assertThat(startedFrom(id)).containsExactly(0L, stoppedAt);
+        assertThat(awaitState(id, "FAILED").at("/failure/reason").asString()).isEqualTo("MAX_RUNTIME");
+    }
+
     /**
      * Every step of the stored curve appears exactly once and equals, bit for bit, the same spec
      * trained without interruption here in the test JVM (libtorch on one thread in both).

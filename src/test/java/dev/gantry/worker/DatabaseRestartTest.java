@@ -96,7 +96,12 @@ class DatabaseRestartTest {
 
         postgres.close();
         long downAt = System.nanoTime();
-        Thread.sleep(4000);
+        Http.Response whileDown = http.get("/api/v1/jobs/" + id);
+        assertThat(whileDown.status()).isEqualTo(503);
+        assertThat(whileDown.contentType()).isEqualTo("application/problem+json");
+        assertThat(whileDown.json().get("type").asString()).isEqualTo("urn:gantry:problem:database-unavailable");
+        assertThat(whileDown.header("Retry-After")).isEqualTo("5");
+        Thread.sleep(Math.max(0, 4000 - (System.nanoTime() - downAt) / 1_000_000));
         postgres = start();
         long upAt = System.nanoTime();
         JsonNode after = awaitJob(id, j -> j.get("step").asLong() > before + 500, Duration.ofSeconds(60));

@@ -58,7 +58,7 @@ class CheckpointTest {
     void a_checkpoint_of_another_architecture_is_refused_by_name() {
         TrainingConfig wider = new TrainingConfig(CONFIG.dataset(), new ModelConfig("mlp", 2, 64, 2), CONFIG.loss(),
                 CONFIG.generatorOptimizer(), CONFIG.discriminatorOptimizer(), 10, CONFIG.batchSize(), 1,
-                CONFIG.seed(), 0, 0, 100, 0);
+                CONFIG.seed(), 0, 0, 100, 0, 0, 0);
         InvalidCheckpointException e =
                 assertThrows(InvalidCheckpointException.class, () -> GanTraining.run(wider, bytes, new RecordingListener()));
         assertTrue(e.getMessage().contains("hiddenUnits=32") && e.getMessage().contains("hiddenUnits=64"), e.getMessage());
@@ -70,7 +70,7 @@ class CheckpointTest {
         Map<String, TensorData> g = new LinkedHashMap<>(c.generator());
         g.put("fc1.weight", new TensorData(new long[] {16, 32}, new float[16 * 32]));
         byte[] forged = new Checkpoint(c.step(), c.modelSignature(), g, c.discriminator(), c.generatorOptimizer(),
-                c.discriminatorOptimizer()).encode();
+                c.discriminatorOptimizer(), c.generatorEma()).encode();
         InvalidCheckpointException e =
                 assertThrows(InvalidCheckpointException.class, () -> GanTraining.run(CONFIG.withSteps(10), forged, new RecordingListener()));
         assertTrue(e.getMessage().contains("fc1.weight"), e.getMessage());
@@ -86,8 +86,8 @@ class CheckpointTest {
         assertThrows(InvalidCheckpointException.class, () -> Checkpoint.decode(truncated));
 
         byte[] future = bytes.clone();
-        ByteBuffer.wrap(future, 8, 4).putInt(2);
-        assertTrue(assertThrows(InvalidCheckpointException.class, () -> Checkpoint.decode(future)).getMessage().contains("version 2"));
+        ByteBuffer.wrap(future, 8, 4).putInt(3);
+        assertTrue(assertThrows(InvalidCheckpointException.class, () -> Checkpoint.decode(future)).getMessage().contains("version 3"));
 
         assertThrows(InvalidCheckpointException.class, () -> Checkpoint.decode("hello".getBytes()));
     }

@@ -16,7 +16,7 @@ public final class RssProbe {
         TrainingConfig base = TestConfigs.grid25("non-saturating", steps, 5);
         TrainingConfig config = new TrainingConfig(base.dataset(), new ModelConfig("mlp", 2, 128, 3), base.loss(),
                 base.generatorOptimizer(), base.discriminatorOptimizer(), steps, base.batchSize(), 1, base.seed(),
-                500, 500, 2500, 1000);
+                500, 500, 2500, 1000, 0, 0);
         GanTraining.run(config, null, new TrainingListener() {
             @Override
             public void onStep(long step, Map<String, Double> metrics) {

@@ -70,6 +70,10 @@ class DeterminismTest {
         assertEquals(16L, resumed.losses.keySet().iterator().next());
         assertEquals(new TreeMap<>(full.losses).tailMap(16L), resumed.losses);
         assertArrayEquals(full.checkpoints.get(40L), resumed.checkpoints.get(40L), "final checkpoints differ");
+        Checkpoint fullEnd = Checkpoint.decode(full.checkpoints.get(40L));
+        Checkpoint resumedEnd = Checkpoint.decode(resumed.checkpoints.get(40L));
+        assertEquals(config.emaDecay() > 0, !fullEnd.generatorEma().isEmpty());
+        GradientHygieneTest.assertSameValues(fullEnd.generatorEma(), resumedEnd.generatorEma());
     }
 
     @ParameterizedTest

@@ -130,6 +130,44 @@ class CheckpointTest {
     }
 
     @Test
+    void a_checkpoint_of_another_architecture_is_refused_by_name() {
+        TrainingConfig wider = new TrainingConfig(CONFIG.dataset(), new ModelConfig("mlp", 2, 64, 2), CONFIG.loss(),
+                CONFIG.generatorOptimizer(), CONFIG.discriminatorOptimizer(), 10, CONFIG.batchSize(), 1,
+                CONFIG.seed(), 0, 0, 100, 0, 0, 0);
+        InvalidCheckpointException e =
+                assertThrows(InvalidCheckpointException.class, () -> GanTraining.run(wider, bytes, new RecordingListener()));
+        assertTrue(e.getMessage().contains("hiddenUnits=32") && e.getMessage().contains("hiddenUnits=64"), e.getMessage());
+    }
+
+    @Test
+    void a_checkpoint_whose_tensors_do_not_fit_is_refused_naming_the_parameter() {
+        Checkpoint c = Checkpoint.decode(bytes);
+        Map<String, TensorData> g = new LinkedHashMap<>(c.generator());
+        g.put("fc1.weight", new TensorData(new long[] {16, 32}, new float[16 * 32]));
+        byte[] forged = new Checkpoint(c.step(), c.modelSignature(), g, c.discriminator(), c.generatorOptimizer(),
+                c.discriminatorOptimizer(), c.generatorEma()).encode();
+        InvalidCheckpointException e =
+                assertThrows(InvalidCheckpointException.class, () -> GanTraining.run(CONFIG.withSteps(10), forged, new RecordingListener()));
+        assertTrue(e.getMessage().contains("fc1.weight"), e.getMessage());
+    }
+
+    @Test
+    void corrupt_truncated_and_future_checkpoints_are_refused() {
+        byte[] flipped = bytes.clone();
+        flipped[bytes.length / 2] ^= 1;
+        assertTrue(assertThrows(InvalidCheckpointException.class, () -> Checkpoint.decode(flipped)).getMessage().contains("CRC"));
+
+        byte[] truncated = java.util.Arrays.copyOf(bytes, 100);
+        assertThrows(InvalidCheckpointException.class, () -> Checkpoint.decode(truncated));
+
+        byte[] future = bytes.clone();
+        ByteBuffer.wrap(future, 8, 4).putInt(3);
+        assertTrue(assertThrows(InvalidCheckpointException.class, () -> Checkpoint.decode(future)).getMessage().contains("version 3"));
+
+        assertThrows(InvalidCheckpointException.class, () -> Checkpoint.decode("hello".getBytes()));
+    }
+
+    @Test
     void generator_sampler_draws_from_the_ema_when_the_checkpoint_holds_one() {
         Checkpoint c = Checkpoint.decode(emaBytes);
         float[][] ema = GeneratorSampler.sample(EMA_CONFIG, emaBytes, 200, 5);

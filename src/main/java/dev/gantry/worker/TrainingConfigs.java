@@ -33,10 +33,12 @@ final class TrainingConfigs {
                 Math.toIntExact(spec.checkpoints().everySteps()),
                 evaluationEvery,
                 spec.evaluation().samples(),
-                evaluationEvery);
+                evaluationEvery,
+                0,
+                0);
     }
 
     private static OptimizerConfig optimizer(JobSpec.Optimizer o) {
-        return new OptimizerConfig(o.type(), o.learningRate(), o.beta1(), o.beta2());
+        return new OptimizerConfig(o.type(), o.learningRate(), o.beta1(), o.beta2(), "constant", 0);
     }
 }

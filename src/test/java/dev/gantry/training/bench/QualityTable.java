@@ -55,7 +55,8 @@ public final class QualityTable {
         return new TrainingConfig(
                 c.dataset(), c.model(), loss, c.generatorOptimizer(), c.discriminatorOptimizer(), c.steps(),
                 c.batchSize(), c.discriminatorSteps(), c.seed(), c.checkpointEverySteps(),
-                c.evaluationEverySteps(), c.evaluationSamples(), c.sampleEverySteps());
+                c.evaluationEverySteps(), c.evaluationSamples(), c.sampleEverySteps(), c.emaDecay(),
+                c.instanceNoise());
     }
 
     static final TrainingListener QUIET = new TrainingListener() {};

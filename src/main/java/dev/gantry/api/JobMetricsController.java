@@ -64,12 +64,14 @@ class JobMetricsController {
         List<String> wanted = names == null || names.isBlank()
                 ? List.of()
                 : Arrays.stream(names.split(",")).map(String::trim).filter(n -> !n.isEmpty()).toList();
-        if (wanted.size() > MAX_NAMES) {
+        // Metric names are short and printable: anything else is a client bug (and a NUL fails the
+        // query). Checked before trimming, which would silently drop a NUL or a newline.
+        if (names != null && CONTROL.matcher(names).find()) {
+            errors.add(new FieldError("names", "must not contain control characters"));
+        } else if (wanted.size() > MAX_NAMES) {
             errors.add(new FieldError("names", "at most " + MAX_NAMES + " names"));
-        } else if (wanted.stream().anyMatch(n -> n.length() > MAX_NAME_LENGTH || CONTROL.matcher(n).find())) {
-            // Metric names are short and printable: anything else is a client bug (and a NUL fails the query).
-            errors.add(new FieldError("names",
-                    "each name must be at most " + MAX_NAME_LENGTH + " characters, without control characters"));
+        } else if (wanted.stream().anyMatch(n -> n.length() > MAX_NAME_LENGTH)) {
+            errors.add(new FieldError("names", "each name must be at most " + MAX_NAME_LENGTH + " characters"));
         }
         if (!errors.isEmpty()) {
             throw new InvalidRequestException(errors);

@@ -10,6 +10,7 @@ import java.net.URI;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -50,6 +51,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     static final URI INTERNAL = URI.create("urn:gantry:problem:internal");
 
     private static final URI ABOUT_BLANK = URI.create("about:blank");
+
+    static final int MAX_LISTED_ERRORS = 100;
 
     // Jobs hold a worker for minutes, so the queue rarely frees a slot sooner than this.
     static final int QUEUE_FULL_RETRY_AFTER_SECONDS = 30;
@@ -100,6 +103,13 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             expected = "one of " + List.of(e.getRequiredType().getEnumConstants());
         }
         return invalid(List.of(new FieldError(e.getName(), "'" + e.getValue() + "' is not " + article(expected))));
+    }
+
+    /** A query string Tomcat cannot decode (a percent-escape that is not UTF-8, say), found when a parameter is read. */
+    @ExceptionHandler(InvalidParameterException.class)
+    ProblemDetail undecodableParameters(InvalidParameterException e) {
+        return problem(HttpStatus.BAD_REQUEST, MALFORMED, "Malformed request",
+                "The query string cannot be decoded: a percent-escape is broken or not UTF-8");
     }
 
     /** A multipart body that does not parse (uploads over their size limit are Spring's 413). */
@@ -192,13 +202,15 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return path.toString();
     }
 
+    /** Lists at most {@link #MAX_LISTED_ERRORS}: twenty thousand unknown fields need not echo back twenty thousand errors. */
     private static ProblemDetail invalid(List<FieldError> errors) {
         FieldError first = errors.get(0);
-        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, INVALID, "Invalid request",
-                errors.size() > 1
-                        ? errors.size() + " fields are invalid"
-                        : first.field().isEmpty() ? first.message() : first.field() + " " + first.message());
-        problem.setProperty("errors", errors);
+        String detail = errors.size() == 1
+                ? first.field().isEmpty() ? first.message() : first.field() + " " + first.message()
+                : errors.size() + " fields are invalid"
+                        + (errors.size() > MAX_LISTED_ERRORS ? "; the first " + MAX_LISTED_ERRORS + " are listed" : "");
+        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, INVALID, "Invalid request", detail);
+        problem.setProperty("errors", errors.subList(0, Math.min(errors.size(), MAX_LISTED_ERRORS)));
         return problem;
     }
 

@@ -173,7 +173,7 @@ public final class JobSpecValidator {
 
     private boolean oneOf(String path, String value, Set<String> allowed) {
         if (value != null && !allowed.contains(value)) {
-            reject(path, "unknown value '" + value + "'; one of " + sorted(allowed));
+            reject(path, "unknown value '" + quote(value) + "'; one of " + sorted(allowed));
             return false;
         }
         return true;
@@ -183,6 +183,11 @@ public final class JobSpecValidator {
         if (value != null && (value.longValue() < min || value.longValue() > max)) {
             reject(path, "must be between " + min + " and " + max);
         }
+    }
+
+    /** Echoes at most the start of a value: a megabyte of input is not worth a megabyte of answer. */
+    private static String quote(String value) {
+        return value.length() <= 64 ? value : value.substring(0, 64) + "…";
     }
 
     private static List<String> sorted(Set<String> names) {

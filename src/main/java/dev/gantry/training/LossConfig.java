@@ -6,9 +6,12 @@ import java.util.List;
  * The training objective: one adversarial loss plus weighted terms.
  *
  * @param adversarial a name in {@link TrainingCatalog#ADVERSARIAL_LOSSES}
+ * @param labelSmoothing one-sided label smoothing s ∈ [0, 0.5) (Salimans et al. 2016): the
+ *     discriminator's target for real samples becomes 1 − s. Only for {@code minimax} and {@code
+ *     non-saturating}; 0 turns it off
  * @param terms extra terms, applied in this order; may be empty
  */
-public record LossConfig(String adversarial, List<TermConfig> terms) {
+public record LossConfig(String adversarial, double labelSmoothing, List<TermConfig> terms) {
 
     public LossConfig {
         terms = terms == null ? List.of() : List.copyOf(terms);

@@ -10,6 +10,7 @@ final class StepSeeds {
     static final long TRAIN = 0x5472_6169_6eL;
     static final long INIT_GENERATOR = 0x4765_6e49L;
     static final long INIT_DISCRIMINATOR = 0x4469_7349L;
+    static final long INIT_FEATURES = 0x4665_6149L;
     static final long EVALUATION = 0x4576_616cL;
     static final long REAL_PLOT = 0x506c_6f74L;
 

@@ -7,10 +7,13 @@ import java.util.Map;
  *
  * @param type a name in {@link TrainingCatalog#TERMS}
  * @param weight multiplies the term's loss; constraints without a loss (weight-clipping) require 1
+ * @param adaptive when true the weight is a gradient ratio instead (TF-GAN's {@code
+ *     combine_adversarial_loss(gradient_ratio=weight)}): the term is scaled by weight ·
+ *     ‖∇θ L_adv‖ / (‖∇θ term‖ + 1e-6), θ the parameters of the network its side trains
  * @param params term parameters by name, see {@link TrainingCatalog#TERM_PARAMS}; missing ones
  *     take their default
  */
-public record TermConfig(String type, double weight, Map<String, Double> params) {
+public record TermConfig(String type, double weight, boolean adaptive, Map<String, Double> params) {
 
     public TermConfig {
         params = params == null ? Map.of() : Map.copyOf(params);

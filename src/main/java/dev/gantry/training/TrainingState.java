@@ -2,7 +2,6 @@ package dev.gantry.training;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
@@ -43,12 +42,16 @@ final class TrainingState implements AutoCloseable {
     private TrainingState(TrainingConfig config, NDManager parent) {
         this.config = config;
         this.dataset = SyntheticDatasets.byName(config.dataset());
-        this.objective = GanObjective.from(config.loss());
         this.manager = parent.newSubManager();
         Engine.getInstance().setRandomSeed(StepSeeds.engineSeed(StepSeeds.of(config.seed(), 0, StepSeeds.INIT_GENERATOR)));
         this.generator = MlpNetworks.generator(config.model(), manager);
         Engine.getInstance().setRandomSeed(StepSeeds.engineSeed(StepSeeds.of(config.seed(), 0, StepSeeds.INIT_DISCRIMINATOR)));
         this.discriminator = MlpNetworks.discriminator(config.model(), manager);
+        this.objective = GanObjective.from(config.loss(), layers -> {
+            // Rebuilt from the seed on resume, so it needs no place in the checkpoint.
+            Engine.getInstance().setRandomSeed(StepSeeds.engineSeed(StepSeeds.of(config.seed(), 0, StepSeeds.INIT_FEATURES)));
+            return MlpNetworks.features(layers, manager);
+        });
         this.generatorOptimizer = new AdamOptimizer(config.generatorOptimizer(), config.steps(), manager);
         this.discriminatorOptimizer = new AdamOptimizer(config.discriminatorOptimizer(), config.steps(), manager);
         // Built after both networks were initialised, so the random init of its own (overwritten
@@ -111,11 +114,8 @@ final class TrainingState implements AutoCloseable {
             // G is frozen so no graph is recorded through it; detaching anyway keeps the D loss
             // from ever reaching G's parameters should G be left trainable.
             NDArray fake = instanceNoise.apply(generator.forward(z).stopGradient(), rng, step);
-            // One forward over real and fake together: half the ops of two passes.
-            NDList logits = discriminator.forward(real.concat(fake, 0)).split(2, 0);
-            LossBreakdown loss =
-                    objective.discriminator(new DiscriminatorPass(real, fake, logits.get(0), logits.get(1), discriminator));
-            values = scalars("loss/d", loss, step);
+            LossBreakdown loss = objective.discriminator(DiscriminatorPass.of(discriminator, real, fake, rng));
+            values = scalars("d", loss, step);
             collector.backward(loss.total());
         }
         discriminatorOptimizer.update(discriminator, step);
@@ -136,18 +136,8 @@ final class TrainingState implements AutoCloseable {
         Map<String, Double> values;
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             NDArray fake = instanceNoise.apply(generator.forward(z), rng, step);
-            NDArray fakeLogits;
-            NDArray realLogits = null;
-            if (needsReal) {
-                NDList logits = discriminator.forward(real.concat(fake, 0)).split(2, 0);
-                realLogits = logits.get(0);
-                fakeLogits = logits.get(1);
-            } else {
-                fakeLogits = discriminator.forward(fake);
-            }
-            LossBreakdown loss =
-                    objective.generator(new GeneratorPass(fake, fakeLogits, real, realLogits, discriminator));
-            values = scalars("loss/g", loss, step);
+            LossBreakdown loss = objective.generator(GeneratorPass.of(generator, discriminator, fake, real, rng));
+            values = scalars("g", loss, step);
             collector.backward(loss.total());
         }
         generatorOptimizer.update(generator, step);
@@ -242,14 +232,17 @@ final class TrainingState implements AutoCloseable {
         return s.create(z, new Shape(batch, dim));
     }
 
-    private static Map<String, Double> scalars(String prefix, LossBreakdown loss, long step) {
+    /** {@code loss/<side>}, {@code loss/<side>/<part>} and {@code weight/<side>/<adaptive term>}. */
+    private static Map<String, Double> scalars(String side, LossBreakdown loss, long step) {
         Map<String, Double> out = new LinkedHashMap<>();
+        String prefix = "loss/" + side;
         double total = loss.total().getFloat();
         if (!Double.isFinite(total)) {
             throw new TrainingDivergedException(step, prefix, total);
         }
         out.put(prefix, total);
         loss.parts().forEach((name, value) -> out.put(prefix + "/" + name, (double) value.getFloat()));
+        loss.adaptiveWeights().forEach((name, value) -> out.put("weight/" + side + "/" + name, value));
         return out;
     }
 

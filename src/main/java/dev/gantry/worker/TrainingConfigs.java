@@ -18,11 +18,12 @@ final class TrainingConfigs {
         int evaluationEvery = Math.toIntExact(spec.evaluation().everySteps());
         return new TrainingConfig(
                 spec.dataset(),
-                new ModelConfig(model.architecture(), model.latentDim(), model.hiddenUnits(), model.hiddenLayers()),
+                new ModelConfig(model.architecture(), model.latentDim(), model.hiddenUnits(), model.hiddenLayers(), false),
                 new LossConfig(
                         spec.loss().adversarial().type(),
+                        0.0,
                         spec.loss().terms().stream()
-                                .map(t -> new TermConfig(t.type(), t.weight(), t.params()))
+                                .map(t -> new TermConfig(t.type(), t.weight(), false, t.params()))
                                 .toList()),
                 optimizer(spec.optimizer().generator()),
                 optimizer(spec.optimizer().discriminator()),

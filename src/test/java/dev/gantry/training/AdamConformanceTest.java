@@ -57,7 +57,7 @@ class AdamConformanceTest {
                 c.get("decayStartStep").getAsInt());
         try (NDManager manager = NDManager.newBaseManager();
                 AdamOptimizer adam = new AdamOptimizer(config, steps, manager)) {
-            Network net = MlpNetworks.discriminator(new ModelConfig("mlp", 2, 3, 1), manager);
+            Network net = MlpNetworks.discriminator(new ModelConfig("mlp", 2, 3, 1, false), manager);
             net.load(tensors(c.getAsJsonObject("initial")));
             JsonArray updates = c.getAsJsonArray("updates");
             for (int t = 1; t <= steps; t++) {

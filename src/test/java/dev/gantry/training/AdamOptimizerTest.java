@@ -34,7 +34,7 @@ class AdamOptimizerTest {
         double b1 = 0.6;
         double b2 = 0.95;
         try (NDManager manager = NDManager.newBaseManager()) {
-            Network net = MlpNetworks.discriminator(new ModelConfig("mlp", 2, 4, 1), manager);
+            Network net = MlpNetworks.discriminator(new ModelConfig("mlp", 2, 4, 1, false), manager);
             AdamOptimizer adam = new AdamOptimizer(new OptimizerConfig("adam", lr, b1, b2, "constant", 0), 3, manager);
             Map<String, TensorData> start = net.snapshot();
             Map<String, double[]> p = new java.util.HashMap<>();

@@ -92,7 +92,7 @@ class CheckpointTest {
     void a_version_1_checkpoint_is_read_as_one_without_ema_and_training_resumes_from_it() throws IOException {
         // Written by the v1 code (commit cad89f9) for this config after 3 steps.
         OptimizerConfig adam = new OptimizerConfig("adam", 1e-3, 0.5, 0.9, "constant", 0);
-        TrainingConfig config = new TrainingConfig("ring8", new ModelConfig("mlp", 2, 8, 1), CONFIG.loss(), adam, adam,
+        TrainingConfig config = new TrainingConfig("ring8", new ModelConfig("mlp", 2, 8, 1, false), CONFIG.loss(), adam, adam,
                 5, 16, 1, 9, 0, 0, 100, 0, 0, 0);
         byte[] v1;
         try (InputStream in = CheckpointTest.class.getResourceAsStream("/training/checkpoint-v1.bin")) {
@@ -131,7 +131,7 @@ class CheckpointTest {
 
     @Test
     void a_checkpoint_of_another_architecture_is_refused_by_name() {
-        TrainingConfig wider = new TrainingConfig(CONFIG.dataset(), new ModelConfig("mlp", 2, 64, 2), CONFIG.loss(),
+        TrainingConfig wider = new TrainingConfig(CONFIG.dataset(), new ModelConfig("mlp", 2, 64, 2, false), CONFIG.loss(),
                 CONFIG.generatorOptimizer(), CONFIG.discriminatorOptimizer(), 10, CONFIG.batchSize(), 1,
                 CONFIG.seed(), 0, 0, 100, 0, 0, 0);
         InvalidCheckpointException e =

@@ -19,7 +19,7 @@ class DeterminismTest {
         TrainingConfig wgan = TestConfigs.tiny("grid25", "wasserstein", 40, 4);
         wgan = new TrainingConfig(
                 wgan.dataset(), wgan.model(),
-                new LossConfig("wasserstein", List.of(new TermConfig("weight-clipping", 1.0, Map.of("clip", 0.05)))),
+                new LossConfig("wasserstein", 0.0, List.of(new TermConfig("weight-clipping", 1.0, false, Map.of("clip", 0.05)))),
                 wgan.generatorOptimizer(), wgan.discriminatorOptimizer(), wgan.steps(), wgan.batchSize(), 3,
                 wgan.seed(), 0, 0, wgan.evaluationSamples(), 0, 0, 0);
         // Every option that carries state or randomness across steps: EMA, instance noise, linear

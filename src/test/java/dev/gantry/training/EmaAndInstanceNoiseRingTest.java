@@ -28,8 +28,8 @@ class EmaAndInstanceNoiseRingTest {
 
     @Test
     void trains_to_finite_losses_and_evaluates_and_plots_the_ema_generator() {
-        TrainingConfig config = new TrainingConfig("ring8", new ModelConfig("mlp", 2, 64, 2),
-                new LossConfig("non-saturating", List.of()),
+        TrainingConfig config = new TrainingConfig("ring8", new ModelConfig("mlp", 2, 64, 2, false),
+                new LossConfig("non-saturating", 0.0, List.of()),
                 new OptimizerConfig("adam", 1e-3, 0.5, 0.999, "linear", 200),
                 new OptimizerConfig("adam", 2e-3, 0.5, 0.999, "linear", 200),
                 STEPS, 128, 1, 21, 0, 0, 2500, 0, 0.99, 0.1);

@@ -22,7 +22,7 @@ class EmaConformanceTest {
 
     @Test
     void the_average_starts_at_the_generator_and_follows_torch_after_every_update() {
-        ModelConfig model = new ModelConfig("mlp", 2, 3, 1);
+        ModelConfig model = new ModelConfig("mlp", 2, 3, 1, false);
         for (JsonElement element : OptimizerGolden.JSON.getAsJsonArray("ema")) {
             JsonObject c = element.getAsJsonObject();
             double decay = c.get("decay").getAsDouble();

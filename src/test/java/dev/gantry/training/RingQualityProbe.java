@@ -9,8 +9,8 @@ public final class RingQualityProbe {
         OptimizerConfig adam = new OptimizerConfig("adam", 5e-4, 0.5, 0.999, "constant", 0);
         return new TrainingConfig(
                 "ring8",
-                new ModelConfig("mlp", 2, 128, 3),
-                new LossConfig("non-saturating", List.of()),
+                new ModelConfig("mlp", 2, 128, 3, false),
+                new LossConfig("non-saturating", 0.0, List.of()),
                 adam,
                 adam,
                 3000,

@@ -12,8 +12,8 @@ public final class TestConfigs {
         OptimizerConfig adam = new OptimizerConfig("adam", 1e-4, 0.5, 0.9, "constant", 0);
         return new TrainingConfig(
                 "grid25",
-                new ModelConfig("mlp", 2, 256, 3),
-                new LossConfig(adversarial, List.of()),
+                new ModelConfig("mlp", 2, 256, 3, false),
+                new LossConfig(adversarial, 0.0, List.of()),
                 adam,
                 adam,
                 steps,
@@ -33,8 +33,8 @@ public final class TestConfigs {
         OptimizerConfig adam = new OptimizerConfig("adam", 1e-3, 0.5, 0.9, "constant", 0);
         return new TrainingConfig(
                 dataset,
-                new ModelConfig("mlp", 2, 32, 2),
-                new LossConfig(adversarial, List.of()),
+                new ModelConfig("mlp", 2, 32, 2, false),
+                new LossConfig(adversarial, 0.0, List.of()),
                 adam,
                 adam,
                 steps,

@@ -101,7 +101,7 @@ class TrainingEventsTest {
     void an_invalid_config_is_refused_with_every_bad_field() {
         TrainingConfig c = TestConfigs.tiny("ring9", "non-saturating", 0, 1);
         c = new TrainingConfig(c.dataset(), c.model(),
-                new LossConfig("hinge", List.of(new TermConfig("weight-clipping", 2.0, Map.of("clip", -1.0, "max", 1.0)))),
+                new LossConfig("hinge", 0.0, List.of(new TermConfig("weight-clipping", 2.0, false, Map.of("clip", -1.0, "max", 1.0)))),
                 new OptimizerConfig("sgd", 0, 0.5, 1.0, "constant", 0), c.discriminatorOptimizer(), 0, c.batchSize(), 1, 1, 0, 0,
                 10, 0, 0, 0);
         TrainingConfig invalid = c;

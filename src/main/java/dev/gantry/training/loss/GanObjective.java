@@ -4,61 +4,96 @@ import ai.djl.ndarray.NDArray;
 
 import dev.gantry.training.LossConfig;
 import dev.gantry.training.TermConfig;
+import dev.gantry.training.autograd.TorchScriptAutograd;
 import dev.gantry.training.model.Network;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 /**
- * The weighted composition L = L_adv + Σ wᵢ·Lᵢ for each side. Keeps every weighted part so each
+ * The weighted composition L = L_adv + Σ cᵢ·Lᵢ for each side. Keeps every weighted part so each
  * can be reported on its own.
+ *
+ * <p>cᵢ is the term's weight, or for an adaptive term the detached gradient ratio of TF-GAN's
+ * {@code combine_adversarial_loss(main_loss=L_adv, adversarial_loss=Lᵢ, gradient_ratio=weight)}:
+ * cᵢ = weight · ‖∇θ L_adv‖ / (‖∇θ Lᵢ‖ + 1e-6), θ all parameters of the network the side trains, so
+ * the term pulls on θ with {@code weight} times the strength of the adversarial loss whatever its
+ * scale.
  */
 public final class GanObjective {
 
-    private record Weighted(String metricName, double weight, LossTerm term) {}
+    /** TF-GAN's {@code gradient_ratio_epsilon}. */
+    public static final double ADAPTIVE_EPSILON = 1e-6;
+
+    /** A term with its weight; {@code adaptive} makes the weight a gradient ratio. */
+    public record WeightedTerm(LossTerm term, double weight, boolean adaptive) {}
+
+    private record Named(String metricName, WeightedTerm weighted) {}
 
     private final AdversarialLoss adversarial;
-    private final List<Weighted> terms;
+    private final List<Named> terms;
 
-    public GanObjective(AdversarialLoss adversarial, List<Map.Entry<LossTerm, Double>> weightedTerms) {
+    public GanObjective(AdversarialLoss adversarial, List<WeightedTerm> weightedTerms) {
         this.adversarial = adversarial;
         this.terms = new ArrayList<>();
         Map<String, Integer> seen = new HashMap<>();
         seen.put(adversarial.name(), 1);
-        for (Map.Entry<LossTerm, Double> e : weightedTerms) {
-            String base = e.getKey().name();
+        for (WeightedTerm t : weightedTerms) {
+            String base = t.term().name();
             int n = seen.merge(base, 1, Integer::sum);
             // Two terms of one type (two penalties with different weights) must not share a metric.
             String metric = n == 1 ? base : base + "#" + n;
-            terms.add(new Weighted(metric, e.getValue(), e.getKey()));
+            terms.add(new Named(metric, t));
         }
     }
 
-    public static GanObjective from(LossConfig config) {
-        List<Map.Entry<LossTerm, Double>> terms = new ArrayList<>();
+    /**
+     * @param featureNetworks builds the perceptual loss's frozen feature network with the given
+     *     number of layers, seeded by the caller
+     */
+    public static GanObjective from(LossConfig config, IntFunction<Network> featureNetworks) {
+        List<WeightedTerm> terms = new ArrayList<>();
         for (TermConfig t : config.terms()) {
-            terms.add(Map.entry(term(t), t.weight()));
+            terms.add(new WeightedTerm(term(t, featureNetworks), t.weight(), t.adaptive()));
         }
-        return new GanObjective(adversarial(config.adversarial()), terms);
+        return new GanObjective(adversarial(config.adversarial(), config.labelSmoothing()), terms);
     }
 
-    public static AdversarialLoss adversarial(String name) {
+    public static AdversarialLoss adversarial(String name, double labelSmoothing) {
         return switch (name) {
-            case "non-saturating" -> new NonSaturatingLoss();
-            case "minimax" -> new MinimaxLoss();
+            case "non-saturating" -> new NonSaturatingLoss(labelSmoothing);
+            case "minimax" -> new MinimaxLoss(labelSmoothing);
             case "least-squares" -> new LeastSquaresLoss();
             case "wasserstein" -> new WassersteinLoss();
             case "hinge" -> new HingeLoss();
+            case "rsgan" -> new RelativisticLoss();
+            case "rasgan" -> new RelativisticAverageLoss();
+            case "ralsgan" -> new RelativisticAverageLeastSquaresLoss();
+            case "rahinge" -> new RelativisticAverageHingeLoss();
             default -> throw new IllegalArgumentException("unknown adversarial loss: " + name);
         };
     }
 
-    private static LossTerm term(TermConfig t) {
+    /** The term a validated config names; params are whole numbers where the catalog says so. */
+    public static LossTerm term(TermConfig t, IntFunction<Network> featureNetworks) {
         return switch (t.type()) {
             case "weight-clipping" -> new WeightClipping(t.param("clip"));
+            case "gradient-penalty" -> new GradientPenalty(t.param("target"), t.param("oneSided") != 0);
+            case "r1" -> ZeroCenteredPenalty.r1();
+            case "r2" -> ZeroCenteredPenalty.r2();
+            case "dragan" -> new DraganPenalty(t.param("c"), t.param("k"));
+            case "feature-matching" -> new FeatureMatching((int) t.param("layer"));
+            case "reconstruction" -> new ReconstructionLoss((int) t.param("p"));
+            case "contrastive" -> new ContrastiveLoss((int) t.param("layer"), t.param("margin"));
+            case "perceptual" -> {
+                int layers = (int) t.param("layers");
+                yield new PerceptualLoss(featureNetworks.apply(layers), layers);
+            }
             default -> throw new IllegalArgumentException("unknown term: " + t.type());
         };
     }
@@ -68,44 +103,75 @@ public final class GanObjective {
     }
 
     public LossBreakdown discriminator(DiscriminatorPass pass) {
-        Map<String, NDArray> parts = new LinkedHashMap<>();
-        NDArray total = adversarial.discriminatorLoss(pass.realLogits(), pass.fakeLogits());
-        parts.put(adversarial.name(), total);
-        for (Weighted w : terms) {
-            total = add(parts, w, total, w.term().discriminatorLoss(pass));
+        NDArray adv = adversarial.discriminatorLoss(pass.realLogits(), pass.fakeLogits());
+        List<NDArray> values = new ArrayList<>();
+        for (Named t : terms) {
+            values.add(t.weighted().term().discriminatorLoss(pass));
         }
-        return new LossBreakdown(total, parts);
+        return combine(adv, values, pass.discriminator().parameters().values());
     }
 
     public LossBreakdown generator(GeneratorPass pass) {
-        Map<String, NDArray> parts = new LinkedHashMap<>();
-        NDArray total = adversarial.generatorLoss(pass.realLogits(), pass.fakeLogits());
-        parts.put(adversarial.name(), total);
-        for (Weighted w : terms) {
-            total = add(parts, w, total, w.term().generatorLoss(pass));
+        NDArray adv = adversarial.generatorLoss(pass.realLogits(), pass.fakeLogits());
+        List<NDArray> values = new ArrayList<>();
+        for (Named t : terms) {
+            values.add(t.weighted().term().generatorLoss(pass));
         }
-        return new LossBreakdown(total, parts);
+        return combine(adv, values, pass.generator().parameters().values());
     }
 
     public void afterDiscriminatorUpdate(Network discriminator) {
-        for (Weighted w : terms) {
-            w.term().afterDiscriminatorUpdate(discriminator);
+        for (Named t : terms) {
+            t.weighted().term().afterDiscriminatorUpdate(discriminator);
         }
     }
 
     /** Whether the generator step must also run the discriminator on a real batch. */
     public boolean generatorNeedsRealBatch() {
         return adversarial.generatorNeedsRealLogits()
-                || terms.stream().anyMatch(w -> w.term().generatorNeedsRealBatch());
+                || terms.stream().anyMatch(t -> t.weighted().term().generatorNeedsRealBatch());
     }
 
-    private static NDArray add(Map<String, NDArray> parts, Weighted w, NDArray total, NDArray value) {
-        if (value == null) {
-            return total;
+    /** @param values each term's unweighted loss on this side, {@code null} for none */
+    private LossBreakdown combine(NDArray adv, List<NDArray> values, Collection<NDArray> trained) {
+        Map<String, NDArray> parts = new LinkedHashMap<>();
+        parts.put(adversarial.name(), adv);
+        Map<String, Double> coefficients = adaptiveCoefficients(adv, values, trained);
+        NDArray total = adv;
+        for (int i = 0; i < terms.size(); i++) {
+            NDArray value = values.get(i);
+            if (value == null) {
+                continue;
+            }
+            Named t = terms.get(i);
+            double c = coefficients.getOrDefault(t.metricName(), t.weighted().weight());
+            // A float, not the double: a 0-dim float64 factor would promote the 0-dim loss to float64.
+            NDArray weighted = c == 1.0 ? value : value.mul((float) c);
+            parts.put(t.metricName(), weighted);
+            total = total.add(weighted);
         }
-        // A float, not the double: a 0-dim float64 factor would promote the 0-dim loss to float64.
-        NDArray weighted = w.weight() == 1.0 ? value : value.mul((float) w.weight());
-        parts.put(w.metricName(), weighted);
-        return total.add(weighted);
+        return new LossBreakdown(total, parts, coefficients);
+    }
+
+    private Map<String, Double> adaptiveCoefficients(NDArray adv, List<NDArray> values, Collection<NDArray> trained) {
+        List<NDArray> losses = new ArrayList<>(List.of(adv));
+        List<Named> adaptive = new ArrayList<>();
+        for (int i = 0; i < terms.size(); i++) {
+            if (values.get(i) != null && terms.get(i).weighted().adaptive()) {
+                losses.add(values.get(i));
+                adaptive.add(terms.get(i));
+            }
+        }
+        Map<String, Double> out = new LinkedHashMap<>();
+        if (adaptive.isEmpty()) {
+            return out;
+        }
+        // One call for all norms; it keeps the graphs alive for the backward of the total.
+        float[] norms = TorchScriptAutograd.gradientNorms(losses, trained, adv.getManager());
+        for (int i = 0; i < adaptive.size(); i++) {
+            Named t = adaptive.get(i);
+            out.put(t.metricName(), t.weighted().weight() * norms[0] / (norms[i + 1] + ADAPTIVE_EPSILON));
+        }
+        return out;
     }
 }

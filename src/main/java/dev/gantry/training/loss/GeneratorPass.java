@@ -1,15 +1,57 @@
 package dev.gantry.training.loss;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 
+import dev.gantry.training.model.Activations;
 import dev.gantry.training.model.Network;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.random.RandomGenerator;
 
 /**
  * What one generator step computed, handed to every term.
  *
+ * @param fakeFeatures the discriminator's hidden activations on the fake batch, first layer first
  * @param real a real batch, or {@code null} unless the objective asked for it
  * @param realLogits D(real), or {@code null} unless the objective asked for it
+ * @param realFeatures hidden activations on the real batch, or {@code null} with {@code real}
+ * @param generator the network this step trains
  * @param discriminator frozen during this step: gradients flow through it to the generator only
+ * @param random the step's generator
  */
 public record GeneratorPass(
-        NDArray fake, NDArray fakeLogits, NDArray real, NDArray realLogits, Network discriminator) {}
+        NDArray fake,
+        NDArray fakeLogits,
+        List<NDArray> fakeFeatures,
+        NDArray real,
+        NDArray realLogits,
+        List<NDArray> realFeatures,
+        Network generator,
+        Network discriminator,
+        RandomGenerator random) {
+
+    /**
+     * Runs the discriminator once, over real and fake together when {@code real} is given, keeping
+     * its hidden activations for feature-based terms.
+     */
+    public static GeneratorPass of(
+            Network generator, Network discriminator, NDArray fake, NDArray real, RandomGenerator random) {
+        if (real == null) {
+            Activations a = discriminator.forwardWithFeatures(fake);
+            return new GeneratorPass(fake, a.output(), a.hidden(), null, null, null, generator, discriminator, random);
+        }
+        Activations a = discriminator.forwardWithFeatures(real.concat(fake, 0));
+        List<NDArray> realFeatures = new ArrayList<>();
+        List<NDArray> fakeFeatures = new ArrayList<>();
+        for (NDArray h : a.hidden()) {
+            NDList halves = h.split(2, 0);
+            realFeatures.add(halves.get(0));
+            fakeFeatures.add(halves.get(1));
+        }
+        NDList logits = a.output().split(2, 0);
+        return new GeneratorPass(
+                fake, logits.get(1), fakeFeatures, real, logits.get(0), realFeatures, generator, discriminator, random);
+    }
+}

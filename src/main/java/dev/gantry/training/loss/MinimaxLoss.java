@@ -5,8 +5,8 @@ import ai.djl.nn.Activation;
 
 /**
  * The original minimax GAN loss (Goodfellow et al. 2014, "Generative Adversarial Nets", eq. 1):
- * the discriminator is the same as {@link NonSaturatingLoss}, the generator minimises
- * log(1 − σ(l(G(z)))) directly:
+ * the discriminator is the same as {@link NonSaturatingLoss} (one-sided label smoothing included),
+ * the generator minimises log(1 − σ(l(G(z)))) directly:
  *
  * <pre>
  * L_D = E[softplus(−l(x))] + E[softplus(l(G(z)))]
@@ -18,6 +18,12 @@ import ai.djl.nn.Activation;
  */
 public final class MinimaxLoss implements AdversarialLoss {
 
+    private final float labelSmoothing;
+
+    public MinimaxLoss(double labelSmoothing) {
+        this.labelSmoothing = (float) labelSmoothing;
+    }
+
     @Override
     public String name() {
         return "minimax";
@@ -25,7 +31,7 @@ public final class MinimaxLoss implements AdversarialLoss {
 
     @Override
     public NDArray discriminatorLoss(NDArray realLogits, NDArray fakeLogits) {
-        return Activation.softPlus(realLogits.neg()).mean().add(Activation.softPlus(fakeLogits).mean());
+        return NonSaturatingLoss.smoothedDiscriminatorLoss(realLogits, fakeLogits, labelSmoothing);
     }
 
     @Override

@@ -1,56 +1,115 @@
 package dev.gantry.training.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Block;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
-import ai.djl.training.ParameterStore;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
- * A DJL block plus a stable name → parameter-array view. Names ({@code fc0.weight} …) are ours,
- * not DJL's, because the checkpoint and the optimizer state are keyed by them and must survive
- * process restarts; DJL's parameter ids are random per process.
+ * A multilayer perceptron: hidden dense layers each followed by {@code activation}, then an
+ * optional output layer, with a stable name → array view of its parameters ({@code fc0.weight} …)
+ * and of its non-trainable state (the spectral-norm vectors {@code fc0.weight_u} …). The names are
+ * ours, not DJL's, because the checkpoint and the optimizer state are keyed by them and must
+ * survive process restarts; DJL's parameter ids are random per process.
+ *
+ * <p>The forward pass is written out here instead of going through a DJL {@code Block}: spectral
+ * normalization and feature taps need the layers one by one, and calling the same libtorch
+ * {@code linear} kernel keeps the results bitwise equal to DJL's {@code Linear}.
  */
 public final class Network {
 
     private final String role;
-    private final Block block;
+    private final List<DenseLayer> hidden;
+    private final DenseLayer output;
+    private final UnaryOperator<NDArray> activation;
     private final Map<String, NDArray> parameters;
-    private final ParameterStore store;
+    private final Map<String, NDArray> state;
     private boolean trainable = true;
 
-    Network(String role, Block block, Map<String, NDArray> parameters, NDManager manager) {
+    Network(String role, List<DenseLayer> hidden, DenseLayer output, UnaryOperator<NDArray> activation) {
         this.role = role;
-        this.block = block;
-        this.parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
-        // copy=false: the store hands out the parameter arrays themselves, nothing is copied.
-        this.store = new ParameterStore(manager, false);
+        this.hidden = List.copyOf(hidden);
+        this.output = output;
+        this.activation = activation;
+        Map<String, NDArray> params = new LinkedHashMap<>();
+        Map<String, NDArray> buffers = new LinkedHashMap<>();
+        List<DenseLayer> all = new ArrayList<>(hidden);
+        if (output != null) {
+            all.add(output);
+        }
+        for (DenseLayer layer : all) {
+            params.put(layer.name() + ".weight", layer.weight());
+            params.put(layer.name() + ".bias", layer.bias());
+            if (layer.u() != null) {
+                buffers.put(layer.name() + ".weight_u", layer.u());
+            }
+        }
+        this.parameters = Collections.unmodifiableMap(params);
+        this.state = Collections.unmodifiableMap(buffers);
     }
 
-    /** "generator" or "discriminator". */
+    /** "generator", "discriminator" or "features". */
     public String role() {
         return role;
     }
 
-    public Block block() {
-        return block;
+    public int hiddenLayers() {
+        return hidden.size();
     }
 
-    /** Parameter arrays by name, in layer order. Mutated in place by optimizers and constraints. */
+    /** Trainable arrays by name, in layer order. Mutated in place by optimizers and constraints. */
     public Map<String, NDArray> parameters() {
         return parameters;
     }
 
+    /** Non-trainable state by name (spectral-norm vectors), updated by every forward pass. */
+    public Map<String, NDArray> state() {
+        return state;
+    }
+
     /** Output arrays are attached to the input's manager. */
     public NDArray forward(NDArray input) {
-        return block.forward(store, new NDList(input), true).singletonOrThrow();
+        NDArray x = input;
+        for (DenseLayer layer : hidden) {
+            x = activation.apply(layer.forward(x));
+        }
+        return outputLayer().forward(x);
+    }
+
+    /** The forward pass with every hidden activation kept, for feature-based losses. */
+    public Activations forwardWithFeatures(NDArray input) {
+        List<NDArray> taps = new ArrayList<>();
+        NDArray x = input;
+        for (DenseLayer layer : hidden) {
+            x = activation.apply(layer.forward(x));
+            taps.add(x);
+        }
+        return new Activations(taps, outputLayer().forward(x));
+    }
+
+    /** The first {@code count} hidden activations; the layers after them are not evaluated. */
+    public List<NDArray> hiddenFeatures(NDArray input, int count) {
+        List<NDArray> taps = new ArrayList<>();
+        NDArray x = input;
+        for (DenseLayer layer : hidden.subList(0, count)) {
+            x = activation.apply(layer.forward(x));
+            taps.add(x);
+        }
+        return taps;
+    }
+
+    private DenseLayer outputLayer() {
+        if (output == null) {
+            throw new IllegalStateException(role + " network has no output layer");
+        }
+        return output;
     }
 
     /**
@@ -79,25 +138,28 @@ public final class Network {
         }
     }
 
-    /** Copies all parameter values out of libtorch. */
+    /** Copies all parameter and state values out of libtorch, parameters first. */
     public Map<String, TensorData> snapshot() {
         Map<String, TensorData> out = new LinkedHashMap<>();
-        parameters.forEach((name, p) -> out.put(name, new TensorData(p.getShape().getShape(), p.toFloatArray())));
+        parameters.forEach((name, p) -> out.put(name, TensorData.of(p)));
+        state.forEach((name, s) -> out.put(name, TensorData.of(s)));
         return out;
     }
 
     /**
-     * Replaces all parameter values. Names and shapes must match exactly.
+     * Replaces all parameter and state values. Names and shapes must match exactly.
      *
-     * @throws IllegalArgumentException naming the first parameter that differs
+     * @throws IllegalArgumentException naming the first array that differs
      */
     public void load(Map<String, TensorData> values) {
+        Map<String, NDArray> all = new LinkedHashMap<>(parameters);
+        all.putAll(state);
         for (String name : values.keySet()) {
-            if (!parameters.containsKey(name)) {
-                throw new IllegalArgumentException(role + " has no parameter '" + name + "'; it has " + parameters.keySet());
+            if (!all.containsKey(name)) {
+                throw new IllegalArgumentException(role + " has no parameter '" + name + "'; it has " + all.keySet());
             }
         }
-        for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
+        for (Map.Entry<String, NDArray> e : all.entrySet()) {
             TensorData data = values.get(e.getKey());
             if (data == null) {
                 throw new IllegalArgumentException(role + " parameter '" + e.getKey() + "' is missing");
@@ -109,16 +171,20 @@ public final class Network {
                                 + " but the configured model expects " + expected);
             }
         }
-        for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
-            NDArray p = e.getValue();
+        for (Map.Entry<String, NDArray> e : all.entrySet()) {
+            NDArray array = e.getValue();
             TensorData data = values.get(e.getKey());
             // A tensor made from Java data borrows a direct buffer that only its own NDArray keeps
             // alive, and intern() moves the tensor but not that reference: once the buffer is
-            // collected the parameter reads freed memory (measured: NaN losses and SIGABRT a few
+            // collected the array reads freed memory (measured: NaN losses and SIGABRT a few
             // hundred steps after a resume in a fresh process). A libtorch copy owns its storage.
-            try (NDArray borrowed = p.getManager().create(data.values(), new Shape(data.shape()))) {
-                replace(p, borrowed.duplicate());
+            try (NDArray borrowed = array.getManager().create(data.values(), new Shape(data.shape()))) {
+                array.intern(borrowed.duplicate());
             }
+        }
+        for (NDArray p : parameters.values()) {
+            // The new tensors were made outside autograd; restore the recording flag we track.
+            p.setRequiresGradient(trainable);
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.gantry.training.model;
 
+import ai.djl.ndarray.NDArray;
+
 import java.util.Arrays;
 
 /** A float32 tensor copied out of libtorch: its shape and row-major values. */
@@ -14,6 +16,10 @@ public record TensorData(long[] shape, float[] values) {
             throw new IllegalArgumentException(
                     "shape " + Arrays.toString(shape) + " needs " + n + " values, got " + values.length);
         }
+    }
+
+    public static TensorData of(NDArray array) {
+        return new TensorData(array.getShape().getShape(), array.toFloatArray());
     }
 
     public String shapeString() {

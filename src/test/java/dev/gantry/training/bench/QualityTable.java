@@ -32,7 +32,7 @@ public final class QualityTable {
             for (int seed = 1; seed <= seeds; seed++) {
                 TrainingConfig c = TestConfigs.grid25(loss, steps, seed);
                 if (loss.equals("wasserstein")) {
-                    c = withLoss(c, new LossConfig(loss, List.of(new TermConfig("weight-clipping", 1.0, Map.of()))));
+                    c = withLoss(c, new LossConfig(loss, 0.0, List.of(new TermConfig("weight-clipping", 1.0, false, Map.of()))));
                 }
                 long start = System.nanoTime();
                 TrainingResult r = GanTraining.run(c, null, QUIET);

@@ -19,7 +19,7 @@ class WeightClippingTest {
     void clamps_every_discriminator_parameter_and_keeps_values_inside_the_interval() {
         try (NDManager manager = NDManager.newBaseManager()) {
             // fanIn 2 → first-layer values up to 1/√2, well beyond the clip.
-            Network d = MlpNetworks.discriminator(new ModelConfig("mlp", 2, 16, 2), manager);
+            Network d = MlpNetworks.discriminator(new ModelConfig("mlp", 2, 16, 2, false), manager);
             float clip = 0.05f;
             java.util.Map<String, float[]> before = new java.util.HashMap<>();
             d.parameters().forEach((k, p) -> before.put(k, p.toFloatArray()));

@@ -21,7 +21,7 @@ class NetworkLoadTest {
     void loaded_parameters_survive_garbage_collection_of_the_buffers_they_were_made_from() throws Exception {
         try (NDManager manager = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(1);
-            Network network = MlpNetworks.discriminator(new ModelConfig("mlp", 2, 64, 2), manager);
+            Network network = MlpNetworks.discriminator(new ModelConfig("mlp", 2, 64, 2, false), manager);
             Map<String, TensorData> values = new LinkedHashMap<>();
             Random random = new Random(7);
             network.parameters().forEach((name, p) -> {

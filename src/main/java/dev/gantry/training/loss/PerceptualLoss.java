@@ -1,0 +1,57 @@
+package dev.gantry.training.loss;
+
+import ai.djl.ndarray.NDArray;
+
+import dev.gantry.training.model.Network;
+
+import java.util.List;
+
+/**
+ * A perceptual (feature reconstruction) loss after Johnson et al. 2016 ("Perceptual Losses for
+ * Real-Time Style Transfer and Super-Resolution", eq. 2): the distance between generated row i and
+ * real row i measured in the feature maps φ of a fixed network, summed over its first {@code
+ * layers} layers,
+ *
+ * <pre>
+ * L_G = Σ_l E[(φ_l(G(z)ᵢ) − φ_l(xᵢ))²]     mean over rows and units of layer l
+ * </pre>
+ *
+ * Points in the plane have no pretrained feature network, so φ is a random MLP ({@link
+ * dev.gantry.training.model.MlpNetworks#features}) built from the job's seed, never trained and
+ * not checkpointed: it is rebuilt identically on resume. Rows are paired as in {@link
+ * ReconstructionLoss}.
+ */
+public final class PerceptualLoss implements LossTerm {
+
+    private final Network features;
+    private final int layers;
+
+    public PerceptualLoss(Network features, int layers) {
+        if (layers < 1 || layers > features.hiddenLayers()) {
+            throw new IllegalArgumentException("layers must be in [1, " + features.hiddenLayers() + "], got " + layers);
+        }
+        this.features = features;
+        this.layers = layers;
+    }
+
+    @Override
+    public String name() {
+        return "perceptual";
+    }
+
+    @Override
+    public NDArray generatorLoss(GeneratorPass pass) {
+        List<NDArray> fake = features.hiddenFeatures(pass.fake(), layers);
+        List<NDArray> real = features.hiddenFeatures(pass.real(), layers);
+        NDArray total = fake.get(0).sub(real.get(0)).square().mean();
+        for (int l = 1; l < layers; l++) {
+            total = total.add(fake.get(l).sub(real.get(l)).square().mean());
+        }
+        return total;
+    }
+
+    @Override
+    public boolean generatorNeedsRealBatch() {
+        return true;
+    }
+}

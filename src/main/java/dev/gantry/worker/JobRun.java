@@ -1,5 +1,6 @@
 package dev.gantry.worker;
 
+import dev.gantry.job.TrainingConfigs;
 import dev.gantry.artifact.Artifact;
 import dev.gantry.artifact.ArtifactKind;
 import dev.gantry.artifact.ArtifactStoreException;

@@ -2,6 +2,7 @@ package dev.gantry.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gantry.job.TrainingConfigs;
 import dev.gantry.job.JobSpec;
 import dev.gantry.testsupport.Http;
 import dev.gantry.testsupport.TestDatabaseInitializer;

@@ -11,6 +11,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UnsupportedEncodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import org.springframework.core.Ordered;
@@ -66,10 +67,16 @@ class RequestSizeLimitFilter extends OncePerRequestFilter {
             return body;
         }
 
+        /** As the servlet container's own: an unknown charset is an I/O error, not a crash. */
         @Override
         public BufferedReader getReader() throws IOException {
             String encoding = getCharacterEncoding();
-            Charset charset = encoding == null ? StandardCharsets.UTF_8 : Charset.forName(encoding);
+            Charset charset;
+            try {
+                charset = encoding == null ? StandardCharsets.UTF_8 : Charset.forName(encoding);
+            } catch (IllegalArgumentException e) {
+                throw new UnsupportedEncodingException(encoding);
+            }
             return new BufferedReader(new InputStreamReader(getInputStream(), charset));
         }
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.gantry.job.TrainingConfigs;
 import dev.gantry.job.JobSpec;
 import dev.gantry.testsupport.Http;
+import dev.gantry.testsupport.Jobs;
 import dev.gantry.testsupport.TestDatabaseInitializer;
 import dev.gantry.training.GanTraining;
 import dev.gantry.training.TrainingListener;
@@ -13,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -76,12 +76,12 @@ class WorkerFaultTest {
     void a_job_whose_worker_is_killed_resumes_on_another_worker_and_reproduces_the_uninterrupted_run_bitwise()
             throws Exception {
         String id = submit("kill-9");
-        awaitJob(id, j -> j.get("step").asLong() >= 1300, Duration.ofMinutes(2));
+        Jobs.await(http, id, j -> j.get("step").asLong() >= 1300, Duration.ofMinutes(2));
         long victim = workerPid(id);
 
         ProcessHandle.of(victim).orElseThrow().destroyForcibly(); // SIGKILL: no drain, no goodbye
         long killedAt = System.nanoTime();
-        JsonNode resumed = awaitJob(id, j -> j.get("attempt").asInt() == 2 && j.get("state").asString().equals("RUNNING"),
+        JsonNode resumed = Jobs.await(http, id, j -> j.get("attempt").asInt() == 2 && j.get("state").asString().equals("RUNNING"),
                 Duration.ofSeconds(60));
         double recovery = (System.nanoTime() - killedAt) / 1e9;
         long resumedBy = workerPid(id);
@@ -90,7 +90,7 @@ class WorkerFaultTest {
 
         assertThat(resumedBy).isNotEqualTo(victim);
         assertThat(recovery).isLessThan(20);
-        JsonNode done = awaitJob(id, j -> j.get("state").asString().equals("SUCCEEDED"), Duration.ofMinutes(3));
+        JsonNode done = Jobs.await(http, id, j -> j.get("state").asString().equals("SUCCEEDED"), Duration.ofMinutes(3));
         assertThat(events(id)).containsSubsequence("CLAIMED", "LEASE_EXPIRED", "CLAIMED", "SUCCEEDED");
         assertThat(done.get("attempt").asInt()).isEqualTo(2);
         assertThat(startedFrom(id)).as("attempt 1 from scratch, attempt 2 from the checkpoint at 1000")
@@ -101,17 +101,17 @@ class WorkerFaultTest {
     @Test
     void a_frozen_worker_that_wakes_after_losing_its_lease_writes_nothing_more_for_the_job() throws Exception {
         String id = submit("sigstop");
-        awaitJob(id, j -> j.get("step").asLong() >= 1300, Duration.ofMinutes(2));
+        Jobs.await(http, id, j -> j.get("step").asLong() >= 1300, Duration.ofMinutes(2));
         long frozen = workerPid(id);
 
         signal("STOP", frozen); // a long GC pause, a partition: alive but silent
         try {
-            awaitJob(id, j -> j.get("attempt").asInt() == 2 && j.get("state").asString().equals("RUNNING"),
+            Jobs.await(http, id, j -> j.get("attempt").asInt() == 2 && j.get("state").asString().equals("RUNNING"),
                     Duration.ofSeconds(60));
         } finally {
             signal("CONT", frozen);
         }
-        JsonNode done = awaitJob(id, j -> j.get("state").asString().equals("SUCCEEDED"), Duration.ofMinutes(3));
+        JsonNode done = Jobs.await(http, id, j -> j.get("state").asString().equals("SUCCEEDED"), Duration.ofMinutes(3));
 
         assertThat(done.get("attempt").asInt()).isEqualTo(2);
         assertThat(ProcessHandle.of(frozen)).as("the woken worker lives on, idle").isPresent();
@@ -129,12 +129,12 @@ class WorkerFaultTest {
     @Test
     void sigterm_checkpoints_and_hands_the_job_back_at_once_and_the_restarted_worker_finishes_it() throws Exception {
         String id = submit("sigterm");
-        awaitJob(id, j -> j.get("step").asLong() >= 1500, Duration.ofMinutes(2));
+        Jobs.await(http, id, j -> j.get("step").asLong() >= 1500, Duration.ofMinutes(2));
         long worker = workerPid(id);
 
         ProcessHandle.of(worker).orElseThrow().destroy(); // SIGTERM
         long signalledAt = System.nanoTime();
-        JsonNode released = awaitJob(id, j -> j.get("attempt").asInt() == 2, Duration.ofSeconds(30));
+        JsonNode released = Jobs.await(http, id, j -> j.get("attempt").asInt() == 2, Duration.ofSeconds(30));
         double handBack = (System.nanoTime() - signalledAt) / 1e9;
         System.out.printf("SIGTERM → job handed back (attempt 2, %s) after %.2f s%n", released.get("state").asString(),
                 handBack);
@@ -149,7 +149,7 @@ class WorkerFaultTest {
             assertThat(System.nanoTime()).as("supervisor restarts the stopped worker").isLessThan(deadline);
             Thread.sleep(100);
         }
-        awaitJob(id, j -> j.get("state").asString().equals("SUCCEEDED"), Duration.ofMinutes(3));
+        Jobs.await(http, id, j -> j.get("state").asString().equals("SUCCEEDED"), Duration.ofMinutes(3));
         assertThat(startedFrom(id)).containsExactly(0L, drainedAt);
         assertCurveEqualsUninterruptedRun(id);
     }
@@ -168,7 +168,7 @@ class WorkerFaultTest {
                  "checkpoints": {"everySteps": 20, "keepLast": 3}}
                 """).json().get("id").asString();
 
-        JsonNode failed = awaitState(id, "FAILED");
+        JsonNode failed = Jobs.awaitState(http, id, "FAILED", Duration.ofMinutes(2));
         assertThat(failed.at("/failure/reason").asString()).isEqualTo("DIVERGED");
         long divergedAt = failed.at("/failure/step").asLong();
         assertThat(failed.at("/failure/message").asString()).containsAnyOf("NaN", "Infinity");
@@ -180,7 +180,7 @@ class WorkerFaultTest {
 
         JsonNode resumed = http.post("/api/v1/jobs/" + id + "/resume", null).json();
         assertThat(resumed.get("state").asString()).isEqualTo("QUEUED");
-        JsonNode again = awaitState(id, "FAILED");
+        JsonNode again = Jobs.awaitState(http, id, "FAILED", Duration.ofMinutes(2));
         // Resumed from the last good checkpoint, the deterministic run diverges at the same step.
         assertThat(again.get("attempt").asInt()).isEqualTo(2);
         assertThat(again.at("/failure/step").asLong()).isEqualTo(divergedAt);
@@ -197,7 +197,7 @@ class WorkerFaultTest {
                  "checkpoints": {"everySteps": 1000000}, "limits": {"maxRuntimeSeconds": 2}}
                 """).json().get("id").asString();
 
-        JsonNode failed = awaitState(id, "FAILED");
+        JsonNode failed = Jobs.awaitState(http, id, "FAILED", Duration.ofMinutes(2));
         assertThat(failed.at("/failure/reason").asString()).isEqualTo("MAX_RUNTIME");
         assertThat(failed.at("/failure/message").asString()).contains("maxRuntimeSeconds = 2");
         long stoppedAt = failed.at("/failure/step").asLong();
@@ -208,11 +208,11 @@ class WorkerFaultTest {
         assertThat(checkpointSteps(id)).containsExactly(stoppedAt);
 
         http.post("/api/v1/jobs/" + id + "/resume", null);
-        JsonNode again = awaitJob(id, j -> j.get("attempt").asInt() == 2 && j.get("step").asLong() > stoppedAt,
+        JsonNode again = Jobs.await(http, id, j -> j.get("attempt").asInt() == 2 && j.get("step").asLong() > stoppedAt,
                 Duration.ofSeconds(60));
         assertThat(again.get("state").asString()).isEqualTo("RUNNING");
         assertThat(startedFrom(id)).containsExactly(0L, stoppedAt);
-        assertThat(awaitState(id, "FAILED").at("/failure/reason").asString()).isEqualTo("MAX_RUNTIME");
+        assertThat(Jobs.awaitState(http, id, "FAILED", Duration.ofMinutes(2)).at("/failure/reason").asString()).isEqualTo("MAX_RUNTIME");
     }
 
     /**
@@ -223,8 +223,8 @@ class WorkerFaultTest {
         JsonNode spec = http.get("/api/v1/jobs/" + id).json().get("spec");
         Map<Long, double[]> expected = reference(json.treeToValue(spec, JobSpec.class));
         JsonNode metrics = http.get("/api/v1/jobs/" + id + "/metrics?names=loss/d,loss/g&maxPoints=20000").json();
-        List<JsonNode> d = series(metrics, "loss/d");
-        List<JsonNode> g = series(metrics, "loss/g");
+        List<JsonNode> d = Jobs.series(metrics, "loss/d");
+        List<JsonNode> g = Jobs.series(metrics, "loss/g");
         assertThat(d).hasSize(6000);
         assertThat(g).hasSize(6000);
         int compared = 0;
@@ -285,37 +285,4 @@ class WorkerFaultTest {
         return steps;
     }
 
-    private JsonNode awaitState(String id, String state) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        JsonNode job = http.get("/api/v1/jobs/" + id).json();
-        while (!job.get("state").asString().equals(state)) {
-            assertThat(System.nanoTime()).as("waiting for %s, last seen %s", state, job).isLessThan(deadline);
-            Thread.sleep(100);
-            job = http.get("/api/v1/jobs/" + id).json();
-        }
-        return job;
-    }
-
-    private JsonNode awaitJob(String id, Predicate<JsonNode> condition, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        JsonNode job = http.get("/api/v1/jobs/" + id).json();
-        while (!condition.test(job)) {
-            assertThat(System.nanoTime()).as("waiting for job %s, last seen %s", id, job).isLessThan(deadline);
-            assertThat(job.get("state").asString()).as("job %s", job).isNotEqualTo("FAILED");
-            Thread.sleep(50);
-            job = http.get("/api/v1/jobs/" + id).json();
-        }
-        return job;
-    }
-
-    private static List<JsonNode> series(JsonNode metrics, String name) {
-        for (JsonNode s : metrics.get("series")) {
-            if (s.get("name").asString().equals(name)) {
-                List<JsonNode> points = new ArrayList<>();
-                s.get("points").forEach(points::add);
-                return points;
-            }
-        }
-        return List.of();
-    }
 }

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -18,8 +19,10 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+// Declared media types are checked before a handler runs: a client that cannot read JSON gets its
+// 406 before a job is created, and a Content-Type that is not JSON (even */*) is a 415.
 @RestController
-@RequestMapping("/api/v1/jobs")
+@RequestMapping(path = "/api/v1/jobs", produces = MediaType.APPLICATION_JSON_VALUE)
 class JobController {
 
     private final JobService jobs;
@@ -29,7 +32,7 @@ class JobController {
     }
 
     /** 201 for a new job; 200 with the same job when an Idempotency-Key repeats its request. */
-    @PostMapping
+    @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<JobResponse> submit(@RequestBody JobSpec spec,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
         JobService.Submission submission = jobs.submit(spec, idempotencyKey);

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -19,6 +20,9 @@ import org.springframework.web.bind.annotation.RestController;
 class JobMetricsController {
 
     static final int MAX_POINTS = 20_000;
+    static final int MAX_NAMES = 100;
+    static final int MAX_NAME_LENGTH = 200;
+    private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
 
     private final JobService jobs;
     private final MetricQuery metrics;
@@ -51,16 +55,28 @@ class JobMetricsController {
         if (fromStep != null && fromStep < 0) {
             errors.add(new FieldError("fromStep", "must be 0 or more"));
         }
+        if (toStep != null && toStep < 0) {
+            errors.add(new FieldError("toStep", "must be 0 or more"));
+        }
         if (fromStep != null && toStep != null && toStep < fromStep) {
             errors.add(new FieldError("toStep", "must not be less than fromStep"));
+        }
+        List<String> wanted = names == null || names.isBlank()
+                ? List.of()
+                : Arrays.stream(names.split(",")).map(String::trim).filter(n -> !n.isEmpty()).toList();
+        // Metric names are short and printable: anything else is a client bug (and a NUL fails the
+        // query). Checked before trimming, which would silently drop a NUL or a newline.
+        if (names != null && CONTROL.matcher(names).find()) {
+            errors.add(new FieldError("names", "must not contain control characters"));
+        } else if (wanted.size() > MAX_NAMES) {
+            errors.add(new FieldError("names", "at most " + MAX_NAMES + " names"));
+        } else if (wanted.stream().anyMatch(n -> n.length() > MAX_NAME_LENGTH)) {
+            errors.add(new FieldError("names", "each name must be at most " + MAX_NAME_LENGTH + " characters"));
         }
         if (!errors.isEmpty()) {
             throw new InvalidRequestException(errors);
         }
         jobs.get(id);
-        List<String> wanted = names == null || names.isBlank()
-                ? List.of()
-                : Arrays.stream(names.split(",")).map(String::trim).filter(n -> !n.isEmpty()).toList();
         Map<String, List<MetricPoint>> found = metrics.series(id, wanted, fromStep, toStep, maxPoints);
         List<Series> series = found.entrySet().stream()
                 .map(e -> new Series(e.getKey(),

@@ -5,8 +5,12 @@ import dev.gantry.job.FieldError;
 import dev.gantry.job.InvalidRequestException;
 import dev.gantry.job.JobConflictException;
 import dev.gantry.job.JobNotFoundException;
+import dev.gantry.job.QueueFullException;
 import java.net.URI;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -19,13 +23,19 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.InputCoercionException;
+import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 /**
  * The one place domain and binding errors become RFC 9457 problems: invalid → 400 naming each
- * field, not found → 404, conflict → 409. Anything unexpected is a 500 without internals.
+ * field, not found → 404, conflict → 409, full queue → 429, oversized body → 413. Errors Spring
+ * MVC detects itself (405, 406, 415, …) get a type of ours too; errors Tomcat answers before any
+ * route sees the request are {@link ProblemErrorReportValve}'s. Anything unexpected is a 500
+ * without internals.
  */
 @RestControllerAdvice
 class ProblemHandler extends ResponseEntityExceptionHandler {
@@ -33,8 +43,35 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
 
     static final URI INVALID = URI.create("urn:gantry:problem:invalid-request");
+    static final URI MALFORMED = URI.create("urn:gantry:problem:malformed-request");
     static final URI NOT_FOUND = URI.create("urn:gantry:problem:not-found");
     static final URI CONFLICT = URI.create("urn:gantry:problem:conflict");
+    static final URI QUEUE_FULL = URI.create("urn:gantry:problem:queue-full");
+    static final URI TOO_LARGE = URI.create("urn:gantry:problem:request-too-large");
+    static final URI INTERNAL = URI.create("urn:gantry:problem:internal");
+
+    private static final URI ABOUT_BLANK = URI.create("about:blank");
+
+    static final int MAX_LISTED_ERRORS = 100;
+
+    // Jobs hold a worker for minutes, so the queue rarely frees a slot sooner than this.
+    static final int QUEUE_FULL_RETRY_AFTER_SECONDS = 30;
+
+    /** The type of a problem known only by its status: one the framework or the servlet container detected. */
+    static URI typeFor(int status) {
+        return switch (status) {
+            case 400 -> MALFORMED;
+            case 404 -> NOT_FOUND;
+            case 413 -> TOO_LARGE;
+            case 500 -> INTERNAL;
+            default -> {
+                HttpStatus known = HttpStatus.resolve(status);
+                yield URI.create("urn:gantry:problem:" + (known == null
+                        ? "http-" + status
+                        : known.getReasonPhrase().toLowerCase().replace(' ', '-')));
+            }
+        };
+    }
 
     @ExceptionHandler(InvalidRequestException.class)
     ProblemDetail invalid(InvalidRequestException e) {
@@ -51,6 +88,13 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return problem(HttpStatus.CONFLICT, CONFLICT, "Conflict", e.getMessage());
     }
 
+    @ExceptionHandler(QueueFullException.class)
+    ResponseEntity<ProblemDetail> queueFull(QueueFullException e) {
+        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+                .header(HttpHeaders.RETRY_AFTER, String.valueOf(QUEUE_FULL_RETRY_AFTER_SECONDS))
+                .body(problem(HttpStatus.TOO_MANY_REQUESTS, QUEUE_FULL, "Queue full", e.getMessage()));
+    }
+
     /** A path or query value of the wrong type, such as a job id that is not a UUID. */
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ProblemDetail typeMismatch(MethodArgumentTypeMismatchException e) {
@@ -61,33 +105,86 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return invalid(List.of(new FieldError(e.getName(), "'" + e.getValue() + "' is not " + article(expected))));
     }
 
+    /** A query string Tomcat cannot decode (a percent-escape that is not UTF-8, say), found when a parameter is read. */
+    @ExceptionHandler(InvalidParameterException.class)
+    ProblemDetail undecodableParameters(InvalidParameterException e) {
+        return problem(HttpStatus.BAD_REQUEST, MALFORMED, "Malformed request",
+                "The query string cannot be decoded: a percent-escape is broken or not UTF-8");
+    }
+
+    /** A multipart body that does not parse (uploads over their size limit are Spring's 413). */
+    @ExceptionHandler(MultipartException.class)
+    ProblemDetail malformedMultipart(MultipartException e) {
+        return problem(HttpStatus.BAD_REQUEST, MALFORMED, "Malformed request", "The multipart body is malformed");
+    }
+
+    /** Also where an over-long body lands: {@link RequestSizeLimitFilter} fails the stream the body is read from. */
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof RequestTooLargeException tooLarge) {
+                return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(problem(HttpStatus.CONTENT_TOO_LARGE,
+                        TOO_LARGE, "Request too large", "The request body is larger than the limit of "
+                                + tooLarge.maxBytes() + " bytes"));
+            }
+        }
         return ResponseEntity.badRequest().body(invalid(List.of(bodyError(e))));
+    }
+
+    /** Problems Spring MVC builds itself (405, 406, 415, no such route, …) have no type (about:blank); give them ours. */
+    @Override
+    protected ResponseEntity<Object> createResponseEntity(Object body, HttpHeaders headers, HttpStatusCode status,
+            WebRequest request) {
+        if (body instanceof ProblemDetail problem && (problem.getType() == null || ABOUT_BLANK.equals(problem.getType()))) {
+            problem.setType(typeFor(status.value()));
+        }
+        return super.createResponseEntity(body, headers, status, request);
     }
 
     @ExceptionHandler(Exception.class)
     ProblemDetail unexpected(Exception e) {
         log.error("Unexpected error", e);
-        return problem(HttpStatus.INTERNAL_SERVER_ERROR, URI.create("urn:gantry:problem:internal"), "Internal error",
+        return problem(HttpStatus.INTERNAL_SERVER_ERROR, INTERNAL, "Internal error",
                 "The server failed to handle the request; the failure is logged.");
     }
 
     /** Names the JSON field Jackson choked on, as a path like {@code training.steps} or {@code loss.terms[0]}. */
     private static FieldError bodyError(HttpMessageNotReadableException e) {
-        Throwable cause = e.getCause();
-        if (cause instanceof JacksonException jackson && !jackson.getPath().isEmpty()) {
-            String path = path(jackson.getPath());
-            if (jackson instanceof UnrecognizedPropertyException) {
-                return new FieldError(path, "is not a known field");
-            }
-            return new FieldError(path, "has the wrong type or format: " + jackson.getOriginalMessage());
+        if (!(e.getCause() instanceof JacksonException jackson)) {
+            return new FieldError("", "a JSON body is required");
         }
-        if (cause instanceof JacksonException jackson) {
-            return new FieldError("", "the body is not valid JSON: " + jackson.getOriginalMessage());
+        String path = path(jackson.getPath());
+        if (jackson instanceof UnrecognizedPropertyException) {
+            return new FieldError(path, "is not a known field");
         }
-        return new FieldError("", "a JSON body is required");
+        if (jackson instanceof InputCoercionException) {
+            return new FieldError(path, "is out of range: " + jackson.getOriginalMessage());
+        }
+        if (path.isEmpty()) {
+            return new FieldError("", "the body is not a valid JSON object: " + jackson.getOriginalMessage());
+        }
+        if (jackson instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
+            return new FieldError(path, expected(mismatch.getTargetType()));
+        }
+        return new FieldError(path, "has the wrong type or format: " + jackson.getOriginalMessage());
+    }
+
+    /** What a field must be, in JSON's terms rather than Java's. */
+    private static String expected(Class<?> type) {
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+            return "must be a whole number";
+        }
+        if (Number.class.isAssignableFrom(type) || type.isPrimitive()) {
+            return "must be a number";
+        }
+        if (type == String.class) {
+            return "must be a string";
+        }
+        if (Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "must be an array";
+        }
+        return Map.class.isAssignableFrom(type) || type.isRecord() ? "must be an object" : "has the wrong type";
     }
 
     private static String path(List<JacksonException.Reference> references) {
@@ -105,12 +202,15 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return path.toString();
     }
 
+    /** Lists at most {@link #MAX_LISTED_ERRORS}: twenty thousand unknown fields need not echo back twenty thousand errors. */
     private static ProblemDetail invalid(List<FieldError> errors) {
-        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, INVALID, "Invalid request",
-                errors.size() == 1
-                        ? errors.get(0).field() + " " + errors.get(0).message()
-                        : errors.size() + " fields are invalid");
-        problem.setProperty("errors", errors);
+        FieldError first = errors.get(0);
+        String detail = errors.size() == 1
+                ? first.field().isEmpty() ? first.message() : first.field() + " " + first.message()
+                : errors.size() + " fields are invalid"
+                        + (errors.size() > MAX_LISTED_ERRORS ? "; the first " + MAX_LISTED_ERRORS + " are listed" : "");
+        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, INVALID, "Invalid request", detail);
+        problem.setProperty("errors", errors.subList(0, Math.min(errors.size(), MAX_LISTED_ERRORS)));
         return problem;
     }
 

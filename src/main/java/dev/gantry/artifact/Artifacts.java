@@ -1,15 +1,25 @@
 package dev.gantry.artifact;
 
+import dev.gantry.storage.InvalidObjectKeyException;
 import dev.gantry.storage.ObjectStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.core.retry.RetryException;
+import org.springframework.core.retry.RetryListener;
+import org.springframework.core.retry.RetryPolicy;
+import org.springframework.core.retry.RetryTemplate;
+import org.springframework.core.retry.Retryable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -21,21 +31,61 @@ import org.springframework.stereotype.Component;
 @Component
 public class Artifacts {
 
+    private static final Logger log = LoggerFactory.getLogger(Artifacts.class);
+    private static final Duration MAX_PUT_BACKOFF = Duration.ofSeconds(10);
+
     private final JdbcClient jdbc;
     private final ObjectStore store;
+    private final RetryTemplate putRetry;
 
-    Artifacts(JdbcClient jdbc, ObjectStore store) {
+    /**
+     * @param putAttempts tries of each object-store write before the save fails
+     * @param putBackoff pause after the first failed try, doubled after each further one
+     */
+    public Artifacts(JdbcClient jdbc, ObjectStore store, @Value("${gantry.storage.put-attempts:5}") int putAttempts,
+            @Value("${gantry.storage.put-backoff:500ms}") Duration putBackoff) {
         this.jdbc = jdbc;
         this.store = store;
+        // A bad key will not get better by waiting; anything else (a full disk, a network blip) may.
+        this.putRetry = new RetryTemplate(RetryPolicy.builder()
+                .maxRetries(Math.max(0, putAttempts - 1))
+                .delay(putBackoff)
+                .multiplier(2)
+                .maxDelay(MAX_PUT_BACKOFF)
+                .predicate(e -> !(e instanceof InvalidObjectKeyException))
+                .build());
+        this.putRetry.setRetryListener(new RetryListener() {
+            @Override
+            public void onRetryFailure(RetryPolicy policy, Retryable<?> retryable, Throwable failure) {
+                log.warn("Writing {} failed; retrying: {}", retryable.getName(), failure.toString());
+            }
+        });
     }
 
     /**
      * Stores an artifact for the run holding {@code attempt}; keeps the newest {@code keepLast}.
      * @return false when the run lost its lease: the artifact is not recorded
+     * @throws ArtifactStoreException when the object store refused the bytes on every try; nothing
+     *     is recorded then
      */
     public boolean save(ArtifactKind kind, UUID jobId, int attempt, long step, byte[] bytes, int keepLast) {
         String key = kind.objectKey(jobId, step);
-        store.put(key, bytes);
+        try {
+            putRetry.execute(new Retryable<Void>() {
+                @Override
+                public Void execute() {
+                    store.put(key, bytes);
+                    return null;
+                }
+
+                @Override
+                public String getName() {
+                    return key;
+                }
+            });
+        } catch (RetryException e) {
+            throw new ArtifactStoreException(key, e.getExceptions().size(), e.getCause());
+        }
         // Fenced: only the run that holds the job's current attempt may record it.
         int rows = jdbc.sql("""
                         INSERT INTO %s (job_id, step, attempt, object_key, size_bytes, sha256)
@@ -83,12 +133,24 @@ public class Artifacts {
         return store.open(key);
     }
 
+    /**
+     * The artifact's bytes, checked against the size and SHA-256 recorded when it was saved.
+     *
+     * @throws CorruptArtifactException when the stored bytes are not the ones that were saved
+     */
     public byte[] read(ArtifactKind kind, UUID jobId, long step) {
+        Artifact recorded = query(kind, jobId, "AND step = " + step).stream().findFirst()
+                .orElseThrow(() -> new ArtifactNotFoundException(kind, jobId, step));
+        byte[] bytes;
         try (InputStream in = open(kind, jobId, step)) {
-            return in.readAllBytes();
+            bytes = in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        if (bytes.length != recorded.sizeBytes() || !sha256(bytes).equals(recorded.sha256())) {
+            throw new CorruptArtifactException(kind, jobId, step);
+        }
+        return bytes;
     }
 
     private void prune(ArtifactKind kind, UUID jobId, int keepLast) {

@@ -38,14 +38,18 @@ public class JobRepository {
             RETURNING state
             """;
 
-    // A resumed job is a new run: a new attempt fences off anything left of the old one.
+    // A resumed job is a new run: a new attempt fences off anything left of the old one. The user
+    // asked for it again, so the runs it lost to expired leases no longer count against it.
     private static final String RESUME = """
             UPDATE jobs
-               SET state = 'QUEUED', attempt = attempt + 1, queued_at = now(), finished_at = NULL,
+               SET state = 'QUEUED', attempt = attempt + 1, lease_losses = 0, queued_at = now(), finished_at = NULL,
                    failure_reason = NULL, failure_message = NULL, failure_step = NULL, updated_at = now()
              WHERE id = :id AND state IN ('FAILED', 'CANCELLED')
             RETURNING attempt
             """;
+
+    // Any fixed key; only admission to the queue (submit, resume) takes this lock.
+    private static final long QUEUE_ADMISSION_LOCK = 0x6761_6E74_7279_7100L;
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
@@ -55,6 +59,18 @@ public class JobRepository {
         this.jdbc = jdbc;
         this.json = json;
         this.rowMapper = this::mapRow;
+    }
+
+    /**
+     * Serialises admission to the queue until the transaction ends, so that counting the queued
+     * jobs and adding one is atomic: two concurrent submits cannot both take the last free slot.
+     */
+    void lockQueueAdmission() {
+        jdbc.sql("SELECT 1 FROM pg_advisory_xact_lock(:key)").param("key", QUEUE_ADMISSION_LOCK).query(Integer.class).single();
+    }
+
+    int countQueued() {
+        return jdbc.sql("SELECT count(*) FROM jobs WHERE state = 'QUEUED'").query(Integer.class).single();
     }
 
     /** @return false when another job already holds the idempotency key */

@@ -1,12 +1,15 @@
 package dev.gantry.job;
 
+import dev.gantry.limits.LimitsProperties;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -20,31 +23,46 @@ public class JobService {
 
     private final JobRepository jobs;
     private final JsonMapper json;
+    private final LimitsProperties limits;
 
-    JobService(JobRepository jobs, JsonMapper json) {
+    JobService(JobRepository jobs, JsonMapper json, LimitsProperties limits) {
         this.jobs = jobs;
         this.json = json;
+        this.limits = limits;
     }
 
     public record Submission(Job job, boolean created) {}
 
     /**
-     * Same idempotency key and same spec: the job made by the first request, not a new one.
-     * Same key, other spec: a conflict, since the client is confused about what it sent.
+     * Same idempotency key and same spec: the job made by the first request, not a new one, even
+     * when the queue has filled up since. Same key, other spec: a conflict, since the client is
+     * confused about what it sent.
      */
     @Transactional
     public Submission submit(JobSpec spec, String idempotencyKey) {
-        JobSpecValidator.validate(spec);
+        JobSpecValidator.validate(spec, limits.maxRuntime());
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
             throw new InvalidRequestException(
                     List.of(new FieldError("Idempotency-Key", "must be 1-200 characters")));
         }
         String requestHash = sha256(json.writeValueAsString(spec));
+        jobs.lockQueueAdmission();
+        if (idempotencyKey != null) {
+            Optional<JobRepository.Keyed> earlier = jobs.findByIdempotencyKey(idempotencyKey);
+            if (earlier.isPresent()) {
+                return repeated(earlier.get(), idempotencyKey, requestHash);
+            }
+        }
+        requireQueueRoom();
         UUID id = UUID.randomUUID();
-        if (jobs.insert(id, JobSpecDefaults.complete(spec), idempotencyKey, requestHash)) {
+        if (jobs.insert(id, JobSpecDefaults.complete(spec, limits.defaultMaxRuntime()), idempotencyKey, requestHash)) {
             return new Submission(get(id), true);
         }
-        JobRepository.Keyed earlier = jobs.findByIdempotencyKey(idempotencyKey).orElseThrow();
+        // Only reachable when a key was inserted without the admission lock; kept as a safety net.
+        return repeated(jobs.findByIdempotencyKey(idempotencyKey).orElseThrow(), idempotencyKey, requestHash);
+    }
+
+    private Submission repeated(JobRepository.Keyed earlier, String idempotencyKey, String requestHash) {
         if (!earlier.requestHash().equals(requestHash)) {
             throw new JobConflictException(
                     "Idempotency-Key '" + idempotencyKey + "' was used for another request (job " + earlier.id() + ")");
@@ -52,14 +70,28 @@ public class JobService {
         return new Submission(get(earlier.id()), false);
     }
 
+    /** Call with the admission lock held, so the count cannot change before the caller queues its job. */
+    private void requireQueueRoom() {
+        if (jobs.countQueued() >= limits.maxQueuedJobs()) {
+            throw new QueueFullException(limits.maxQueuedJobs());
+        }
+    }
+
     public Job get(UUID id) {
         return jobs.find(id).orElseThrow(() -> new JobNotFoundException(id));
     }
 
     public JobPage list(JobState state, String name, String pageToken, int pageSize) {
+        List<FieldError> errors = new ArrayList<>();
         if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
-            throw new InvalidRequestException(
-                    List.of(new FieldError("pageSize", "must be between 1 and " + MAX_PAGE_SIZE)));
+            errors.add(new FieldError("pageSize", "must be between 1 and " + MAX_PAGE_SIZE));
+        }
+        // No job can have such a name; and PostgreSQL refuses some characters (NUL) outright.
+        if (name != null && !JobSpecValidator.NAME.matcher(name).matches()) {
+            errors.add(new FieldError("name", "is not a valid job name"));
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidRequestException(errors);
         }
         PageToken after = pageToken == null ? null : PageToken.parse(pageToken);
         List<Job> page = jobs.list(state, name, after == null ? null : after.createdAt(),
@@ -81,10 +113,17 @@ public class JobService {
         return get(id);
     }
 
-    /** A failed or cancelled job is queued again and continues from its latest checkpoint. */
+    /**
+     * A failed or cancelled job is queued again and continues from its latest checkpoint. A state
+     * conflict is reported before a full queue: waiting would not make that request valid.
+     */
     @Transactional
     public Job resume(UUID id) {
+        jobs.lockQueueAdmission();
         Job job = get(id);
+        if (job.state() == JobState.FAILED || job.state() == JobState.CANCELLED) {
+            requireQueueRoom();
+        }
         if (jobs.resume(id).isEmpty()) {
             throw new JobConflictException(
                     "Job " + id + " is " + job.state() + "; only FAILED or CANCELLED jobs can be resumed");
@@ -110,13 +149,21 @@ public class JobService {
                     .encodeToString((micros + ":" + id).getBytes(StandardCharsets.UTF_8));
         }
 
+        // Tokens carry a job's creation time; anything outside this range was not made by us, and
+        // PostgreSQL would refuse a time before 4713 BC rather than find no job.
+        private static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
+        private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+
         static PageToken parse(String token) {
             try {
                 String[] parts = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8).split(":", 2);
                 long micros = Long.parseLong(parts[0]);
-                return new PageToken(
-                        Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000), Math.floorMod(micros, 1_000_000) * 1_000),
-                        UUID.fromString(parts[1]));
+                Instant createdAt =
+                        Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000), Math.floorMod(micros, 1_000_000) * 1_000);
+                if (createdAt.isBefore(EARLIEST) || createdAt.isAfter(LATEST)) {
+                    throw new IllegalArgumentException("creation time out of range: " + createdAt);
+                }
+                return new PageToken(createdAt, UUID.fromString(parts[1]));
             } catch (RuntimeException e) {
                 throw new InvalidRequestException(
                         List.of(new FieldError("pageToken", "is not a token returned by this API")));

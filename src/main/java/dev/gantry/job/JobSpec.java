@@ -17,23 +17,45 @@ public record JobSpec(
         Optimizers optimizer,
         Training training,
         Checkpoints checkpoints,
-        Evaluation evaluation) {
+        Evaluation evaluation,
+        Limits limits) {
 
-    public record Model(String architecture, Integer latentDim, Integer hiddenUnits, Integer hiddenLayers) {}
+    /** @param spectralNorm spectral normalization of every discriminator layer (Miyato et al. 2018) */
+    public record Model(
+            String architecture, Integer latentDim, Integer hiddenUnits, Integer hiddenLayers, Boolean spectralNorm) {}
 
     public record Loss(Adversarial adversarial, List<Term> terms) {}
 
-    public record Adversarial(String type) {}
+    /** @param labelSmoothing one-sided: the real target becomes 1 − labelSmoothing (minimax, non-saturating) */
+    public record Adversarial(String type, Double labelSmoothing) {}
 
-    public record Term(String type, Double weight, Map<String, Double> params) {}
+    /**
+     * @param adaptive scale the term by the ratio of the adversarial loss's gradient norm to its own,
+     *     times {@code weight} (TF-GAN's combine_adversarial_loss)
+     */
+    public record Term(String type, Double weight, Boolean adaptive, Map<String, Double> params) {}
 
     public record Optimizers(Optimizer generator, Optimizer discriminator) {}
 
-    public record Optimizer(String type, Double learningRate, Double beta1, Double beta2) {}
+    /**
+     * @param schedule {@code constant} or {@code linear}: constant until {@code decayStartStep},
+     *     then down to 0 at the last step
+     */
+    public record Optimizer(
+            String type, Double learningRate, Double beta1, Double beta2, String schedule, Long decayStartStep) {}
 
-    public record Training(Long steps, Integer batchSize, Integer discriminatorSteps, Long seed) {}
+    /**
+     * @param emaDecay generator weight averaging (0 = off); samples and evaluation use the average
+     * @param instanceNoise standard deviation of Gaussian noise on the discriminator's inputs,
+     *     annealed linearly to 0 over the run (0 = off)
+     */
+    public record Training(
+            Long steps, Integer batchSize, Integer discriminatorSteps, Long seed, Double emaDecay, Double instanceNoise) {}
 
     public record Checkpoints(Long everySteps, Integer keepLast) {}
 
     public record Evaluation(Long everySteps, Integer samples) {}
+
+    /** @param maxRuntimeSeconds wall-clock time a run may train before it fails with {@code MAX_RUNTIME} */
+    public record Limits(Long maxRuntimeSeconds) {}
 }

@@ -64,6 +64,17 @@ public class JobLeases {
                 .orElse(LeaseStatus.LOST);
     }
 
+    /** Records where this run of the job starts: 0 from scratch, else the checkpoint's step. */
+    public void started(ClaimedJob job, long fromStep) {
+        jdbc.sql("""
+                        INSERT INTO job_events (job_id, attempt, type, detail)
+                        SELECT id, attempt, 'STARTED', jsonb_build_object('fromStep', :fromStep) FROM jobs
+                         WHERE id = :id AND attempt = :attempt
+                        """)
+                .param("id", job.id()).param("attempt", job.attempt()).param("fromStep", fromStep)
+                .update();
+    }
+
     /** Non-finite values are left out of the job's latest metrics: JSON has no NaN. */
     public boolean progress(ClaimedJob job, long step, Double stepsPerSecond, Map<String, Double> latestMetrics) {
         Map<String, Double> finite = new TreeMap<>();

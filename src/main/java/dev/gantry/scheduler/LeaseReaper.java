@@ -1,5 +1,6 @@
 package dev.gantry.scheduler;
 
+import dev.gantry.limits.LimitsProperties;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
@@ -14,7 +15,9 @@ import org.springframework.stereotype.Component;
 /**
  * Takes back jobs whose worker stopped renewing its lease (killed, hung, cut off): a running job
  * goes back to the queue as a new attempt and resumes from its latest checkpoint; a job that was
- * being cancelled is simply cancelled.
+ * being cancelled is simply cancelled. A job that keeps losing its runs (it crashes every worker
+ * that takes it, say) fails with {@code MAX_ATTEMPTS} after {@code gantry.limits.max-attempts}
+ * lost runs rather than cycling through the workers forever.
  */
 @Component
 @ConditionalOnProperty(name = "gantry.role", havingValue = "server", matchIfMissing = true)
@@ -22,32 +25,47 @@ public class LeaseReaper {
 
     private static final Logger log = LoggerFactory.getLogger(LeaseReaper.class);
 
+    // A run is lost only when its job was RUNNING: an expired CANCELLING job ends as the user asked.
     private static final String REAP = """
             WITH expired AS (
-                SELECT id FROM jobs
+                SELECT id, state = 'RUNNING' AND lease_losses + 1 >= :maxAttempts AS exhausted FROM jobs
                  WHERE state IN ('RUNNING', 'CANCELLING') AND lease_expires_at < now()
                    FOR UPDATE SKIP LOCKED
             ), reaped AS (
             UPDATE jobs j
-               SET state = CASE WHEN j.state = 'CANCELLING' THEN 'CANCELLED' ELSE 'QUEUED' END,
+               SET state = CASE WHEN j.state = 'CANCELLING' THEN 'CANCELLED'
+                                WHEN expired.exhausted THEN 'FAILED'
+                                ELSE 'QUEUED' END,
+                   lease_losses = j.lease_losses + CASE WHEN j.state = 'RUNNING' THEN 1 ELSE 0 END,
                    attempt = j.attempt + 1,
-                   finished_at = CASE WHEN j.state = 'CANCELLING' THEN now() END,
+                   finished_at = CASE WHEN j.state = 'CANCELLING' OR expired.exhausted THEN now() END,
+                   failure_reason = CASE WHEN expired.exhausted THEN 'MAX_ATTEMPTS' END,
+                   failure_message = CASE WHEN expired.exhausted
+                                          THEN 'lost ' || (j.lease_losses + 1) || ' runs to expired leases'
+                                               || ' (gantry.limits.max-attempts is ' || :maxAttempts || ')' END,
+                   failure_step = CASE WHEN expired.exhausted THEN j.step END,
                    worker_id = NULL, lease_expires_at = NULL, updated_at = now()
               FROM expired
              WHERE j.id = expired.id
-            RETURNING j.id, j.attempt, j.state
+            RETURNING j.id, j.attempt, j.state, j.lease_losses
             ), logged AS (
-                INSERT INTO job_events (job_id, attempt, type) SELECT id, attempt, 'LEASE_EXPIRED' FROM reaped
+                INSERT INTO job_events (job_id, attempt, type, detail)
+                SELECT id, attempt, 'LEASE_EXPIRED', jsonb_build_object('leaseLosses', lease_losses) FROM reaped
+                UNION ALL
+                SELECT id, attempt, 'FAILED', jsonb_build_object('reason', 'MAX_ATTEMPTS') FROM reaped
+                 WHERE state = 'FAILED'
             )
             SELECT id, attempt, state FROM reaped
             """;
 
     private final JdbcClient jdbc;
+    private final int maxAttempts;
     private final Counter reaped;
     private final Counter errors;
 
-    LeaseReaper(JdbcClient jdbc, MeterRegistry meters) {
+    LeaseReaper(JdbcClient jdbc, MeterRegistry meters, LimitsProperties limits) {
         this.jdbc = jdbc;
+        this.maxAttempts = limits.maxAttempts();
         this.reaped = meters.counter("gantry.scheduler.leases.expired");
         this.errors = meters.counter("gantry.scheduler.reaper.errors");
     }
@@ -57,6 +75,7 @@ public class LeaseReaper {
     /** One statement: the state change and its event land together or not at all. */
     public List<Reaped> reapExpiredLeases() {
         List<Reaped> taken = jdbc.sql(REAP)
+                .param("maxAttempts", maxAttempts)
                 .query((rs, n) -> new Reaped(rs.getObject("id", UUID.class), rs.getInt("attempt"), rs.getString("state")))
                 .list();
         for (Reaped job : taken) {

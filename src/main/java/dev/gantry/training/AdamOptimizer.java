@@ -12,22 +12,33 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Adam (Kingma and Ba 2015, "Adam: A Method for Stochastic Optimization", Algorithm 1 in the
- * efficient form of §2): m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; θ ← θ − α·√(1−β₂ᵗ)/(1−β₁ᵗ)·m/(√v + ε̂).
- * ε̂ sits outside the bias correction, so it differs from {@code torch.optim.Adam} by a factor
- * √(1−β₂ᵗ) on ε only.
+ * Adam as {@code torch.optim.Adam} computes it (Kingma and Ba 2015, "Adam: A Method for Stochastic
+ * Optimization", Algorithm 1, ε added after the bias correction of v):
+ *
+ * <pre>
+ * m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  θ ← θ − α_t·m̂/(√v̂ + ε),  m̂ = m/(1−β₁ᵗ), v̂ = v/(1−β₂ᵗ)
+ * </pre>
+ *
+ * <p>α_t comes from the {@link LearningRateSchedule}; t counts this optimizer's updates.
+ *
+ * <p>The update is libtorch's fused kernel as DJL 0.36 exposes it ({@code JniUtils.adamUpdate}:
+ * one native call per parameter, no temporaries on the Java side). That kernel computes θ ← θ −
+ * s·m/(√v + ε') with a free step size s and ε'. Multiplying numerator and denominator of torch's
+ * form by √(1−β₂ᵗ) gives s = α_t·√(1−β₂ᵗ)/(1−β₁ᵗ) and ε' = ε·√(1−β₂ᵗ): the same update, exactly,
+ * up to float rounding. One rounding differs: the kernel forms 1−β₂ in float32 where torch rounds
+ * the double 1−β₂, so for β₂ = 0.999 each increment of v is 1.3e-5 smaller, relatively (≤ 6.5e-6
+ * on a step). {@code AdamConformanceTest} pins it against PyTorch.
  *
  * <p>Ours rather than DJL's {@code Adam} because DJL keys its moments by per-process parameter ids
  * and keeps them private: they cannot be checkpointed, so a resumed run would restart the moments
- * from zero. Here they are keyed by parameter name and exported as {@link AdamState}. The update
- * itself is libtorch's fused kernel (one native call per parameter), which also zeroes the
- * parameter's gradient.
+ * from zero. Here they are keyed by parameter name and exported as {@link AdamState}. The fused
+ * kernel also zeroes the parameter's gradient.
  */
 public final class AdamOptimizer implements AutoCloseable {
 
-    public static final float EPSILON = 1e-8f;
+    public static final double EPSILON = 1e-8;
 
-    private final float learningRate;
+    private final LearningRateSchedule schedule;
     private final float beta1;
     private final float beta2;
     private final NDManager manager;
@@ -35,19 +46,25 @@ public final class AdamOptimizer implements AutoCloseable {
     private final Map<String, NDArray> variances = new LinkedHashMap<>();
     private long updates;
 
-    public AdamOptimizer(OptimizerConfig config, NDManager parent) {
-        this.learningRate = (float) config.learningRate();
+    /** @param steps the run's length, which the learning rate schedule ends at */
+    public AdamOptimizer(OptimizerConfig config, int steps, NDManager parent) {
+        this.schedule = new LearningRateSchedule(config, steps);
         this.beta1 = (float) config.beta1();
         this.beta2 = (float) config.beta2();
         this.manager = parent.newSubManager();
     }
 
-    /** Applies one update to every parameter of {@code network} from its accumulated gradients. */
-    public void update(Network network) {
+    /**
+     * Applies one update to every parameter of {@code network} from its accumulated gradients, at
+     * the learning rate of training step {@code step}.
+     */
+    public void update(Network network, long step) {
         updates++;
+        double learningRate = schedule.at(step);
         double correction1 = 1 - Math.pow(beta1, updates);
-        double correction2 = 1 - Math.pow(beta2, updates);
-        float stepSize = (float) (learningRate * Math.sqrt(correction2) / correction1);
+        double sqrtCorrection2 = Math.sqrt(1 - Math.pow(beta2, updates));
+        float stepSize = (float) (learningRate * sqrtCorrection2 / correction1);
+        float epsilon = (float) (EPSILON * sqrtCorrection2);
         for (Map.Entry<String, NDArray> e : network.parameters().entrySet()) {
             NDArray p = e.getValue();
             NDArray m = means.computeIfAbsent(e.getKey(), k -> manager.zeros(p.getShape()));
@@ -59,18 +76,27 @@ public final class AdamOptimizer implements AutoCloseable {
                         .adamUpdate(
                                 new NDList(p, g, m, v),
                                 new NDList(p),
-                                learningRate,
+                                (float) learningRate,
                                 stepSize,
                                 0f,
                                 1f,
                                 -1f,
                                 beta1,
                                 beta2,
-                                EPSILON,
+                                epsilon,
                                 false,
                                 false);
             }
         }
+    }
+
+    /** The learning rate of training step {@code step}. */
+    public double learningRate(long step) {
+        return schedule.at(step);
+    }
+
+    boolean hasConstantLearningRate() {
+        return schedule.isConstant();
     }
 
     public long updates() {

@@ -17,26 +17,34 @@ import java.util.Map;
 import java.util.zip.CRC32;
 
 /**
- * The complete state of a run after {@code step} generator updates: both networks' parameters and
- * both optimizers' moments, all by parameter name. Together with the {@link TrainingConfig} it is
- * enough to continue the run bitwise as if it had never stopped.
+ * The complete state of a run after {@code step} generator updates: both networks' parameters,
+ * both optimizers' moments and, when the run keeps one, the generator's moving average, all by
+ * parameter name. Together with the {@link TrainingConfig} it is enough to continue the run
+ * bitwise as if it had never stopped.
  *
- * <p>Byte format, version 1, big-endian ({@link DataOutputStream}):
+ * <p>Byte format, version 2, big-endian ({@link DataOutputStream}):
  *
  * <pre>
  * "GANTRYCK"            8 bytes magic
- * int                   format version (1)
+ * int                   format version (2)
  * long                  step
  * UTF                   model signature, e.g. "mlp latentDim=2 hiddenUnits=256 hiddenLayers=3"
  * tensors               generator parameters
  * tensors               discriminator parameters
  * adam                  generator optimizer
  * adam                  discriminator optimizer
+ * tensors               generator EMA parameters; count 0 when the run keeps no EMA
  * long                  CRC-32 of all preceding bytes
  *
  * tensors := int count, then count × (UTF name, int rank, rank × long dim, n × float32)
  * adam    := UTF "adam", long updates, tensors means, tensors variances
  * </pre>
+ *
+ * <p>Version 1 is the same without the EMA section; it is still read (as a checkpoint without
+ * EMA) and never written.
+ *
+ * @param generatorEma the moving average of the generator ({@link GeneratorEma}); empty when the
+ *     run keeps none
  */
 public record Checkpoint(
         long step,
@@ -44,9 +52,11 @@ public record Checkpoint(
         Map<String, TensorData> generator,
         Map<String, TensorData> discriminator,
         AdamState generatorOptimizer,
-        AdamState discriminatorOptimizer) {
+        AdamState discriminatorOptimizer,
+        Map<String, TensorData> generatorEma) {
 
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
+    private static final int FORMAT_VERSION_WITHOUT_EMA = 1;
     private static final byte[] MAGIC = "GANTRYCK".getBytes(StandardCharsets.US_ASCII);
 
     public byte[] encode() {
@@ -60,6 +70,7 @@ public record Checkpoint(
             writeTensors(out, discriminator);
             writeAdam(out, generatorOptimizer);
             writeAdam(out, discriminatorOptimizer);
+            writeTensors(out, generatorEma);
             out.flush();
             CRC32 crc = new CRC32();
             crc.update(bytes.toByteArray());
@@ -76,9 +87,9 @@ public record Checkpoint(
             throw new InvalidCheckpointException("not a Gantry checkpoint (bad magic)");
         }
         int version = ByteBuffer.wrap(bytes, MAGIC.length, 4).getInt();
-        if (version != FORMAT_VERSION) {
-            throw new InvalidCheckpointException(
-                    "checkpoint format version " + version + " is not supported; this build reads " + FORMAT_VERSION);
+        if (version != FORMAT_VERSION && version != FORMAT_VERSION_WITHOUT_EMA) {
+            throw new InvalidCheckpointException("checkpoint format version " + version
+                    + " is not supported; this build reads " + FORMAT_VERSION_WITHOUT_EMA + " and " + FORMAT_VERSION);
         }
         CRC32 crc = new CRC32();
         crc.update(bytes, 0, bytes.length - 8);
@@ -93,10 +104,11 @@ public record Checkpoint(
             Map<String, TensorData> d = readTensors(in);
             AdamState gOpt = readAdam(in);
             AdamState dOpt = readAdam(in);
+            Map<String, TensorData> ema = version == FORMAT_VERSION_WITHOUT_EMA ? Map.of() : readTensors(in);
             if (in.available() != 0) {
                 throw new InvalidCheckpointException("checkpoint has " + in.available() + " trailing bytes");
             }
-            return new Checkpoint(step, signature, g, d, gOpt, dOpt);
+            return new Checkpoint(step, signature, g, d, gOpt, dOpt, ema);
         } catch (EOFException e) {
             throw new InvalidCheckpointException("checkpoint is truncated", e);
         } catch (IOException | IllegalArgumentException e) {

@@ -21,7 +21,7 @@ public final class GanTraining {
     public static final int PERF_EVERY_STEPS = 100;
 
     public static final int PLOT_SIZE = 512;
-    private static final int PLOT_REAL_POINTS = 2000;
+    static final int PLOT_REAL_POINTS = 2000;
 
     private GanTraining() {}
 

@@ -1,5 +1,7 @@
 package dev.gantry.training;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -16,7 +18,8 @@ import java.util.Map;
 public record TermConfig(String type, double weight, boolean adaptive, Map<String, Double> params) {
 
     public TermConfig {
-        params = params == null ? Map.of() : Map.copyOf(params);
+        // In the order given, so problems with them are reported in the order the client wrote them.
+        params = params == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(params));
     }
 
     /** The parameter's value, or its catalog default. */

@@ -19,6 +19,7 @@ public final class TrainingCatalog {
             "weight-clipping", "gradient-penalty", "r1", "r2", "dragan", "feature-matching", "reconstruction",
             "contrastive", "perceptual");
     public static final Set<String> OPTIMIZERS = Set.of("adam");
+    public static final Set<String> SCHEDULES = Set.of(LearningRateSchedule.CONSTANT, LearningRateSchedule.LINEAR);
 
     /** The adversarial losses that are a binary cross-entropy and so can take label smoothing. */
     public static final Set<String> LABEL_SMOOTHING_LOSSES = Set.of("minimax", "non-saturating");
@@ -97,8 +98,8 @@ public final class TrainingCatalog {
                 term(out, "loss.terms[" + i + "]", loss.terms().get(i), m);
             }
         }
-        optimizer(out, "generatorOptimizer", c.generatorOptimizer());
-        optimizer(out, "discriminatorOptimizer", c.discriminatorOptimizer());
+        optimizer(out, "generatorOptimizer", c.generatorOptimizer(), c.steps());
+        optimizer(out, "discriminatorOptimizer", c.discriminatorOptimizer(), c.steps());
         range(out, "steps", c.steps(), 1, Integer.MAX_VALUE);
         range(out, "batchSize", c.batchSize(), 1, 65536);
         range(out, "discriminatorSteps", c.discriminatorSteps(), 1, 100);
@@ -106,6 +107,12 @@ public final class TrainingCatalog {
         range(out, "evaluationEverySteps", c.evaluationEverySteps(), 0, Integer.MAX_VALUE);
         range(out, "evaluationSamples", c.evaluationSamples(), 1, 100_000);
         range(out, "sampleEverySteps", c.sampleEverySteps(), 0, Integer.MAX_VALUE);
+        if (!(c.emaDecay() >= 0 && c.emaDecay() < 1)) {
+            out.add(new ConfigViolation("emaDecay", "must be 0 (off) or in (0, 1)"));
+        }
+        if (!(c.instanceNoise() >= 0 && Double.isFinite(c.instanceNoise()))) {
+            out.add(new ConfigViolation("instanceNoise", "must be 0 (off) or a finite standard deviation > 0"));
+        }
         return out;
     }
 
@@ -186,7 +193,7 @@ public final class TrainingCatalog {
         return null;
     }
 
-    private static void optimizer(List<ConfigViolation> out, String path, OptimizerConfig o) {
+    private static void optimizer(List<ConfigViolation> out, String path, OptimizerConfig o, int steps) {
         if (o == null) {
             out.add(new ConfigViolation(path, "is required"));
             return;
@@ -200,6 +207,17 @@ public final class TrainingCatalog {
         }
         if (!(o.beta2() >= 0 && o.beta2() < 1)) {
             out.add(new ConfigViolation(path + ".beta2", "must be in [0, 1)"));
+        }
+        if (!oneOf(out, path + ".schedule", o.schedule(), SCHEDULES)) {
+            return;
+        }
+        String decayStart = path + ".decayStartStep";
+        if (LearningRateSchedule.CONSTANT.equals(o.schedule())) {
+            if (o.decayStartStep() != 0) {
+                out.add(new ConfigViolation(decayStart, "only the linear schedule decays; must be 0 for constant"));
+            }
+        } else if (steps >= 1 && (o.decayStartStep() < 0 || o.decayStartStep() >= steps)) {
+            out.add(new ConfigViolation(decayStart, "must be between 0 and steps - 1 (" + (steps - 1) + ")"));
         }
     }
 

@@ -16,6 +16,10 @@ package dev.gantry.training;
  * @param discriminatorSteps discriminator updates per generator update
  * @param seed the only source of randomness of the run
  * @param evaluationSamples generated points per evaluation (PacGAN uses 2500)
+ * @param emaDecay β of an exponential moving average of the generator ({@link GeneratorEma}),
+ *     which samples and evaluation then use; {@code 0} is off, else in (0, 1), typically 0.999
+ * @param instanceNoise σ₀ of Gaussian noise on every discriminator input, annealed linearly to
+ *     0 over the run ({@link InstanceNoise}); {@code 0} is off
  */
 public record TrainingConfig(
         String dataset,
@@ -30,7 +34,9 @@ public record TrainingConfig(
         int checkpointEverySteps,
         int evaluationEverySteps,
         int evaluationSamples,
-        int sampleEverySteps) {
+        int sampleEverySteps,
+        double emaDecay,
+        double instanceNoise) {
 
     public TrainingConfig withSteps(int newSteps) {
         return new TrainingConfig(
@@ -46,6 +52,8 @@ public record TrainingConfig(
                 checkpointEverySteps,
                 evaluationEverySteps,
                 evaluationSamples,
-                sampleEverySteps);
+                sampleEverySteps,
+                emaDecay,
+                instanceNoise);
     }
 }

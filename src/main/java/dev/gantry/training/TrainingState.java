@@ -21,8 +21,9 @@ import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 
 /**
- * The mutable state of a run (two networks, two optimizers) and the update rules on it. Kept apart
- * from the loop in {@link GanTraining} so tests can drive single updates.
+ * The mutable state of a run (two networks, two optimizers, the generator's moving average when
+ * on) and the update rules on it. Kept apart from the loop in {@link GanTraining} so tests can
+ * drive single updates.
  */
 final class TrainingState implements AutoCloseable {
 
@@ -33,6 +34,9 @@ final class TrainingState implements AutoCloseable {
     final Network discriminator;
     final AdamOptimizer generatorOptimizer;
     final AdamOptimizer discriminatorOptimizer;
+    /** {@code null} when {@code emaDecay} is 0. */
+    final GeneratorEma generatorEma;
+    final InstanceNoise instanceNoise;
     private final NDManager manager;
 
     private TrainingState(TrainingConfig config, NDManager parent) {
@@ -48,8 +52,14 @@ final class TrainingState implements AutoCloseable {
             Engine.getInstance().setRandomSeed(StepSeeds.engineSeed(StepSeeds.of(config.seed(), 0, StepSeeds.INIT_FEATURES)));
             return MlpNetworks.features(layers, manager);
         });
-        this.generatorOptimizer = new AdamOptimizer(config.generatorOptimizer(), manager);
-        this.discriminatorOptimizer = new AdamOptimizer(config.discriminatorOptimizer(), manager);
+        this.generatorOptimizer = new AdamOptimizer(config.generatorOptimizer(), config.steps(), manager);
+        this.discriminatorOptimizer = new AdamOptimizer(config.discriminatorOptimizer(), config.steps(), manager);
+        // Built after both networks were initialised, so the random init of its own (overwritten
+        // at once) does not shift theirs.
+        this.generatorEma = config.emaDecay() > 0
+                ? new GeneratorEma(config.emaDecay(), generator, MlpNetworks.generator(config.model(), manager))
+                : null;
+        this.instanceNoise = new InstanceNoise(config.instanceNoise(), config.steps());
     }
 
     static TrainingState create(TrainingConfig config, NDManager parent) {
@@ -58,7 +68,8 @@ final class TrainingState implements AutoCloseable {
 
     /**
      * One training step: {@code discriminatorSteps} discriminator updates, then one generator
-     * update. Everything it allocates lives in a sub-manager closed at the end of the step.
+     * update and the moving average's. Everything it allocates lives in a sub-manager closed at
+     * the end of the step.
      */
     Map<String, Double> trainStep(long step) {
         long seed = StepSeeds.of(config.seed(), step, StepSeeds.TRAIN);
@@ -73,12 +84,25 @@ final class TrainingState implements AutoCloseable {
             }
             metrics.putAll(generatorUpdate(s, rng, step));
         }
+        if (generatorEma != null) {
+            generatorEma.update(generator);
+        }
+        if (!generatorOptimizer.hasConstantLearningRate()) {
+            metrics.put("lr/g", generatorOptimizer.learningRate(step));
+        }
+        if (!discriminatorOptimizer.hasConstantLearningRate()) {
+            metrics.put("lr/d", discriminatorOptimizer.learningRate(step));
+        }
+        if (instanceNoise.isOn()) {
+            metrics.put("noise/sigma", instanceNoise.sigma(step));
+        }
         return metrics;
     }
 
     Map<String, Double> discriminatorUpdate(NDManager s, RandomGenerator rng, long step) {
         int batch = config.batchSize();
-        NDArray real = realBatch(s, rng, batch);
+        // The discriminator and the loss terms see the noisy batches, real and fake alike.
+        NDArray real = instanceNoise.apply(realBatch(s, rng, batch), rng, step);
         NDArray z = latentBatch(s, rng, batch);
         generator.setTrainable(false);
         discriminator.setTrainable(true);
@@ -89,12 +113,12 @@ final class TrainingState implements AutoCloseable {
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             // G is frozen so no graph is recorded through it; detaching anyway keeps the D loss
             // from ever reaching G's parameters should G be left trainable.
-            NDArray fake = generator.forward(z).stopGradient();
+            NDArray fake = instanceNoise.apply(generator.forward(z).stopGradient(), rng, step);
             LossBreakdown loss = objective.discriminator(DiscriminatorPass.of(discriminator, real, fake, rng));
             values = scalars("d", loss, step);
             collector.backward(loss.total());
         }
-        discriminatorOptimizer.update(discriminator);
+        discriminatorOptimizer.update(discriminator, step);
         objective.afterDiscriminatorUpdate(discriminator);
         return values;
     }
@@ -102,7 +126,7 @@ final class TrainingState implements AutoCloseable {
     Map<String, Double> generatorUpdate(NDManager s, RandomGenerator rng, long step) {
         int batch = config.batchSize();
         boolean needsReal = objective.generatorNeedsRealBatch();
-        NDArray real = needsReal ? realBatch(s, rng, batch) : null;
+        NDArray real = needsReal ? instanceNoise.apply(realBatch(s, rng, batch), rng, step) : null;
         NDArray z = latentBatch(s, rng, batch);
         // D frozen: the generator's backward must not write into D's gradients (they would leak
         // into the next D update) and skipping them saves a third of the backward.
@@ -111,17 +135,25 @@ final class TrainingState implements AutoCloseable {
         generator.zeroGradients();
         Map<String, Double> values;
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            NDArray fake = generator.forward(z);
+            NDArray fake = instanceNoise.apply(generator.forward(z), rng, step);
             LossBreakdown loss = objective.generator(GeneratorPass.of(generator, discriminator, fake, real, rng));
             values = scalars("g", loss, step);
             collector.backward(loss.total());
         }
-        generatorOptimizer.update(generator);
+        generatorOptimizer.update(generator, step);
         return values;
     }
 
-    /** Draws {@code count} generator samples from {@code seed}, row-major (x, y). */
+    /**
+     * Draws {@code count} samples from {@code seed}, row-major (x, y): from the moving average when
+     * the run keeps one, else from the generator.
+     */
     float[] generate(int count, long seed) {
+        Network sampler = generatorEma != null ? generatorEma.network() : generator;
+        return generate(sampler, config.model().latentDim(), count, seed, manager);
+    }
+
+    static float[] generate(Network generator, int latentDim, int count, long seed, NDManager manager) {
         RandomGenerator rng = new SplittableRandom(seed);
         float[] out = new float[count * 2];
         generator.setTrainable(false);
@@ -129,7 +161,7 @@ final class TrainingState implements AutoCloseable {
         for (int start = 0; start < count; start += chunk) {
             int n = Math.min(chunk, count - start);
             try (NDManager s = manager.newSubManager()) {
-                float[] points = generator.forward(latentBatch(s, rng, n)).toFloatArray();
+                float[] points = generator.forward(latentBatch(s, rng, n, latentDim)).toFloatArray();
                 System.arraycopy(points, 0, out, start * 2, points.length);
             }
         }
@@ -143,26 +175,43 @@ final class TrainingState implements AutoCloseable {
                 generator.snapshot(),
                 discriminator.snapshot(),
                 generatorOptimizer.state(),
-                discriminatorOptimizer.state());
+                discriminatorOptimizer.state(),
+                generatorEma != null ? generatorEma.snapshot() : Map.of());
     }
 
-    /** Loads a checkpoint of the same model; returns its step. */
+    /**
+     * Loads a checkpoint of the same model; returns its step. A checkpoint and a run must agree on
+     * keeping a moving average: restarting one from the generator would not continue the run.
+     */
     long restore(Checkpoint checkpoint) {
-        String expected = MlpNetworks.signature(config.model());
-        if (!expected.equals(checkpoint.modelSignature())) {
-            throw new InvalidCheckpointException(
-                    "checkpoint is of model '" + checkpoint.modelSignature() + "' but the run is configured for '"
-                            + expected + "'");
+        checkModel(config.model(), checkpoint);
+        boolean checkpointHasEma = !checkpoint.generatorEma().isEmpty();
+        if (checkpointHasEma != (generatorEma != null)) {
+            throw new InvalidCheckpointException(checkpointHasEma
+                    ? "checkpoint holds a generator EMA but the run has emaDecay 0"
+                    : "checkpoint holds no generator EMA but the run has emaDecay " + config.emaDecay());
         }
         try {
             generator.load(checkpoint.generator());
             discriminator.load(checkpoint.discriminator());
             generatorOptimizer.load(checkpoint.generatorOptimizer(), generator);
             discriminatorOptimizer.load(checkpoint.discriminatorOptimizer(), discriminator);
+            if (generatorEma != null) {
+                generatorEma.load(checkpoint.generatorEma());
+            }
         } catch (IllegalArgumentException e) {
             throw new InvalidCheckpointException("checkpoint does not fit the configured model: " + e.getMessage(), e);
         }
         return checkpoint.step();
+    }
+
+    static void checkModel(ModelConfig model, Checkpoint checkpoint) {
+        String expected = MlpNetworks.signature(model);
+        if (!expected.equals(checkpoint.modelSignature())) {
+            throw new InvalidCheckpointException(
+                    "checkpoint is of model '" + checkpoint.modelSignature() + "' but the run is configured for '"
+                            + expected + "'");
+        }
     }
 
     private NDArray realBatch(NDManager s, RandomGenerator rng, int batch) {
@@ -172,7 +221,10 @@ final class TrainingState implements AutoCloseable {
     }
 
     private NDArray latentBatch(NDManager s, RandomGenerator rng, int batch) {
-        int dim = config.model().latentDim();
+        return latentBatch(s, rng, batch, config.model().latentDim());
+    }
+
+    private static NDArray latentBatch(NDManager s, RandomGenerator rng, int batch, int dim) {
         float[] z = new float[batch * dim];
         for (int i = 0; i < z.length; i++) {
             z[i] = (float) rng.nextGaussian();

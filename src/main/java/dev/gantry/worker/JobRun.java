@@ -1,6 +1,9 @@
 package dev.gantry.worker;
 
+import dev.gantry.job.TrainingConfigs;
+import dev.gantry.artifact.Artifact;
 import dev.gantry.artifact.ArtifactKind;
+import dev.gantry.artifact.ArtifactStoreException;
 import dev.gantry.artifact.Artifacts;
 import dev.gantry.metrics.MetricPoint;
 import dev.gantry.metrics.MetricWriter;
@@ -16,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
@@ -39,6 +43,7 @@ final class JobRun implements TrainingListener {
     private final Artifacts artifacts;
     private final Duration heartbeatInterval;
     private final Duration flushInterval;
+    private final OutageRetry outage;
 
     private final ConcurrentLinkedQueue<MetricPoint> pending = new ConcurrentLinkedQueue<>();
     private final Map<String, Double> latest = new ConcurrentHashMap<>();
@@ -50,15 +55,22 @@ final class JobRun implements TrainingListener {
     private volatile boolean cancelRequested;
     private volatile boolean drainRequested;
     private volatile boolean leaseLost;
+    private final long maxRuntimeNanos;
+    private volatile long trainingSinceNanos;
+    private volatile boolean outOfTime;
 
     JobRun(ClaimedJob job, JobLeases leases, MetricWriter metrics, Artifacts artifacts,
-            Duration heartbeatInterval, Duration flushInterval) {
+            Duration heartbeatInterval, Duration flushInterval, Duration leaseDuration) {
         this.job = job;
         this.leases = leases;
         this.metrics = metrics;
         this.artifacts = artifacts;
         this.heartbeatInterval = heartbeatInterval;
         this.flushInterval = flushInterval;
+        this.outage = new OutageRetry(leaseDuration);
+        // Specs stored before limits existed have none.
+        Long maxRuntime = job.spec().limits() == null ? null : job.spec().limits().maxRuntimeSeconds();
+        this.maxRuntimeNanos = maxRuntime == null ? Long.MAX_VALUE : TimeUnit.SECONDS.toNanos(maxRuntime);
     }
 
     ClaimedJob job() {
@@ -85,32 +97,37 @@ final class JobRun implements TrainingListener {
                 TimeUnit.MILLISECONDS);
         try {
             TrainingConfig config = TrainingConfigs.from(job.spec());
-            byte[] resumeFrom = artifacts.latest(ArtifactKind.CHECKPOINT, job.id())
-                    .map(c -> {
-                        log.info("Job {} attempt {} resumes from its checkpoint at step {}", job.id(), job.attempt(), c.step());
-                        return artifacts.read(ArtifactKind.CHECKPOINT, job.id(), c.step());
-                    })
+            Optional<Artifact> checkpoint = outage.call(() -> artifacts.latest(ArtifactKind.CHECKPOINT, job.id()));
+            byte[] resumeFrom = checkpoint
+                    .map(c -> outage.call(() -> artifacts.read(ArtifactKind.CHECKPOINT, job.id(), c.step())))
                     .orElse(null);
-            log.info("Job {} attempt {} starts: {} steps of {} on {}", job.id(), job.attempt(), config.steps(),
-                    config.loss().adversarial(), config.dataset());
+            long fromStep = checkpoint.map(Artifact::step).orElse(0L);
+            outage.run(() -> leases.started(job, fromStep));
+            log.info("Job {} attempt {} starts at step {} of {}: {} on {}", job.id(), job.attempt(), fromStep,
+                    config.steps(), config.loss().adversarial(), config.dataset());
             TrainingResult result = GanTraining.run(config, resumeFrom, this);
             side.shutdown();
-            flush();
+            outage.run(this::flush);
             finish(result);
         } catch (TrainingDivergedException e) {
             side.shutdown();
             flushQuietly();
             log.warn("Job {} diverged at step {}", job.id(), e.step());
-            leases.fail(job, e.step(), "DIVERGED", e.getMessage());
+            outage.call(() -> leases.fail(job, e.step(), "DIVERGED", e.getMessage()));
+        } catch (ArtifactStoreException e) {
+            failQuietly(e, "STORAGE");
         } catch (RuntimeException e) {
-            side.shutdown();
-            flushQuietly();
-            log.error("Job {} failed at step {}", job.id(), lastStep, e);
-            if (!leaseLost) {
-                leases.fail(job, lastStep, "ERROR", String.valueOf(e.getMessage()));
-            }
+            failQuietly(e, "ERROR");
         } finally {
             side.shutdownNow();
+        }
+    }
+
+    private void failQuietly(RuntimeException e, String reason) {
+        flushQuietly();
+        log.error("Job {} failed at step {} ({})", job.id(), lastStep, reason, e);
+        if (!leaseLost) {
+            outage.call(() -> leases.fail(job, lastStep, reason, String.valueOf(e.getMessage())));
         }
     }
 
@@ -119,19 +136,27 @@ final class JobRun implements TrainingListener {
         if (leaseLost) {
             log.warn("Job {} attempt {} lost its lease at step {}; its new run takes over", job.id(), job.attempt(), step);
         } else if (!result.stopped()) {
-            leases.succeed(job, step);
+            outage.call(() -> leases.succeed(job, step));
             log.info("Job {} succeeded after {} steps", job.id(), step);
         } else if (cancelRequested) {
-            leases.cancelled(job, step);
+            outage.call(() -> leases.cancelled(job, step));
             log.info("Job {} cancelled at step {}", job.id(), step);
+        } else if (outOfTime) {
+            String message = "this run reached limits.maxRuntimeSeconds = " + job.spec().limits().maxRuntimeSeconds()
+                    + " s at step " + step + "; checkpointed, resume to continue";
+            outage.call(() -> leases.fail(job, step, "MAX_RUNTIME", message));
+            log.warn("Job {}: {}", job.id(), message);
         } else {
-            leases.release(job);
+            outage.call(() -> leases.release(job));
             log.info("Job {} handed back to the queue at step {} (worker draining)", job.id(), step);
         }
     }
 
     @Override
     public void onStep(long step, Map<String, Double> values) {
+        if (trainingSinceNanos == 0) {
+            trainingSinceNanos = System.nanoTime();
+        }
         lastStep = step;
         rate.record(step, System.nanoTime());
         values.forEach((name, value) -> pending.add(new MetricPoint(name, step, value)));
@@ -143,7 +168,13 @@ final class JobRun implements TrainingListener {
         values.forEach((name, value) -> pending.add(new MetricPoint(name, step, value)));
         latest.putAll(values);
         if (samplePng != null && !leaseLost) {
-            artifacts.save(ArtifactKind.SAMPLE, job.id(), job.attempt(), step, samplePng, Integer.MAX_VALUE);
+            try {
+                outage.call(() -> artifacts.save(ArtifactKind.SAMPLE, job.id(), job.attempt(), step, samplePng,
+                        Integer.MAX_VALUE));
+            } catch (ArtifactStoreException e) {
+                // A missing picture is not worth the run: training goes on, the next sample may land.
+                log.warn("Job {}: sample at step {} not stored: {}", job.id(), step, e.getMessage());
+            }
         }
     }
 
@@ -153,16 +184,22 @@ final class JobRun implements TrainingListener {
             return;
         }
         // Curves first: a run resumed from this checkpoint must find every earlier point written.
-        flush();
-        if (!artifacts.save(ArtifactKind.CHECKPOINT, job.id(), job.attempt(), step, checkpoint,
-                job.spec().checkpoints().keepLast())) {
+        outage.run(this::flush);
+        if (!outage.call(() -> artifacts.save(ArtifactKind.CHECKPOINT, job.id(), job.attempt(), step, checkpoint,
+                job.spec().checkpoints().keepLast()))) {
             leaseLost = true;
         }
     }
 
     @Override
     public boolean stopRequested() {
-        return cancelRequested || drainRequested || leaseLost;
+        // Counted from the run's first step: engine start-up and checkpoint loading vary with the
+        // machine and are not the job's doing.
+        long since = trainingSinceNanos;
+        if (since != 0 && System.nanoTime() - since > maxRuntimeNanos) {
+            outOfTime = true;
+        }
+        return cancelRequested || drainRequested || leaseLost || outOfTime;
     }
 
     private void heartbeat() {

@@ -91,7 +91,7 @@ class WorkerLoop implements SmartLifecycle {
                     continue;
                 }
                 JobRun run = new JobRun(claimed.get(), leases, metrics, artifacts,
-                        scheduling.heartbeatInterval(), properties.metricsFlushInterval());
+                        scheduling.heartbeatInterval(), properties.metricsFlushInterval(), scheduling.leaseDuration());
                 current = run;
                 register(run.job().id());
                 if (!running) {

@@ -82,6 +82,15 @@ class JobApiTest {
             {"dataset": "grid25", "evaluation": {"samples": 5}}                  | evaluation.samples
             {"dataset": "grid25", "checkpoints": {"keepLast": 0}}                | checkpoints.keepLast
             {"dataset": "grid25", "loss": {"terms": [7]}}                        | loss.terms[0]
+            {"dataset": "grid25", "name": 7}                                     | name
+            {"dataset": "grid25", "training": {"steps": " "}}                    | training.steps
+            {"dataset": "grid25", "training": {"steps": ""}}                     | training.steps
+            {"dataset": "grid25", "model": ""}                                   | model
+            {"dataset": "grid25", "dataset": "ring8"}                            | ''
+            {"dataset": "grid25", "limits": {"maxRuntimeSeconds": 0}}            | limits.maxRuntimeSeconds
+            {"dataset": "grid25", "limits": {"maxRuntimeSeconds": 604801}}       | limits.maxRuntimeSeconds
+            {"dataset": "grid25", "limits": {"maxRuntimeSeconds": 1.5}}          | limits.maxRuntimeSeconds
+            {"dataset": "grid25", "limits": []}                                  | limits
             """)
     void a_bad_spec_is_a_400_problem_naming_the_field_and_creates_nothing(String body, String field) {
         long before = jobCount();

@@ -3,6 +3,7 @@ package dev.gantry.scheduler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gantry.job.JobRepository;
+import dev.gantry.limits.LimitsProperties;
 import dev.gantry.metrics.MetricPoint;
 import dev.gantry.metrics.MetricWriter;
 import dev.gantry.testsupport.TestDatabase;
@@ -24,6 +25,7 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.util.unit.DataSize;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Claims, leases, the reaper and notifications on a real PostgreSQL, each test on a database of its own. */
@@ -31,6 +33,10 @@ class SchedulerTest {
 
     private static final SchedulerProperties PROPERTIES =
             new SchedulerProperties(Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(1));
+    // Leases that are over as soon as they are granted: every claim is a run the reaper will take back.
+    private static final SchedulerProperties SHORT_LEASES =
+            new SchedulerProperties(Duration.ofMillis(1), Duration.ofSeconds(1), Duration.ofSeconds(1));
+    private static final int MAX_ATTEMPTS = 3;
 
     DataSource dataSource;
     JdbcClient jdbc;
@@ -45,7 +51,8 @@ class SchedulerTest {
         JsonMapper json = JsonMapper.builder().build();
         claimer = new JobClaimer(jdbc, json, PROPERTIES);
         leases = new JobLeases(jdbc, json, PROPERTIES, new JobRepository(jdbc, json));
-        reaper = new LeaseReaper(jdbc, new SimpleMeterRegistry());
+        reaper = new LeaseReaper(jdbc, new SimpleMeterRegistry(), new LimitsProperties(
+                1000, MAX_ATTEMPTS, Duration.ofHours(24), Duration.ofDays(7), DataSize.ofMegabytes(1)));
     }
 
     @Test
@@ -145,6 +152,67 @@ class SchedulerTest {
     }
 
     @Test
+    void a_job_that_loses_max_attempts_runs_to_expired_leases_fails_with_MAX_ATTEMPTS() {
+        UUID id = queue(0);
+        JobClaimer shortClaimer = new JobClaimer(jdbc, JsonMapper.builder().build(), SHORT_LEASES);
+
+        List<String> states = new ArrayList<>();
+        ClaimedJob last = null;
+        for (int run = 1; run <= MAX_ATTEMPTS; run++) {
+            last = shortClaimer.claim("crashing-worker-" + run).orElseThrow();
+            states.add(reapUntilTaken(id).state());
+        }
+
+        assertThat(states).containsExactly("QUEUED", "QUEUED", "FAILED");
+        assertThat(state(id)).isEqualTo("FAILED");
+        assertThat(jdbc.sql("SELECT failure_reason FROM jobs WHERE id = ?").param(id).query(String.class).single())
+                .isEqualTo("MAX_ATTEMPTS");
+        assertThat(jdbc.sql("SELECT failure_message FROM jobs WHERE id = ?").param(id).query(String.class).single())
+                .contains("lost 3 runs");
+        assertThat(jdbc.sql("SELECT finished_at IS NOT NULL AND worker_id IS NULL FROM jobs WHERE id = ?")
+                .param(id).query(Boolean.class).single()).isTrue();
+        assertThat(leaseLosses(id)).isEqualTo(MAX_ATTEMPTS);
+        assertThat(events(id)).containsExactly("CLAIMED", "LEASE_EXPIRED", "CLAIMED", "LEASE_EXPIRED", "CLAIMED",
+                "LEASE_EXPIRED", "FAILED");
+        // Nothing claims it again, and the last run is fenced off like any other lost run.
+        assertThat(claimer.claim("w")).isEmpty();
+        assertThat(leases.succeed(last, 100)).isFalse();
+    }
+
+    @Test
+    void a_drained_run_does_not_count_as_a_lost_one() {
+        UUID id = queue(0);
+        JobClaimer shortClaimer = new JobClaimer(jdbc, JsonMapper.builder().build(), SHORT_LEASES);
+        for (int i = 0; i < MAX_ATTEMPTS + 2; i++) {
+            assertThat(leases.release(claimer.claim("draining-worker").orElseThrow())).isTrue();
+        }
+        for (int run = 1; run < MAX_ATTEMPTS; run++) {
+            shortClaimer.claim("crashing-worker").orElseThrow();
+            assertThat(reapUntilTaken(id).state()).isEqualTo("QUEUED");
+        }
+
+        assertThat(leaseLosses(id)).isEqualTo(MAX_ATTEMPTS - 1);
+        shortClaimer.claim("crashing-worker").orElseThrow();
+        assertThat(reapUntilTaken(id).state()).isEqualTo("FAILED");
+    }
+
+    @Test
+    void an_expired_lease_on_a_cancelling_job_ends_it_cancelled_without_counting_a_lost_run() {
+        UUID id = queue(0);
+        jdbc.sql("UPDATE jobs SET lease_losses = ? WHERE id = ?").params(MAX_ATTEMPTS - 1, id).update();
+        claimer.claim("w").orElseThrow();
+        jdbc.sql("UPDATE jobs SET state = 'CANCELLING' WHERE id = ?").param(id).update();
+
+        expireLease(id);
+        reaper.reapExpiredLeases();
+
+        assertThat(state(id)).isEqualTo("CANCELLED");
+        assertThat(leaseLosses(id)).isEqualTo(MAX_ATTEMPTS - 1);
+        assertThat(jdbc.sql("SELECT failure_reason FROM jobs WHERE id = ?").param(id).query(String.class).optional())
+                .isEmpty();
+    }
+
+    @Test
     void an_idle_worker_is_woken_by_a_queued_job_within_a_second_and_hears_cancels() throws Exception {
         BlockingQueue<UUID> cancels = new LinkedBlockingQueue<>();
         try (JobSignals signals = new JobSignals(dataSource, cancels::add)) {
@@ -181,6 +249,27 @@ class SchedulerTest {
                         """)
                 .params(id, priority).update();
         return id;
+    }
+
+    /** The reaper's next round that takes this job back; a lease of 1 ms is over by then, or very soon after. */
+    private LeaseReaper.Reaped reapUntilTaken(UUID id) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < deadline) {
+            for (LeaseReaper.Reaped reaped : reaper.reapExpiredLeases()) {
+                if (reaped.id().equals(id)) {
+                    return reaped;
+                }
+            }
+        }
+        throw new AssertionError("the lease of job " + id + " did not expire within 5 s");
+    }
+
+    private int leaseLosses(UUID id) {
+        return jdbc.sql("SELECT lease_losses FROM jobs WHERE id = ?").param(id).query(Integer.class).single();
+    }
+
+    private List<String> events(UUID id) {
+        return jdbc.sql("SELECT type FROM job_events WHERE job_id = ? ORDER BY id").param(id).query(String.class).list();
     }
 
     private void expireLease(UUID id) {

@@ -17,24 +17,25 @@ import org.junit.jupiter.api.Test;
 
 class AdamOptimizerTest {
 
-    /** Kingma and Ba's update in double precision, the efficient form with ε̂. */
+    /** torch.optim.Adam's update in double precision: ε added to the bias-corrected √v̂. */
     private static void reference(double[] p, double[] m, double[] v, double[] g, int t, double lr, double b1, double b2) {
-        double stepSize = lr * Math.sqrt(1 - Math.pow(b2, t)) / (1 - Math.pow(b1, t));
+        double correction1 = 1 - Math.pow(b1, t);
+        double correction2 = 1 - Math.pow(b2, t);
         for (int i = 0; i < p.length; i++) {
             m[i] = b1 * m[i] + (1 - b1) * g[i];
             v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
-            p[i] -= stepSize * m[i] / (Math.sqrt(v[i]) + AdamOptimizer.EPSILON);
+            p[i] -= lr * (m[i] / correction1) / (Math.sqrt(v[i] / correction2) + AdamOptimizer.EPSILON);
         }
     }
 
     @Test
-    void three_updates_match_the_paper_formula_and_the_state_holds_the_moments() {
+    void three_updates_match_torch_adam_and_the_state_holds_the_moments() {
         double lr = 0.01;
         double b1 = 0.6;
         double b2 = 0.95;
         try (NDManager manager = NDManager.newBaseManager()) {
             Network net = MlpNetworks.discriminator(new ModelConfig("mlp", 2, 4, 1, false), manager);
-            AdamOptimizer adam = new AdamOptimizer(new OptimizerConfig("adam", lr, b1, b2), manager);
+            AdamOptimizer adam = new AdamOptimizer(new OptimizerConfig("adam", lr, b1, b2, "constant", 0), 3, manager);
             Map<String, TensorData> start = net.snapshot();
             Map<String, double[]> p = new java.util.HashMap<>();
             Map<String, double[]> m = new java.util.HashMap<>();
@@ -64,7 +65,7 @@ class AdamOptimizerTest {
                     }
                     reference(w, m.get(k), v.get(k), g, t, lr, b1, b2);
                 }
-                adam.update(net);
+                adam.update(net, t);
             }
             Map<String, TensorData> after = net.snapshot();
             AdamState state = adam.state();

@@ -6,7 +6,7 @@ import java.util.List;
 public final class RingQualityProbe {
 
     static TrainingConfig config() {
-        OptimizerConfig adam = new OptimizerConfig("adam", 5e-4, 0.5, 0.999);
+        OptimizerConfig adam = new OptimizerConfig("adam", 5e-4, 0.5, 0.999, "constant", 0);
         return new TrainingConfig(
                 "ring8",
                 new ModelConfig("mlp", 2, 128, 3, false),
@@ -20,6 +20,8 @@ public final class RingQualityProbe {
                 0,
                 0,
                 2500,
+                0,
+                0,
                 0);
     }
 

@@ -8,15 +8,16 @@ import java.util.Map;
 /**
  * Child-process main for {@link RssStabilityTest}: trains grid25 for the given steps, with
  * checkpoints and evaluations along the way, and prints {@code rss <step> <kB>} every 100 steps.
+ * Every option that allocates per step is on (generator EMA, instance noise, a linear decay).
  */
 public final class RssProbe {
 
     public static void main(String[] args) {
         int steps = Integer.parseInt(args[0]);
         TrainingConfig base = TestConfigs.grid25("non-saturating", steps, 5);
+        OptimizerConfig decaying = new OptimizerConfig("adam", 1e-4, 0.5, 0.9, "linear", steps / 2);
         TrainingConfig config = new TrainingConfig(base.dataset(), new ModelConfig("mlp", 2, 128, 3, false), base.loss(),
-                base.generatorOptimizer(), base.discriminatorOptimizer(), steps, base.batchSize(), 1, base.seed(),
-                500, 500, 2500, 1000);
+                decaying, decaying, steps, base.batchSize(), 1, base.seed(), 500, 500, 2500, 1000, 0.999, 0.1);
         GanTraining.run(config, null, new TrainingListener() {
             @Override
             public void onStep(long step, Map<String, Double> metrics) {

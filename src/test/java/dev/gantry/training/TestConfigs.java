@@ -9,7 +9,7 @@ public final class TestConfigs {
 
     /** The default job spec of the design: grid25, MLP 256×3, latent 2, batch 256, Adam 1e-4 (0.5, 0.9). */
     public static TrainingConfig grid25(String adversarial, int steps, long seed) {
-        OptimizerConfig adam = new OptimizerConfig("adam", 1e-4, 0.5, 0.9);
+        OptimizerConfig adam = new OptimizerConfig("adam", 1e-4, 0.5, 0.9, "constant", 0);
         return new TrainingConfig(
                 "grid25",
                 new ModelConfig("mlp", 2, 256, 3, false),
@@ -23,12 +23,14 @@ public final class TestConfigs {
                 0,
                 0,
                 2500,
+                0,
+                0,
                 0);
     }
 
     /** A small, fast config for tests of mechanics rather than quality. */
     public static TrainingConfig tiny(String dataset, String adversarial, int steps, long seed) {
-        OptimizerConfig adam = new OptimizerConfig("adam", 1e-3, 0.5, 0.9);
+        OptimizerConfig adam = new OptimizerConfig("adam", 1e-3, 0.5, 0.9, "constant", 0);
         return new TrainingConfig(
                 dataset,
                 new ModelConfig("mlp", 2, 32, 2, false),
@@ -42,6 +44,8 @@ public final class TestConfigs {
                 0,
                 0,
                 500,
+                0,
+                0,
                 0);
     }
 }

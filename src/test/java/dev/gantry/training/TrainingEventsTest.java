@@ -23,7 +23,8 @@ class TrainingEventsTest {
 
     private static TrainingConfig cadence(TrainingConfig c, int checkpoint, int eval, int sample) {
         return new TrainingConfig(c.dataset(), c.model(), c.loss(), c.generatorOptimizer(), c.discriminatorOptimizer(),
-                c.steps(), c.batchSize(), c.discriminatorSteps(), c.seed(), checkpoint, eval, c.evaluationSamples(), sample);
+                c.steps(), c.batchSize(), c.discriminatorSteps(), c.seed(), checkpoint, eval, c.evaluationSamples(), sample,
+                c.emaDecay(), c.instanceNoise());
     }
 
     @Test
@@ -88,7 +89,7 @@ class TrainingEventsTest {
         bias[0] = Float.NaN;
         d.put("fc2.bias", new TensorData(d.get("fc2.bias").shape(), bias));
         byte[] poisoned = new Checkpoint(c.step(), c.modelSignature(), c.generator(), d, c.generatorOptimizer(),
-                c.discriminatorOptimizer()).encode();
+                c.discriminatorOptimizer(), c.generatorEma()).encode();
 
         TrainingDivergedException e =
                 assertThrows(TrainingDivergedException.class, () -> GanTraining.run(config, poisoned, new RecordingListener()));
@@ -101,7 +102,8 @@ class TrainingEventsTest {
         TrainingConfig c = TestConfigs.tiny("ring9", "non-saturating", 0, 1);
         c = new TrainingConfig(c.dataset(), c.model(),
                 new LossConfig("hinge", 0.0, List.of(new TermConfig("weight-clipping", 2.0, false, Map.of("clip", -1.0, "max", 1.0)))),
-                new OptimizerConfig("sgd", 0, 0.5, 1.0), c.discriminatorOptimizer(), 0, c.batchSize(), 1, 1, 0, 0, 10, 0);
+                new OptimizerConfig("sgd", 0, 0.5, 1.0, "constant", 0), c.discriminatorOptimizer(), 0, c.batchSize(), 1, 1, 0, 0,
+                10, 0, 0, 0);
         TrainingConfig invalid = c;
         InvalidTrainingConfigException e =
                 assertThrows(InvalidTrainingConfigException.class, () -> GanTraining.run(invalid, null, new RecordingListener()));

@@ -2,6 +2,7 @@ package dev.gantry.worker;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.gantry.job.TrainingConfigs;
 import dev.gantry.job.JobSpec;
 import dev.gantry.training.GanTraining;
 import dev.gantry.training.TrainingConfig;

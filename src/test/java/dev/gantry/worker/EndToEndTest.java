@@ -3,6 +3,7 @@ package dev.gantry.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gantry.testsupport.Http;
+import dev.gantry.testsupport.Jobs;
 import dev.gantry.testsupport.TestDatabaseInitializer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,7 +12,6 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -59,7 +59,7 @@ class EndToEndTest {
                 """).json();
         String id = submitted.get("id").asString();
 
-        JsonNode running = awaitJob(id, j -> j.get("step").asLong() >= 300, Duration.ofMinutes(2));
+        JsonNode running = Jobs.await(http, id, j -> j.get("step").asLong() >= 300, Duration.ofMinutes(2));
         assertThat(running.get("state").asString()).isEqualTo("RUNNING");
         assertThat(running.at("/progress/stepsPerSecond").asDouble()).isPositive();
         assertThat(running.at("/progress/etaSeconds").isNumber()).isTrue();
@@ -83,11 +83,11 @@ class EndToEndTest {
         assertThat(endRss).as("worker RSS stays within 15%% of its warmed-up size").isLessThan((long) (warmRss * 1.15));
 
         JsonNode all = http.get("/api/v1/jobs/" + id + "/metrics?names=loss/d,loss/g,eval/modes&maxPoints=20000").json();
-        assertThat(series(all, "loss/d")).hasSize(3000);
-        assertThat(series(all, "loss/g")).hasSize(3000);
-        assertThat(series(all, "eval/modes")).extracting(p -> p.get("step").asLong()).containsExactly(1000L, 2000L, 3000L);
+        assertThat(Jobs.series(all, "loss/d")).hasSize(3000);
+        assertThat(Jobs.series(all, "loss/g")).hasSize(3000);
+        assertThat(Jobs.series(all, "eval/modes")).extracting(p -> p.get("step").asLong()).containsExactly(1000L, 2000L, 3000L);
         JsonNode thinned = http.get("/api/v1/jobs/" + id + "/metrics?names=loss/d&maxPoints=100").json();
-        assertThat(series(thinned, "loss/d")).hasSizeLessThanOrEqualTo(100).hasSizeGreaterThan(50);
+        assertThat(Jobs.series(thinned, "loss/d")).hasSizeLessThanOrEqualTo(100).hasSizeGreaterThan(50);
 
         JsonNode samples = http.get("/api/v1/jobs/" + id + "/samples").json();
         assertThat(samples).extracting(s -> s.get("step").asLong()).containsExactly(1000L, 2000L, 3000L);
@@ -111,11 +111,11 @@ class EndToEndTest {
                 {"dataset": "ring8", "training": {"steps": 1000000, "seed": 5},
                  "checkpoints": {"everySteps": 100000}, "evaluation": {"everySteps": 100000}}
                 """).json().get("id").asString();
-        awaitJob(id, j -> j.get("step").asLong() >= 100, Duration.ofMinutes(2));
+        Jobs.await(http, id, j -> j.get("step").asLong() >= 100, Duration.ofMinutes(2));
 
         long cancelledAt = System.nanoTime();
         JsonNode cancelling = http.post("/api/v1/jobs/" + id + "/cancel", null).json();
-        JsonNode cancelled = awaitJob(id, j -> j.get("state").asString().equals("CANCELLED"), Duration.ofSeconds(30));
+        JsonNode cancelled = Jobs.await(http, id, j -> j.get("state").asString().equals("CANCELLED"), Duration.ofSeconds(30));
         double seconds = (System.nanoTime() - cancelledAt) / 1e9;
         System.out.printf("running job cancelled in %.2f s%n", seconds);
 
@@ -127,14 +127,14 @@ class EndToEndTest {
 
         JsonNode resumed = http.post("/api/v1/jobs/" + id + "/resume", null).json();
         assertThat(resumed.get("attempt").asInt()).isEqualTo(2);
-        JsonNode again = awaitJob(id, j -> j.get("state").asString().equals("RUNNING")
+        JsonNode again = Jobs.await(http, id, j -> j.get("state").asString().equals("RUNNING")
                 && j.get("step").asLong() > stoppedAt + 50, Duration.ofMinutes(2));
         assertThat(again.get("attempt").asInt()).isEqualTo(2);
         http.post("/api/v1/jobs/" + id + "/cancel", null);
-        awaitJob(id, j -> j.get("state").asString().equals("CANCELLED"), Duration.ofSeconds(30));
+        Jobs.await(http, id, j -> j.get("state").asString().equals("CANCELLED"), Duration.ofSeconds(30));
         // The resumed run continued the curve: no step is missing between the two runs.
         JsonNode points = http.get("/api/v1/jobs/" + id + "/metrics?names=loss/d&maxPoints=20000").json();
-        List<Long> steps = series(points, "loss/d").stream().map(p -> p.get("step").asLong()).toList();
+        List<Long> steps = Jobs.series(points, "loss/d").stream().map(p -> p.get("step").asLong()).toList();
         assertThat(steps.get(0)).isEqualTo(1L);
         assertThat(steps.get(steps.size() - 1)).isEqualTo(steps.size());
     }
@@ -154,30 +154,7 @@ class EndToEndTest {
         // The new worker trains: a small job reaches SUCCEEDED.
         String id = http.post("/api/v1/jobs", "{\"dataset\": \"ring8\", \"training\": {\"steps\": 200}}")
                 .json().get("id").asString();
-        awaitJob(id, j -> j.get("state").asString().equals("SUCCEEDED"), Duration.ofMinutes(2));
-    }
-
-    private JsonNode awaitJob(String id, Predicate<JsonNode> condition, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        JsonNode job = http.get("/api/v1/jobs/" + id).json();
-        while (!condition.test(job)) {
-            assertThat(System.nanoTime()).as("waiting for job %s, last seen %s", id, job).isLessThan(deadline);
-            assertThat(job.get("state").asString()).as("job %s", job).isNotEqualTo("FAILED");
-            Thread.sleep(100);
-            job = http.get("/api/v1/jobs/" + id).json();
-        }
-        return job;
-    }
-
-    private static List<JsonNode> series(JsonNode metrics, String name) {
-        for (JsonNode s : metrics.get("series")) {
-            if (s.get("name").asString().equals(name)) {
-                List<JsonNode> points = new java.util.ArrayList<>();
-                s.get("points").forEach(points::add);
-                return points;
-            }
-        }
-        return List.of();
+        Jobs.await(http, id, j -> j.get("state").asString().equals("SUCCEEDED"), Duration.ofMinutes(2));
     }
 
     private static long rssKb(long pid) throws IOException {

@@ -2,60 +2,98 @@ package dev.gantry.training.bench;
 
 import dev.gantry.training.GanTraining;
 import dev.gantry.training.LossConfig;
+import dev.gantry.training.ModelConfig;
+import dev.gantry.training.OptimizerConfig;
 import dev.gantry.training.TermConfig;
-import dev.gantry.training.TestConfigs;
 import dev.gantry.training.TrainingConfig;
 import dev.gantry.training.TrainingListener;
 import dev.gantry.training.TrainingResult;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Mode coverage on grid25 for every adversarial loss × 3 seeds, the default spec otherwise, as a
- * markdown table. Wasserstein runs with weight-clipping (c = 0.01), as in its paper.
- * Usage: {@code QualityTable [steps=20000] [seeds=3] [losses=all, comma-separated]}.
+ * PacGAN's metric (2500 samples, modes captured and high-quality share) for each adversarial loss
+ * with its usual regularizer, over several seeds, as markdown. Everything else is the default job
+ * spec: MLP 256×3, latent 2, batch 256, Adam 1e-4 (0.5, 0.9), one D step per G step.
+ *
+ * <p>Usage: {@code QualityTable dataset=grid25 steps=5000 seeds=5 [configs=all, comma-separated]}.
+ * Run one JVM per dataset to use two cores.
  */
 public final class QualityTable {
 
+    /** The loss of each row, and whether the discriminator is spectrally normalized. */
+    private record Row(LossConfig loss, boolean spectralNorm) {}
+
+    private static final Map<String, Row> ROWS = new LinkedHashMap<>();
+
+    static {
+        ROWS.put("wasserstein + gradient-penalty (λ=10)", new Row(loss("wasserstein", term("gradient-penalty", 10)), false));
+        ROWS.put("hinge + spectral norm", new Row(loss("hinge"), true));
+        ROWS.put("non-saturating + r1 (γ=1)", new Row(loss("non-saturating", term("r1", 1)), false));
+        ROWS.put("least-squares", new Row(loss("least-squares"), false));
+        ROWS.put("rsgan", new Row(loss("rsgan"), false));
+        ROWS.put("rasgan", new Row(loss("rasgan"), false));
+        ROWS.put("ralsgan", new Row(loss("ralsgan"), false));
+        ROWS.put("rahinge", new Row(loss("rahinge"), false));
+    }
+
     public static void main(String[] args) {
-        int steps = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
-        int seeds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-        System.out.println("| loss | seed | modes/25 | high-quality % | steps | wall s |");
+        String dataset = args.length > 0 ? args[0] : "grid25";
+        int steps = args.length > 1 ? Integer.parseInt(args[1]) : 5000;
+        int seeds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+        List<String> wanted = args.length > 3 ? List.of(args[3].split(",")) : List.copyOf(ROWS.keySet());
+        int modesTotal = dataset.equals("ring8") ? 8 : 25;
+        System.out.printf("%s, %d steps, %d seeds%n%n", dataset, steps, seeds);
+        System.out.printf("| loss | modes/%d per seed | modes mean ± std | high-quality %% mean ± std | steps | wall s per run |%n",
+                modesTotal);
         System.out.println("| --- | --- | --- | --- | --- | --- |");
-        List<String> losses = args.length > 2
-                ? List.of(args[2].split(","))
-                : List.of("non-saturating", "minimax", "least-squares", "wasserstein", "hinge");
-        for (String loss : losses) {
-            double modes = 0;
-            double hq = 0;
-            for (int seed = 1; seed <= seeds; seed++) {
-                TrainingConfig c = TestConfigs.grid25(loss, steps, seed);
-                if (loss.equals("wasserstein")) {
-                    c = withLoss(c, new LossConfig(loss, 0.0, List.of(new TermConfig("weight-clipping", 1.0, false, Map.of()))));
-                }
-                long start = System.nanoTime();
-                TrainingResult r = GanTraining.run(c, null, QUIET);
-                double wall = (System.nanoTime() - start) / 1e9;
-                double m = r.lastEvaluation().get("eval/modes");
-                double h = r.lastEvaluation().get("eval/high-quality") * 100;
-                modes += m;
-                hq += h;
-                System.out.printf("| %s | %d | %.0f | %.1f | %d | %.0f |%n", label(c), seed, m, h, steps, wall);
+        for (Map.Entry<String, Row> row : ROWS.entrySet()) {
+            if (wanted.stream().noneMatch(w -> row.getKey().startsWith(w))) {
+                continue;
             }
-            System.out.printf("| **%s mean** | | **%.1f** | **%.1f** | | |%n", loss, modes / seeds, hq / seeds);
+            List<Double> modes = new ArrayList<>();
+            List<Double> quality = new ArrayList<>();
+            double wall = 0;
+            for (int seed = 1; seed <= seeds; seed++) {
+                TrainingConfig config = config(dataset, row.getValue(), steps, seed);
+                long start = System.nanoTime();
+                TrainingResult result = GanTraining.run(config, null, QUIET);
+                wall += (System.nanoTime() - start) / 1e9;
+                modes.add(result.lastEvaluation().get("eval/modes"));
+                quality.add(result.lastEvaluation().get("eval/high-quality") * 100);
+            }
+            System.out.printf("| %s | %s | %.1f ± %.1f | %.1f ± %.1f | %d | %.0f |%n", row.getKey(),
+                    String.join(", ", modes.stream().map(m -> String.valueOf(m.intValue())).toList()),
+                    mean(modes), std(modes), mean(quality), std(quality), steps, wall / seeds);
         }
     }
 
-    private static String label(TrainingConfig c) {
-        return c.loss().terms().isEmpty() ? c.loss().adversarial() : c.loss().adversarial() + " + weight-clipping";
+    private static TrainingConfig config(String dataset, Row row, int steps, long seed) {
+        OptimizerConfig adam = new OptimizerConfig("adam", 1e-4, 0.5, 0.9, "constant", 0);
+        return new TrainingConfig(dataset, new ModelConfig("mlp", 2, 256, 3, row.spectralNorm()), row.loss(), adam, adam,
+                steps, 256, 1, seed, 0, 0, 2500, 0, 0, 0);
     }
 
-    static TrainingConfig withLoss(TrainingConfig c, LossConfig loss) {
-        return new TrainingConfig(
-                c.dataset(), c.model(), loss, c.generatorOptimizer(), c.discriminatorOptimizer(), c.steps(),
-                c.batchSize(), c.discriminatorSteps(), c.seed(), c.checkpointEverySteps(),
-                c.evaluationEverySteps(), c.evaluationSamples(), c.sampleEverySteps());
+    private static LossConfig loss(String adversarial, TermConfig... terms) {
+        return new LossConfig(adversarial, 0.0, List.of(terms));
+    }
+
+    private static TermConfig term(String type, double weight) {
+        return new TermConfig(type, weight, false, Map.of());
+    }
+
+    private static double mean(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    }
+
+    /** Sample standard deviation (n − 1), as the PacGAN tables report. */
+    private static double std(List<Double> values) {
+        double mean = mean(values);
+        double squares = values.stream().mapToDouble(v -> (v - mean) * (v - mean)).sum();
+        return values.size() < 2 ? 0 : Math.sqrt(squares / (values.size() - 1));
     }
 
     static final TrainingListener QUIET = new TrainingListener() {};

@@ -1,0 +1,99 @@
+package dev.gantry.job;
+
+import dev.gantry.training.ConfigViolation;
+import dev.gantry.training.LossConfig;
+import dev.gantry.training.ModelConfig;
+import dev.gantry.training.OptimizerConfig;
+import dev.gantry.training.TermConfig;
+import dev.gantry.training.TrainingCatalog;
+import dev.gantry.training.TrainingConfig;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Maps a complete job spec onto the training core's config, and the core's violations back onto
+ * the spec's JSON paths. {@link TrainingCatalog#validate} is the one source of the training
+ * rules; the API reports its findings under the names the client wrote.
+ */
+public final class TrainingConfigs {
+
+    /** Training-config field → JSON path, for the fields whose names differ. */
+    private static final Map<String, String> PATHS = Map.ofEntries(
+            Map.entry("loss.adversarial", "loss.adversarial.type"),
+            Map.entry("loss.labelSmoothing", "loss.adversarial.labelSmoothing"),
+            Map.entry("generatorOptimizer", "optimizer.generator"),
+            Map.entry("discriminatorOptimizer", "optimizer.discriminator"),
+            Map.entry("steps", "training.steps"),
+            Map.entry("batchSize", "training.batchSize"),
+            Map.entry("discriminatorSteps", "training.discriminatorSteps"),
+            Map.entry("seed", "training.seed"),
+            Map.entry("emaDecay", "training.emaDecay"),
+            Map.entry("instanceNoise", "training.instanceNoise"),
+            Map.entry("checkpointEverySteps", "checkpoints.everySteps"),
+            Map.entry("evaluationEverySteps", "evaluation.everySteps"),
+            Map.entry("sampleEverySteps", "evaluation.everySteps"),
+            Map.entry("evaluationSamples", "evaluation.samples"));
+
+    private TrainingConfigs() {}
+
+    /**
+     * The training config of a complete spec. Fields added after a spec was stored are absent
+     * from it and take the value that reproduces the run as it was (off, constant).
+     */
+    public static TrainingConfig from(JobSpec spec) {
+        JobSpec.Model model = spec.model();
+        JobSpec.Training training = spec.training();
+        JobSpec.Adversarial adversarial = spec.loss().adversarial();
+        int evaluationEvery = Math.toIntExact(spec.evaluation().everySteps());
+        return new TrainingConfig(
+                spec.dataset(),
+                new ModelConfig(model.architecture(), model.latentDim(), model.hiddenUnits(), model.hiddenLayers(),
+                        or(model.spectralNorm(), false)),
+                new LossConfig(
+                        adversarial.type(),
+                        or(adversarial.labelSmoothing(), 0.0),
+                        spec.loss().terms().stream()
+                                .map(t -> new TermConfig(t.type(), t.weight(), or(t.adaptive(), false), t.params()))
+                                .toList()),
+                optimizer(spec.optimizer().generator()),
+                optimizer(spec.optimizer().discriminator()),
+                Math.toIntExact(training.steps()),
+                training.batchSize(),
+                training.discriminatorSteps(),
+                training.seed(),
+                Math.toIntExact(spec.checkpoints().everySteps()),
+                evaluationEvery,
+                spec.evaluation().samples(),
+                evaluationEvery,
+                or(training.emaDecay(), 0.0),
+                or(training.instanceNoise(), 0.0));
+    }
+
+    /** What {@link TrainingCatalog#validate} finds wrong with a complete spec, under JSON paths. */
+    static List<FieldError> violations(JobSpec spec) {
+        return TrainingCatalog.validate(from(spec)).stream()
+                .map(v -> new FieldError(jsonPath(v), v.message()))
+                .distinct()
+                .toList();
+    }
+
+    private static String jsonPath(ConfigViolation violation) {
+        String field = violation.field();
+        for (Map.Entry<String, String> e : PATHS.entrySet()) {
+            String from = e.getKey();
+            if (field.equals(from) || field.startsWith(from + ".")) {
+                return e.getValue() + field.substring(from.length());
+            }
+        }
+        return field;
+    }
+
+    private static OptimizerConfig optimizer(JobSpec.Optimizer o) {
+        return new OptimizerConfig(o.type(), o.learningRate(), o.beta1(), o.beta2(), or(o.schedule(), "constant"),
+                Math.toIntExact(or(o.decayStartStep(), 0L)));
+    }
+
+    private static <T> T or(T value, T fallback) {
+        return value != null ? value : fallback;
+    }
+}

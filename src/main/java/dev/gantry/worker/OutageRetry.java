@@ -1,0 +1,57 @@
+package dev.gantry.worker;
+
+import java.time.Duration;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.retry.RetryListener;
+import org.springframework.core.retry.RetryPolicy;
+import org.springframework.core.retry.RetryTemplate;
+import org.springframework.core.retry.Retryable;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.RecoverableDataAccessException;
+import org.springframework.dao.TransientDataAccessException;
+
+/**
+ * Carries a worker's database writes through an outage (a PostgreSQL restart, a failover): the
+ * write is retried with backoff for as long as the job's lease lasts. Past that the lease has
+ * expired and the job belongs to a new run, so giving up loses nothing that was still ours.
+ */
+final class OutageRetry {
+
+    private static final Logger log = LoggerFactory.getLogger(OutageRetry.class);
+
+    private final RetryTemplate template;
+
+    OutageRetry(Duration leaseDuration) {
+        this.template = new RetryTemplate(RetryPolicy.builder()
+                .predicate(OutageRetry::isOutage)
+                .maxRetries(Long.MAX_VALUE)
+                .timeout(leaseDuration)
+                .delay(Duration.ofMillis(100))
+                .multiplier(2)
+                .maxDelay(Duration.ofSeconds(2))
+                .build());
+        this.template.setRetryListener(new RetryListener() {
+            @Override
+            public void onRetryFailure(RetryPolicy policy, Retryable<?> retryable, Throwable failure) {
+                log.warn("Database unreachable; retrying: {}", failure.getMessage());
+            }
+        });
+    }
+
+    /** Connection-level failures only: a constraint violation or bad SQL will not heal by waiting. */
+    static boolean isOutage(Throwable e) {
+        return e instanceof TransientDataAccessException
+                || e instanceof DataAccessResourceFailureException
+                || e instanceof RecoverableDataAccessException;
+    }
+
+    <T> T call(Supplier<T> write) {
+        return template.invoke(write);
+    }
+
+    void run(Runnable write) {
+        template.invoke(write);
+    }
+}

@@ -30,7 +30,18 @@ class DeterminismTest {
                 new OptimizerConfig("adam", 1e-3, 0.5, 0.9, "linear", 10),
                 new OptimizerConfig("adam", 4e-3, 0.0, 0.9, "linear", 20), options.steps(), options.batchSize(), 2,
                 options.seed(), 0, 0, options.evaluationSamples(), 0, 0.9, 0.2);
-        return List.of(ns, wgan, options);
+        // Spectral norm's u vectors are state, the penalties draw from the step's generator, and
+        // the perceptual loss rebuilds its feature network from the seed: all must resume exactly.
+        TrainingConfig penalties = TestConfigs.tiny("ring8", "rahinge", 40, 5);
+        penalties = new TrainingConfig(
+                penalties.dataset(), new ModelConfig("mlp", 2, 32, 2, true),
+                new LossConfig("rahinge", 0.0, List.of(
+                        new TermConfig("gradient-penalty", 1.0, true, Map.of()),
+                        new TermConfig("dragan", 0.5, false, Map.of()),
+                        new TermConfig("perceptual", 0.1, false, Map.of()))),
+                penalties.generatorOptimizer(), penalties.discriminatorOptimizer(), penalties.steps(),
+                penalties.batchSize(), 2, penalties.seed(), 0, 0, penalties.evaluationSamples(), 0, 0, 0);
+        return List.of(ns, wgan, options, penalties);
     }
 
     @ParameterizedTest

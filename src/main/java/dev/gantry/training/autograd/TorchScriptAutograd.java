@@ -36,6 +36,7 @@ public final class TorchScriptAutograd {
      * out}'s manager.
      */
     public static NDArray inputGradient(NDArray out, NDArray input) {
+        plainInterpreter();
         // forward(store, inputs, training=true) runs the module with autograd on; the other entry
         // point, forward(IValue...), runs it under NoGradGuard and would return a dead gradient.
         return Modules.INSTANCE.inputGradient.forward(Modules.INSTANCE.store, new NDList(out, input), true)
@@ -48,6 +49,7 @@ public final class TorchScriptAutograd {
      * does not reach counts as zero.
      */
     public static float[] gradientNorms(List<NDArray> losses, Collection<NDArray> parameters, NDManager manager) {
+        plainInterpreter();
         // Lists only pass through the IValue entry point, which runs under NoGradGuard: fine here,
         // autograd.grad without create_graph needs no recording.
         try (IValue l = IValue.listFrom(losses.stream().map(PtNDArray.class::cast).toArray(PtNDArray[]::new));
@@ -56,6 +58,18 @@ public final class TorchScriptAutograd {
                 NDArray norms = result.toTensor((PtNDManager) manager)) {
             return norms.toFloatArray();
         }
+    }
+
+    /**
+     * Turns off TorchScript's profiling graph executor for this thread (the switch is
+     * thread-local in libtorch). Left on, it profiles the first calls of a module and then runs an
+     * optimized graph with other kernels: the same step gave a different gradient penalty depending
+     * on how often the module had run before in the process, and a resumed run lost bitwise
+     * equality with the uninterrupted one. The plain interpreter costs nothing measurable on these
+     * tiny graphs.
+     */
+    private static void plainInterpreter() {
+        JniUtils.setGraphExecutorOptimize(false);
     }
 
     /** Loaded on first use; lives as long as the process. */

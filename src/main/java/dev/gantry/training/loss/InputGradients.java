@@ -24,8 +24,10 @@ final class InputGradients {
     static NDArray of(Network discriminator, NDArray x) {
         NDArray input = x;
         if (!input.hasGradient()) {
-            // A fresh leaf: marking x itself would make the step's backward write its .grad.
-            input = x.duplicate();
+            // x.detach().requires_grad_(): a new leaf on x's storage, so marking it leaves x and its
+            // .grad alone. Not duplicate(): on PyTorch it copies through a Java buffer that the new
+            // tensor then aliases, and reads garbage once that buffer is collected.
+            input = x.stopGradient();
             input.setRequiresGradient(true);
         }
         return TorchScriptAutograd.inputGradient(discriminator.forward(input), input);

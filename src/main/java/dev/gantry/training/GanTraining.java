@@ -21,6 +21,21 @@ public final class GanTraining {
     public static final int PERF_EVERY_STEPS = 100;
 
     public static final int PLOT_SIZE = 512;
+
+    /**
+     * DJL's switch for TorchScript's optimizing graph executor, read when the engine starts. Left
+     * on, the gradient-penalty modules computed different values in the first runs of a process
+     * than in later ones (a seeded run with spectral norm, an adaptive gradient penalty and DRAGAN
+     * disagreed with its repeat from step 2); off, every run is bitwise repeatable. Workers get
+     * it on their command line; this covers anything else that trains before touching DJL.
+     */
+    public static final String GRAPH_OPTIMIZER_PROPERTY = "ai.djl.pytorch.graph_optimizer";
+
+    static {
+        if (System.getProperty(GRAPH_OPTIMIZER_PROPERTY) == null) {
+            System.setProperty(GRAPH_OPTIMIZER_PROPERTY, "false");
+        }
+    }
     static final int PLOT_REAL_POINTS = 2000;
 
     private GanTraining() {}

@@ -32,7 +32,7 @@ class DeterminismTest {
                 options.seed(), 0, 0, options.evaluationSamples(), 0, 0.9, 0.2);
         // Spectral norm's u vectors are state, the penalties draw from the step's generator, and
         // the perceptual loss rebuilds its feature network from the seed: all must resume exactly.
-        TrainingConfig penalties = TestConfigs.tiny("ring8", "rahinge", 40, 5);
+        TrainingConfig penalties = TestConfigs.tiny("ring8", "rahinge", 40, 6);
         penalties = new TrainingConfig(
                 penalties.dataset(), new ModelConfig("mlp", 2, 32, 2, true),
                 new LossConfig("rahinge", 0.0, List.of(

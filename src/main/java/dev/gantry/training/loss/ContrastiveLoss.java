@@ -42,7 +42,7 @@ public final class ContrastiveLoss implements LossTerm {
         NDArray next = fake.get("1:").concat(fake.get(":1"), 0);
         NDArray similar = distance(fake, real).square();
         NDArray dissimilar = Activation.relu(distance(fake, next).neg().add(margin)).square();
-        return similar.sum().add(dissimilar.sum()).div((float) (2 * n));
+        return Scalars.times(similar.sum().add(dissimilar.sum()), 1.0 / (2 * n));
     }
 
     @Override

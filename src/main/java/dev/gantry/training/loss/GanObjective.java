@@ -145,8 +145,7 @@ public final class GanObjective {
             }
             Named t = terms.get(i);
             double c = coefficients.getOrDefault(t.metricName(), t.weighted().weight());
-            // A float, not the double: a 0-dim float64 factor would promote the 0-dim loss to float64.
-            NDArray weighted = c == 1.0 ? value : value.mul((float) c);
+            NDArray weighted = c == 1.0 ? value : Scalars.times(value, c);
             parts.put(t.metricName(), weighted);
             total = total.add(weighted);
         }

@@ -24,9 +24,8 @@ final class InputGradients {
     static NDArray of(Network discriminator, NDArray x) {
         NDArray input = x;
         if (!input.hasGradient()) {
-            // x.detach().requires_grad_(): a new leaf on x's storage, so marking it leaves x and its
-            // .grad alone. Not duplicate(): on PyTorch it copies through a Java buffer that the new
-            // tensor then aliases, and reads garbage once that buffer is collected.
+            // x.detach().requires_grad_(): a new leaf on x's storage, no copy; marking x itself
+            // would make the step's backward write a .grad into the caller's batch.
             input = x.stopGradient();
             input.setRequiresGradient(true);
         }

@@ -20,11 +20,11 @@ public final class LeastSquaresLoss implements AdversarialLoss {
 
     @Override
     public NDArray discriminatorLoss(NDArray realLogits, NDArray fakeLogits) {
-        return realLogits.sub(1).square().mean().add(fakeLogits.square().mean()).mul(0.5f);
+        return Scalars.times(realLogits.sub(1).square().mean().add(fakeLogits.square().mean()), 0.5);
     }
 
     @Override
     public NDArray generatorLoss(NDArray realLogits, NDArray fakeLogits) {
-        return fakeLogits.sub(1).square().mean().mul(0.5f);
+        return Scalars.times(fakeLogits.sub(1).square().mean(), 0.5);
     }
 }

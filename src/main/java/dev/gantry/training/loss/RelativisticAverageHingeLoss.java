@@ -27,14 +27,14 @@ public final class RelativisticAverageHingeLoss implements AdversarialLoss {
     public NDArray discriminatorLoss(NDArray realLogits, NDArray fakeLogits) {
         NDArray real = Activation.relu(realLogits.sub(fakeLogits.mean()).neg().add(1)).mean();
         NDArray fake = Activation.relu(fakeLogits.sub(realLogits.mean()).add(1)).mean();
-        return real.add(fake).mul(0.5f);
+        return Scalars.times(real.add(fake), 0.5);
     }
 
     @Override
     public NDArray generatorLoss(NDArray realLogits, NDArray fakeLogits) {
         NDArray real = Activation.relu(realLogits.sub(fakeLogits.mean()).add(1)).mean();
         NDArray fake = Activation.relu(fakeLogits.sub(realLogits.mean()).neg().add(1)).mean();
-        return real.add(fake).mul(0.5f);
+        return Scalars.times(real.add(fake), 0.5);
     }
 
     @Override

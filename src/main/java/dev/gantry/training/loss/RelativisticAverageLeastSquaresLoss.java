@@ -26,14 +26,14 @@ public final class RelativisticAverageLeastSquaresLoss implements AdversarialLos
     public NDArray discriminatorLoss(NDArray realLogits, NDArray fakeLogits) {
         NDArray real = realLogits.sub(fakeLogits.mean()).sub(1).square().mean();
         NDArray fake = fakeLogits.sub(realLogits.mean()).add(1).square().mean();
-        return real.add(fake).mul(0.5f);
+        return Scalars.times(real.add(fake), 0.5);
     }
 
     @Override
     public NDArray generatorLoss(NDArray realLogits, NDArray fakeLogits) {
         NDArray real = realLogits.sub(fakeLogits.mean()).add(1).square().mean();
         NDArray fake = fakeLogits.sub(realLogits.mean()).sub(1).square().mean();
-        return real.add(fake).mul(0.5f);
+        return Scalars.times(real.add(fake), 0.5);
     }
 
     @Override

@@ -28,14 +28,14 @@ public final class RelativisticAverageLoss implements AdversarialLoss {
     public NDArray discriminatorLoss(NDArray realLogits, NDArray fakeLogits) {
         NDArray real = Activation.softPlus(realLogits.sub(fakeLogits.mean()).neg()).mean();
         NDArray fake = Activation.softPlus(fakeLogits.sub(realLogits.mean())).mean();
-        return real.add(fake).mul(0.5f);
+        return Scalars.times(real.add(fake), 0.5);
     }
 
     @Override
     public NDArray generatorLoss(NDArray realLogits, NDArray fakeLogits) {
         NDArray real = Activation.softPlus(realLogits.sub(fakeLogits.mean())).mean();
         NDArray fake = Activation.softPlus(fakeLogits.sub(realLogits.mean()).neg()).mean();
-        return real.add(fake).mul(0.5f);
+        return Scalars.times(real.add(fake), 0.5);
     }
 
     @Override

@@ -37,6 +37,6 @@ public final class ZeroCenteredPenalty implements LossTerm {
     @Override
     public NDArray discriminatorLoss(DiscriminatorPass pass) {
         NDArray gradients = InputGradients.of(pass.discriminator(), onReal ? pass.real() : pass.fake());
-        return gradients.square().sum(new int[] {1}).mean().mul(0.5f);
+        return Scalars.times(gradients.square().sum(new int[] {1}).mean(), 0.5);
     }
 }

@@ -23,11 +23,10 @@ public final class GanTraining {
     public static final int PLOT_SIZE = 512;
 
     /**
-     * DJL's switch for TorchScript's optimizing graph executor, read when the engine starts. Left
-     * on, the gradient-penalty modules computed different values in the first runs of a process
-     * than in later ones (a seeded run with spectral norm, an adaptive gradient penalty and DRAGAN
-     * disagreed with its repeat from step 2); off, every run is bitwise repeatable. Workers get
-     * it on their command line; this covers anything else that trains before touching DJL.
+     * DJL's switch for TorchScript's optimizing graph executor, read when the engine starts. Off,
+     * the penalty modules run on the plain interpreter from the first call of the process on, so
+     * no run depends on how often a module ran before it. Workers get it on their command line;
+     * this covers anything else that trains before touching DJL.
      */
     public static final String GRAPH_OPTIMIZER_PROPERTY = "ai.djl.pytorch.graph_optimizer";
 

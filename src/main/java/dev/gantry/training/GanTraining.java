@@ -21,6 +21,20 @@ public final class GanTraining {
     public static final int PERF_EVERY_STEPS = 100;
 
     public static final int PLOT_SIZE = 512;
+
+    /**
+     * DJL's switch for TorchScript's optimizing graph executor, read when the engine starts. Off,
+     * the penalty modules run on the plain interpreter from the first call of the process on, so
+     * no run depends on how often a module ran before it. Workers get it on their command line;
+     * this covers anything else that trains before touching DJL.
+     */
+    public static final String GRAPH_OPTIMIZER_PROPERTY = "ai.djl.pytorch.graph_optimizer";
+
+    static {
+        if (System.getProperty(GRAPH_OPTIMIZER_PROPERTY) == null) {
+            System.setProperty(GRAPH_OPTIMIZER_PROPERTY, "false");
+        }
+    }
     static final int PLOT_REAL_POINTS = 2000;
 
     private GanTraining() {}

@@ -105,15 +105,19 @@ public final class Golden {
     public static Map<String, TensorData> tensors(JsonObject weights) {
         Map<String, TensorData> out = new LinkedHashMap<>();
         for (Map.Entry<String, JsonElement> e : weights.entrySet()) {
-            JsonObject t = e.getValue().getAsJsonObject();
-            JsonArray shape = t.getAsJsonArray("shape");
-            long[] dims = new long[shape.size()];
-            for (int i = 0; i < dims.length; i++) {
-                dims[i] = shape.get(i).getAsLong();
-            }
-            out.put(e.getKey(), new TensorData(dims, floats(t.get("values"))));
+            out.put(e.getKey(), tensor(e.getValue().getAsJsonObject()));
         }
         return out;
+    }
+
+    /** {@code {"shape": [...], "values": [...]}}. */
+    public static TensorData tensor(JsonObject t) {
+        JsonArray shape = t.getAsJsonArray("shape");
+        long[] dims = new long[shape.size()];
+        for (int i = 0; i < dims.length; i++) {
+            dims[i] = shape.get(i).getAsLong();
+        }
+        return new TensorData(dims, floats(t.get("values")));
     }
 
     /** The case's MLP discriminator, built as training builds it, with the golden weights. */
@@ -155,9 +159,8 @@ public final class Golden {
     }
 
     public static void assertClose(JsonElement expected, float[] actual, double rtol, String what) {
-        float[] e = floats(expected);
-        assertEquals(e.length, actual.length, what + ": length");
         double[] exact = doubles(expected);
+        assertEquals(exact.length, actual.length, what + ": length");
         for (int i = 0; i < actual.length; i++) {
             assertClose(exact[i], actual[i], rtol, what + "[" + i + "]");
         }

@@ -22,8 +22,8 @@ import java.util.List;
  * scripts/training/autograd_modules.py} and loaded once per process. Both call {@code
  * torch.autograd.grad}, which returns gradients instead of writing {@code .grad}: DJL's own {@code
  * backward(createGraph=true)} leaves a {@code .grad} that holds the graph that made it, a cycle
- * that is never freed (about 6 MB per step measured here), while these graphs die with the step's
- * arrays.
+ * that is never freed (a small critic grew by about 290 kB per step, docs/architecture.md), while
+ * these graphs die with the step's arrays.
  */
 public final class TorchScriptAutograd {
 

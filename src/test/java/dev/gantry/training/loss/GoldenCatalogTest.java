@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 
 import dev.gantry.training.Golden;
 import dev.gantry.training.TrainingCatalog;
@@ -13,8 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-
-import com.google.gson.JsonObject;
+import java.util.TreeSet;
 
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +31,7 @@ class GoldenCatalogTest {
     void every_adversarial_loss_of_the_catalog_has_golden_cases_and_no_other() {
         Map<String, List<JsonObject>> cases = Golden.group("adversarial");
         print("adversarial", cases);
-        assertEquals(new TreeMap<>(counts(cases)).keySet(), new java.util.TreeSet<>(TrainingCatalog.ADVERSARIAL_LOSSES));
+        assertEquals(new TreeSet<>(TrainingCatalog.ADVERSARIAL_LOSSES), counts(cases).keySet());
         cases.forEach((name, list) -> {
             assertTrue(list.size() >= MIN_CASES, name + " has " + list.size() + " cases");
             Set<Double> smoothing = new HashSet<>();
@@ -46,7 +46,7 @@ class GoldenCatalogTest {
     void every_term_of_the_catalog_has_golden_cases_and_no_other() {
         Map<String, List<JsonObject>> cases = Golden.group("terms");
         print("terms", cases);
-        assertEquals(new java.util.TreeSet<>(TrainingCatalog.TERMS), new TreeMap<>(counts(cases)).keySet());
+        assertEquals(new TreeSet<>(TrainingCatalog.TERMS), counts(cases).keySet());
         cases.forEach((name, list) -> assertTrue(list.size() >= MIN_CASES, name + " has " + list.size() + " cases"));
         for (Map.Entry<String, List<JsonObject>> e : cases.entrySet()) {
             Set<String> params = new HashSet<>();

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Child-process main for {@link PenaltyRssStabilityTest}: trains grid25 with everything that goes
+ * Child-process main for {@link RssStabilityTest}: trains grid25 with everything that goes
  * through the TorchScript helpers or keeps per-layer state (WGAN-GP, an adaptive feature-matching
  * term, spectral norm) and prints {@code rss <step> <kB>} every 100 steps.
  */

@@ -125,12 +125,21 @@ public class Artifacts {
         return query(kind, jobId, "ORDER BY step DESC LIMIT 1").stream().findFirst();
     }
 
+    /** The row an artifact was recorded with: where its bytes are and what they must be. */
+    private record Recorded(String objectKey, long sizeBytes, String sha256) {}
+
+    private Recorded recorded(ArtifactKind kind, UUID jobId, long step) {
+        return jdbc.sql("SELECT object_key, size_bytes, sha256 FROM %s WHERE job_id = :job AND step = :step"
+                        .formatted(kind.table()))
+                .param("job", jobId).param("step", step)
+                .query((rs, n) -> new Recorded(rs.getString("object_key"), rs.getLong("size_bytes"), rs.getString("sha256")))
+                .optional()
+                .orElseThrow(() -> new ArtifactNotFoundException(kind, jobId, step));
+    }
+
     /** Only a recorded artifact is served, from the object key its row names. */
     public InputStream open(ArtifactKind kind, UUID jobId, long step) {
-        String key = jdbc.sql("SELECT object_key FROM %s WHERE job_id = :job AND step = :step".formatted(kind.table()))
-                .param("job", jobId).param("step", step).query(String.class).optional()
-                .orElseThrow(() -> new ArtifactNotFoundException(kind, jobId, step));
-        return store.open(key);
+        return store.open(recorded(kind, jobId, step).objectKey());
     }
 
     /**
@@ -139,10 +148,9 @@ public class Artifacts {
      * @throws CorruptArtifactException when the stored bytes are not the ones that were saved
      */
     public byte[] read(ArtifactKind kind, UUID jobId, long step) {
-        Artifact recorded = query(kind, jobId, "AND step = " + step).stream().findFirst()
-                .orElseThrow(() -> new ArtifactNotFoundException(kind, jobId, step));
+        Recorded recorded = recorded(kind, jobId, step);
         byte[] bytes;
-        try (InputStream in = open(kind, jobId, step)) {
+        try (InputStream in = store.open(recorded.objectKey())) {
             bytes = in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -25,8 +25,8 @@ public final class GanTraining {
     /**
      * DJL's switch for TorchScript's optimizing graph executor, read when the engine starts. Off,
      * the penalty modules run on the plain interpreter from the first call of the process on, so
-     * no run depends on how often a module ran before it. Workers get it on their command line;
-     * this covers anything else that trains before touching DJL.
+     * no run depends on how often a module ran before it. A worker's first use of DJL is {@link
+     * #run}, so this class sets it before the engine starts unless the command line did.
      */
     public static final String GRAPH_OPTIMIZER_PROPERTY = "ai.djl.pytorch.graph_optimizer";
 

@@ -2,7 +2,6 @@ package dev.gantry.worker;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.gantry.scheduler.SchedulerProperties;
-import dev.gantry.training.GanTraining;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -129,7 +128,6 @@ class LocalWorkerSupervisor implements SmartLifecycle {
             }
         }
         command.add("-Dai.djl.offline=true");
-        command.add("-D" + GanTraining.GRAPH_OPTIMIZER_PROPERTY + "=false");
         command.add("-Dai.djl.pytorch.num_threads=" + properties.torchThreads());
         command.add("-Dai.djl.pytorch.num_interop_threads=1");
         command.addAll(launcher());

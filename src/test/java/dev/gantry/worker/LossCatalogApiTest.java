@@ -3,6 +3,7 @@ package dev.gantry.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gantry.testsupport.Http;
+import dev.gantry.testsupport.Jobs;
 import dev.gantry.testsupport.TestDatabaseInitializer;
 import dev.gantry.training.TrainingCatalog;
 import java.time.Duration;
@@ -115,12 +116,6 @@ class LossCatalogApiTest {
     }
 
     private static List<Double> values(JsonNode metrics, String name) {
-        List<Double> out = new ArrayList<>();
-        for (JsonNode s : metrics.get("series")) {
-            if (s.get("name").asString().equals(name)) {
-                s.get("points").forEach(p -> out.add(p.get("value").asDouble()));
-            }
-        }
-        return out;
+        return Jobs.series(metrics, name).stream().map(p -> p.get("value").asDouble()).toList();
     }
 }

@@ -16,32 +16,63 @@ class ArchitectureTest {
 
     @Test
     void the_training_core_is_plain_java_and_djl() {
-        noClasses().that().resideInAPackage("dev.gantry.training..")
-                .should().dependOnClassesThat().resideInAnyPackage(
-                        "org.springframework..", "jakarta.persistence..", "jakarta.servlet..", "java.sql..",
-                        "dev.gantry.job..", "dev.gantry.scheduler..", "dev.gantry.worker..", "dev.gantry.api..",
-                        "dev.gantry.metrics..", "dev.gantry.storage..", "dev.gantry.artifact..",
+        noClasses()
+                .that()
+                .resideInAPackage("dev.gantry.training..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "org.springframework..",
+                        "jakarta.persistence..",
+                        "jakarta.servlet..",
+                        "java.sql..",
+                        "dev.gantry.job..",
+                        "dev.gantry.scheduler..",
+                        "dev.gantry.worker..",
+                        "dev.gantry.api..",
+                        "dev.gantry.metrics..",
+                        "dev.gantry.storage..",
+                        "dev.gantry.artifact..",
                         "dev.gantry.database..")
                 .check(CLASSES);
     }
 
     @Test
     void only_the_worker_runs_training() {
-        noClasses().that().resideOutsideOfPackages("dev.gantry.training..", "dev.gantry.worker..")
-                .should().dependOnClassesThat().resideInAnyPackage(
-                        "dev.gantry.training.loss..", "dev.gantry.training.model..",
-                        "dev.gantry.training.data..", "dev.gantry.training.eval..", "ai.djl..")
+        noClasses()
+                .that()
+                .resideOutsideOfPackages("dev.gantry.training..", "dev.gantry.worker..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.gantry.training.loss..",
+                        "dev.gantry.training.model..",
+                        "dev.gantry.training.data..",
+                        "dev.gantry.training.eval..",
+                        "ai.djl..")
                 .check(CLASSES);
-        noClasses().that().resideOutsideOfPackages("dev.gantry.training..", "dev.gantry.worker..")
-                .should().dependOnClassesThat().haveFullyQualifiedName("dev.gantry.training.GanTraining")
+        noClasses()
+                .that()
+                .resideOutsideOfPackages("dev.gantry.training..", "dev.gantry.worker..")
+                .should()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName("dev.gantry.training.GanTraining")
                 .check(CLASSES);
     }
 
     @Test
     void the_scheduler_and_stores_know_nothing_of_http_or_workers() {
-        noClasses().that().resideInAnyPackage("dev.gantry.scheduler..", "dev.gantry.metrics..",
-                        "dev.gantry.storage..", "dev.gantry.artifact..", "dev.gantry.job..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.gantry.api..", "dev.gantry.worker..")
+        noClasses()
+                .that()
+                .resideInAnyPackage(
+                        "dev.gantry.scheduler..",
+                        "dev.gantry.metrics..",
+                        "dev.gantry.storage..",
+                        "dev.gantry.artifact..",
+                        "dev.gantry.job..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("dev.gantry.api..", "dev.gantry.worker..")
                 .check(CLASSES);
     }
 }

@@ -15,7 +15,8 @@ class GantryApplicationTest {
 
     @Test
     void starts_on_postgres_with_the_schema_migrated() {
-        assertThat(jdbc.sql("SELECT count(*) FROM jobs").query(Long.class).single()).isZero();
+        assertThat(jdbc.sql("SELECT count(*) FROM jobs").query(Long.class).single())
+                .isZero();
         assertThat(jdbc.sql("SHOW server_version").query(String.class).single()).startsWith("14.");
     }
 }

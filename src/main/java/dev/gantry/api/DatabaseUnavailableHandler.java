@@ -30,8 +30,8 @@ class DatabaseUnavailableHandler {
     @ExceptionHandler({DataAccessResourceFailureException.class, TransientDataAccessException.class})
     ResponseEntity<ProblemDetail> unavailable(RuntimeException e) {
         log.warn("Database unavailable: {}", e.getMessage());
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
-                "The job database is unreachable; nothing was changed. Retry shortly.");
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(
+                HttpStatus.SERVICE_UNAVAILABLE, "The job database is unreachable; nothing was changed. Retry shortly.");
         problem.setType(UNAVAILABLE);
         problem.setTitle("Service unavailable");
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)

@@ -1,6 +1,5 @@
 package dev.gantry.api;
 
-import dev.gantry.artifact.Artifact;
 import dev.gantry.artifact.ArtifactKind;
 import dev.gantry.artifact.Artifacts;
 import dev.gantry.job.JobService;
@@ -41,8 +40,12 @@ class JobArtifactController {
         InputStream in = artifacts.open(ArtifactKind.CHECKPOINT, id, step);
         return ResponseEntity.ok()
                 .contentType(MediaType.APPLICATION_OCTET_STREAM)
-                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
-                        .filename("job-" + id + "-step-" + step + ".ckpt").build().toString())
+                .header(
+                        HttpHeaders.CONTENT_DISPOSITION,
+                        ContentDisposition.attachment()
+                                .filename("job-" + id + "-step-" + step + ".ckpt")
+                                .build()
+                                .toString())
                 .body(new InputStreamResource(in));
     }
 
@@ -61,7 +64,11 @@ class JobArtifactController {
     private List<ArtifactResponse> list(ArtifactKind kind, UUID id, String path) {
         jobs.get(id);
         return artifacts.list(kind, id).stream()
-                .map(a -> new ArtifactResponse(a.step(), a.sizeBytes(), a.sha256(), a.createdAt(),
+                .map(a -> new ArtifactResponse(
+                        a.step(),
+                        a.sizeBytes(),
+                        a.sha256(),
+                        a.createdAt(),
                         "/api/v1/jobs/" + id + "/" + path + "/" + a.step()))
                 .toList();
     }

@@ -33,7 +33,8 @@ class JobController {
 
     /** 201 for a new job; 200 with the same job when an Idempotency-Key repeats its request. */
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<JobResponse> submit(@RequestBody JobSpec spec,
+    ResponseEntity<JobResponse> submit(
+            @RequestBody JobSpec spec,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
         JobService.Submission submission = jobs.submit(spec, idempotencyKey);
         JobResponse body = JobResponse.of(submission.job());
@@ -45,7 +46,8 @@ class JobController {
     record JobListResponse(List<JobResponse> jobs, String nextPageToken) {}
 
     @GetMapping
-    JobListResponse list(@RequestParam(required = false) JobState state,
+    JobListResponse list(
+            @RequestParam(required = false) JobState state,
             @RequestParam(required = false) String name,
             @RequestParam(required = false) String pageToken,
             @RequestParam(defaultValue = "50") int pageSize) {

@@ -43,7 +43,8 @@ class JobMetricsController {
      * buckets that keep their minimum and maximum, so spikes survive downsampling.
      */
     @GetMapping("/api/v1/jobs/{id}/metrics")
-    MetricsResponse metrics(@PathVariable UUID id,
+    MetricsResponse metrics(
+            @PathVariable UUID id,
             @RequestParam(required = false) String names,
             @RequestParam(required = false) Long fromStep,
             @RequestParam(required = false) Long toStep,
@@ -63,7 +64,10 @@ class JobMetricsController {
         }
         List<String> wanted = names == null || names.isBlank()
                 ? List.of()
-                : Arrays.stream(names.split(",")).map(String::trim).filter(n -> !n.isEmpty()).toList();
+                : Arrays.stream(names.split(","))
+                        .map(String::trim)
+                        .filter(n -> !n.isEmpty())
+                        .toList();
         // Metric names are short and printable: anything else is a client bug (and a NUL fails the
         // query). Checked before trimming, which would silently drop a NUL or a newline.
         if (names != null && CONTROL.matcher(names).find()) {
@@ -79,8 +83,11 @@ class JobMetricsController {
         jobs.get(id);
         Map<String, List<MetricPoint>> found = metrics.series(id, wanted, fromStep, toStep, maxPoints);
         List<Series> series = found.entrySet().stream()
-                .map(e -> new Series(e.getKey(),
-                        e.getValue().stream().map(p -> new Point(p.step(), p.value())).toList()))
+                .map(e -> new Series(
+                        e.getKey(),
+                        e.getValue().stream()
+                                .map(p -> new Point(p.step(), p.value()))
+                                .toList()))
                 .toList();
         return new MetricsResponse(id, metrics.names(id), series);
     }

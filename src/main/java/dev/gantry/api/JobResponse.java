@@ -33,11 +33,25 @@ record JobResponse(
     record Progress(double fraction, Double stepsPerSecond, Long etaSeconds) {}
 
     static JobResponse of(Job job) {
-        Double rate = job.state() == JobState.RUNNING || job.state() == JobState.CANCELLING ? job.stepsPerSecond() : null;
+        Double rate =
+                job.state() == JobState.RUNNING || job.state() == JobState.CANCELLING ? job.stepsPerSecond() : null;
         Long eta = rate == null || rate <= 0 ? null : Math.round((job.totalSteps() - job.step()) / rate);
         double fraction = job.totalSteps() == 0 ? 0 : Math.min(1.0, (double) job.step() / job.totalSteps());
-        return new JobResponse(job.id(), job.name(), job.state(), job.priority(), job.attempt(), job.step(),
-                job.totalSteps(), new Progress(fraction, rate, eta), job.failure(), job.latestMetrics(), job.spec(),
-                job.createdAt(), job.startedAt(), job.finishedAt(), job.updatedAt());
+        return new JobResponse(
+                job.id(),
+                job.name(),
+                job.state(),
+                job.priority(),
+                job.attempt(),
+                job.step(),
+                job.totalSteps(),
+                new Progress(fraction, rate, eta),
+                job.failure(),
+                job.latestMetrics(),
+                job.spec(),
+                job.createdAt(),
+                job.startedAt(),
+                job.finishedAt(),
+                job.updatedAt());
     }
 }

@@ -24,9 +24,12 @@ class ProblemErrorController implements ErrorController {
         ProblemDetail problem = ProblemDetail.forStatus(status);
         problem.setType(ProblemHandler.typeFor(status));
         problem.setTitle(known == null ? "Error" : known.getReasonPhrase());
-        problem.setDetail(status >= 500
-                ? "The server failed to handle the request; the failure is logged."
-                : "The server refused the request before any route handled it");
-        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+        problem.setDetail(
+                status >= 500
+                        ? "The server failed to handle the request; the failure is logged."
+                        : "The server refused the request before any route handled it");
+        return ResponseEntity.status(status)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem);
     }
 }

@@ -39,9 +39,11 @@ class ProblemErrorReportValve extends ErrorReportValve {
         problem.put("type", ProblemHandler.typeFor(status).toString());
         problem.put("title", known == null ? "Error" : known.getReasonPhrase());
         problem.put("status", status);
-        problem.put("detail", status == 400
-                ? "The HTTP request is malformed: a bad percent-escape, an encoded '/' or a forbidden character in the path, or a bad header"
-                : "The server refused the request before handling it");
+        problem.put(
+                "detail",
+                status == 400
+                        ? "The HTTP request is malformed: a bad percent-escape, an encoded '/' or a forbidden character in the path, or a bad header"
+                        : "The server refused the request before handling it");
         try {
             response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
             response.setCharacterEncoding("UTF-8");

@@ -66,9 +66,10 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             case 500 -> INTERNAL;
             default -> {
                 HttpStatus known = HttpStatus.resolve(status);
-                yield URI.create("urn:gantry:problem:" + (known == null
-                        ? "http-" + status
-                        : known.getReasonPhrase().toLowerCase().replace(' ', '-')));
+                yield URI.create("urn:gantry:problem:"
+                        + (known == null
+                                ? "http-" + status
+                                : known.getReasonPhrase().toLowerCase().replace(' ', '-')));
             }
         };
     }
@@ -98,7 +99,9 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     /** A path or query value of the wrong type, such as a job id that is not a UUID. */
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ProblemDetail typeMismatch(MethodArgumentTypeMismatchException e) {
-        String expected = e.getRequiredType() == null ? "another type" : e.getRequiredType().getSimpleName();
+        String expected = e.getRequiredType() == null
+                ? "another type"
+                : e.getRequiredType().getSimpleName();
         if (e.getRequiredType() != null && e.getRequiredType().isEnum()) {
             expected = "one of " + List.of(e.getRequiredType().getEnumConstants());
         }
@@ -108,7 +111,10 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     /** A query string Tomcat cannot decode (a percent-escape that is not UTF-8, say), found when a parameter is read. */
     @ExceptionHandler(InvalidParameterException.class)
     ProblemDetail undecodableParameters(InvalidParameterException e) {
-        return problem(HttpStatus.BAD_REQUEST, MALFORMED, "Malformed request",
+        return problem(
+                HttpStatus.BAD_REQUEST,
+                MALFORMED,
+                "Malformed request",
                 "The query string cannot be decoded: a percent-escape is broken or not UTF-8");
     }
 
@@ -120,13 +126,16 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     /** Also where an over-long body lands: {@link RequestSizeLimitFilter} fails the stream the body is read from. */
     @Override
-    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e,
-            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(
+            HttpMessageNotReadableException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             if (cause instanceof RequestTooLargeException tooLarge) {
-                return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(problem(HttpStatus.CONTENT_TOO_LARGE,
-                        TOO_LARGE, "Request too large", "The request body is larger than the limit of "
-                                + tooLarge.maxBytes() + " bytes"));
+                return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE)
+                        .body(problem(
+                                HttpStatus.CONTENT_TOO_LARGE,
+                                TOO_LARGE,
+                                "Request too large",
+                                "The request body is larger than the limit of " + tooLarge.maxBytes() + " bytes"));
             }
         }
         return ResponseEntity.badRequest().body(invalid(List.of(bodyError(e))));
@@ -134,9 +143,10 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     /** Problems Spring MVC builds itself (405, 406, 415, no such route, …) have no type (about:blank); give them ours. */
     @Override
-    protected ResponseEntity<Object> createResponseEntity(Object body, HttpHeaders headers, HttpStatusCode status,
-            WebRequest request) {
-        if (body instanceof ProblemDetail problem && (problem.getType() == null || ABOUT_BLANK.equals(problem.getType()))) {
+    protected ResponseEntity<Object> createResponseEntity(
+            Object body, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        if (body instanceof ProblemDetail problem
+                && (problem.getType() == null || ABOUT_BLANK.equals(problem.getType()))) {
             problem.setType(typeFor(status.value()));
         }
         return super.createResponseEntity(body, headers, status, request);
@@ -145,7 +155,10 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(Exception.class)
     ProblemDetail unexpected(Exception e) {
         log.error("Unexpected error", e);
-        return problem(HttpStatus.INTERNAL_SERVER_ERROR, INTERNAL, "Internal error",
+        return problem(
+                HttpStatus.INTERNAL_SERVER_ERROR,
+                INTERNAL,
+                "Internal error",
                 "The server failed to handle the request; the failure is logged.");
     }
 

@@ -18,13 +18,13 @@ class StrictJsonConfiguration {
                 // Otherwise the last of two equal keys silently wins.
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 // allow-coercion-of-scalars=false still lets 7 or true become the string "7" or "true".
-                .withCoercionConfig(LogicalType.Textual, text -> text
-                        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-                        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-                        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+                .withCoercionConfig(
+                        LogicalType.Textual,
+                        text -> text.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
                 // And "" or " " for a number or an object would silently become null, that is, the default.
-                .withCoercionConfigDefaults(all -> all
-                        .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail)
+                .withCoercionConfigDefaults(all -> all.setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail)
                         .setAcceptBlankAsEmpty(false));
     }
 }

@@ -42,7 +42,10 @@ public class Artifacts {
      * @param putAttempts tries of each object-store write before the save fails
      * @param putBackoff pause after the first failed try, doubled after each further one
      */
-    public Artifacts(JdbcClient jdbc, ObjectStore store, @Value("${gantry.storage.put-attempts:5}") int putAttempts,
+    public Artifacts(
+            JdbcClient jdbc,
+            ObjectStore store,
+            @Value("${gantry.storage.put-attempts:5}") int putAttempts,
             @Value("${gantry.storage.put-backoff:500ms}") Duration putBackoff) {
         this.jdbc = jdbc;
         this.store = store;
@@ -112,7 +115,10 @@ public class Artifacts {
         return jdbc.sql("SELECT step, size_bytes, sha256, created_at FROM %s WHERE job_id = :job %s"
                         .formatted(kind.table(), orderAndLimit))
                 .param("job", jobId)
-                .query((rs, n) -> new Artifact(rs.getLong("step"), rs.getLong("size_bytes"), rs.getString("sha256"),
+                .query((rs, n) -> new Artifact(
+                        rs.getLong("step"),
+                        rs.getLong("size_bytes"),
+                        rs.getString("sha256"),
                         rs.getTimestamp("created_at").toInstant()))
                 .list();
     }
@@ -131,8 +137,10 @@ public class Artifacts {
     private Recorded recorded(ArtifactKind kind, UUID jobId, long step) {
         return jdbc.sql("SELECT object_key, size_bytes, sha256 FROM %s WHERE job_id = :job AND step = :step"
                         .formatted(kind.table()))
-                .param("job", jobId).param("step", step)
-                .query((rs, n) -> new Recorded(rs.getString("object_key"), rs.getLong("size_bytes"), rs.getString("sha256")))
+                .param("job", jobId)
+                .param("step", step)
+                .query((rs, n) ->
+                        new Recorded(rs.getString("object_key"), rs.getLong("size_bytes"), rs.getString("sha256")))
                 .optional()
                 .orElseThrow(() -> new ArtifactNotFoundException(kind, jobId, step));
     }
@@ -167,7 +175,10 @@ public class Artifacts {
                             (SELECT step FROM %s WHERE job_id = :job ORDER BY step DESC LIMIT :keep)
                         RETURNING object_key
                         """.formatted(kind.table(), kind.table()))
-                .param("job", jobId).param("keep", keepLast).query(String.class).list();
+                .param("job", jobId)
+                .param("keep", keepLast)
+                .query(String.class)
+                .list();
         // Rows go first: an object without a row is invisible, a row without its object would not be.
         stale.forEach(store::delete);
     }

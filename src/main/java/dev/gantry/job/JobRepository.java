@@ -66,11 +66,16 @@ public class JobRepository {
      * jobs and adding one is atomic: two concurrent submits cannot both take the last free slot.
      */
     void lockQueueAdmission() {
-        jdbc.sql("SELECT 1 FROM pg_advisory_xact_lock(:key)").param("key", QUEUE_ADMISSION_LOCK).query(Integer.class).single();
+        jdbc.sql("SELECT 1 FROM pg_advisory_xact_lock(:key)")
+                .param("key", QUEUE_ADMISSION_LOCK)
+                .query(Integer.class)
+                .single();
     }
 
     int countQueued() {
-        return jdbc.sql("SELECT count(*) FROM jobs WHERE state = 'QUEUED'").query(Integer.class).single();
+        return jdbc.sql("SELECT count(*) FROM jobs WHERE state = 'QUEUED'")
+                .query(Integer.class)
+                .single();
     }
 
     /** @return false when another job already holds the idempotency key */
@@ -91,7 +96,10 @@ public class JobRepository {
     }
 
     public Optional<Job> find(UUID id) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM jobs WHERE id = :id").param("id", id).query(rowMapper).optional();
+        return jdbc.sql("SELECT " + COLUMNS + " FROM jobs WHERE id = :id")
+                .param("id", id)
+                .query(rowMapper)
+                .optional();
     }
 
     record Keyed(UUID id, String requestHash) {}
@@ -123,21 +131,25 @@ public class JobRepository {
             statement = statement.param("name", name);
         }
         if (beforeCreatedAt != null) {
-            statement = statement.param("createdAt", Timestamp.from(beforeCreatedAt)).param("beforeId", beforeId);
+            statement = statement
+                    .param("createdAt", Timestamp.from(beforeCreatedAt))
+                    .param("beforeId", beforeId);
         }
         return statement.query(rowMapper).list();
     }
 
     /** @return the state the job moved to, or empty when it was neither queued nor running */
     Optional<JobState> requestCancel(UUID id) {
-        Optional<JobState> state = jdbc.sql(CANCEL).param("id", id).query(String.class).optional().map(JobState::valueOf);
+        Optional<JobState> state =
+                jdbc.sql(CANCEL).param("id", id).query(String.class).optional().map(JobState::valueOf);
         state.ifPresent(s -> recordEvent(id, null, s == JobState.CANCELLED ? "CANCELLED" : "CANCEL_REQUESTED"));
         return state;
     }
 
     /** @return the new attempt, or empty when the job was not failed or cancelled */
     Optional<Integer> resume(UUID id) {
-        Optional<Integer> attempt = jdbc.sql(RESUME).param("id", id).query(Integer.class).optional();
+        Optional<Integer> attempt =
+                jdbc.sql(RESUME).param("id", id).query(Integer.class).optional();
         attempt.ifPresent(a -> recordEvent(id, a, "RESUMED"));
         return attempt;
     }
@@ -158,7 +170,8 @@ public class JobRepository {
         String failureReason = rs.getString("failure_reason");
         Job.Failure failure = failureReason == null
                 ? null
-                : new Job.Failure(failureReason, rs.getString("failure_message"), rs.getObject("failure_step", Long.class));
+                : new Job.Failure(
+                        failureReason, rs.getString("failure_message"), rs.getObject("failure_step", Long.class));
         return new Job(
                 rs.getObject("id", UUID.class),
                 rs.getString("name"),

@@ -42,8 +42,7 @@ public class JobService {
     public Submission submit(JobSpec spec, String idempotencyKey) {
         JobSpecValidator.validate(spec, limits.maxRuntime());
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
-            throw new InvalidRequestException(
-                    List.of(new FieldError("Idempotency-Key", "must be 1-200 characters")));
+            throw new InvalidRequestException(List.of(new FieldError("Idempotency-Key", "must be 1-200 characters")));
         }
         String requestHash = sha256(json.writeValueAsString(spec));
         jobs.lockQueueAdmission();
@@ -94,8 +93,8 @@ public class JobService {
             throw new InvalidRequestException(errors);
         }
         PageToken after = pageToken == null ? null : PageToken.parse(pageToken);
-        List<Job> page = jobs.list(state, name, after == null ? null : after.createdAt(),
-                after == null ? null : after.id(), pageSize + 1);
+        List<Job> page = jobs.list(
+                state, name, after == null ? null : after.createdAt(), after == null ? null : after.id(), pageSize + 1);
         if (page.size() <= pageSize) {
             return new JobPage(page, null);
         }
@@ -107,7 +106,9 @@ public class JobService {
     @Transactional
     public Job cancel(UUID id) {
         Job job = get(id);
-        if (jobs.requestCancel(id).isEmpty() && job.state() != JobState.CANCELLING && job.state() != JobState.CANCELLED) {
+        if (jobs.requestCancel(id).isEmpty()
+                && job.state() != JobState.CANCELLING
+                && job.state() != JobState.CANCELLED) {
             throw new JobConflictException("Job " + id + " is " + job.state() + " and can no longer be cancelled");
         }
         return get(id);
@@ -133,8 +134,8 @@ public class JobService {
 
     private static String sha256(String text) {
         try {
-            return HexFormat.of().formatHex(
-                    MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -145,7 +146,8 @@ public class JobService {
 
         String encode() {
             long micros = createdAt.getEpochSecond() * 1_000_000 + createdAt.getNano() / 1_000;
-            return Base64.getUrlEncoder().withoutPadding()
+            return Base64.getUrlEncoder()
+                    .withoutPadding()
                     .encodeToString((micros + ":" + id).getBytes(StandardCharsets.UTF_8));
         }
 
@@ -158,8 +160,8 @@ public class JobService {
             try {
                 String[] parts = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8).split(":", 2);
                 long micros = Long.parseLong(parts[0]);
-                Instant createdAt =
-                        Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000), Math.floorMod(micros, 1_000_000) * 1_000);
+                Instant createdAt = Instant.ofEpochSecond(
+                        Math.floorDiv(micros, 1_000_000), Math.floorMod(micros, 1_000_000) * 1_000);
                 if (createdAt.isBefore(EARLIEST) || createdAt.isAfter(LATEST)) {
                     throw new IllegalArgumentException("creation time out of range: " + createdAt);
                 }

@@ -50,7 +50,12 @@ public record JobSpec(
      *     annealed linearly to 0 over the run (0 = off)
      */
     public record Training(
-            Long steps, Integer batchSize, Integer discriminatorSteps, Long seed, Double emaDecay, Double instanceNoise) {}
+            Long steps,
+            Integer batchSize,
+            Integer discriminatorSteps,
+            Long seed,
+            Double emaDecay,
+            Double instanceNoise) {}
 
     public record Checkpoints(Long everySteps, Integer keepLast) {}
 

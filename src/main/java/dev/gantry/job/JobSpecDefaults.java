@@ -17,14 +17,19 @@ public final class JobSpecDefaults {
 
     public static JobSpec complete(JobSpec spec, Duration defaultMaxRuntime) {
         JobSpec.Model m = or(spec.model(), new JobSpec.Model(null, null, null, null, null));
-        JobSpec.Model model = new JobSpec.Model(or(m.architecture(), "mlp"), or(m.latentDim(), 2),
-                or(m.hiddenUnits(), 256), or(m.hiddenLayers(), 3), or(m.spectralNorm(), false));
+        JobSpec.Model model = new JobSpec.Model(
+                or(m.architecture(), "mlp"),
+                or(m.latentDim(), 2),
+                or(m.hiddenUnits(), 256),
+                or(m.hiddenLayers(), 3),
+                or(m.spectralNorm(), false));
 
         JobSpec.Loss l = or(spec.loss(), new JobSpec.Loss(null, null));
         JobSpec.Adversarial a = or(l.adversarial(), new JobSpec.Adversarial(null, null));
         String adversarial = or(a.type(), "non-saturating");
         List<JobSpec.Term> terms = or(l.terms(), List.<JobSpec.Term>of()).stream()
-                .map(t -> new JobSpec.Term(t.type(), or(t.weight(), 1.0), or(t.adaptive(), false), or(t.params(), Map.of())))
+                .map(t -> new JobSpec.Term(
+                        t.type(), or(t.weight(), 1.0), or(t.adaptive(), false), or(t.params(), Map.of())))
                 .toList();
         JobSpec.Loss loss = new JobSpec.Loss(new JobSpec.Adversarial(adversarial, or(a.labelSmoothing(), 0.0)), terms);
 
@@ -42,16 +47,25 @@ public final class JobSpecDefaults {
                 or(t.instanceNoise(), 0.0));
 
         JobSpec.Checkpoints c = or(spec.checkpoints(), new JobSpec.Checkpoints(null, null));
-        JobSpec.Checkpoints checkpoints = new JobSpec.Checkpoints(
-                Math.min(or(c.everySteps(), 2_000L), steps), or(c.keepLast(), 2));
+        JobSpec.Checkpoints checkpoints =
+                new JobSpec.Checkpoints(Math.min(or(c.everySteps(), 2_000L), steps), or(c.keepLast(), 2));
 
         JobSpec.Evaluation e = or(spec.evaluation(), new JobSpec.Evaluation(null, null));
-        JobSpec.Evaluation evaluation = new JobSpec.Evaluation(
-                Math.min(or(e.everySteps(), 2_000L), steps), or(e.samples(), 2_500));
+        JobSpec.Evaluation evaluation =
+                new JobSpec.Evaluation(Math.min(or(e.everySteps(), 2_000L), steps), or(e.samples(), 2_500));
 
         String name = spec.name() != null ? spec.name() : spec.dataset() + "-" + adversarial;
-        return new JobSpec(name, spec.dataset(), or(spec.priority(), 0), model, loss, optimizer, training,
-                checkpoints, evaluation, limits(spec.limits(), defaultMaxRuntime));
+        return new JobSpec(
+                name,
+                spec.dataset(),
+                or(spec.priority(), 0),
+                model,
+                loss,
+                optimizer,
+                training,
+                checkpoints,
+                evaluation,
+                limits(spec.limits(), defaultMaxRuntime));
     }
 
     private static JobSpec.Limits limits(JobSpec.Limits given, Duration defaultMaxRuntime) {
@@ -61,8 +75,13 @@ public final class JobSpecDefaults {
 
     private static JobSpec.Optimizer optimizer(JobSpec.Optimizer o) {
         JobSpec.Optimizer given = or(o, new JobSpec.Optimizer(null, null, null, null, null, null));
-        return new JobSpec.Optimizer(or(given.type(), "adam"), or(given.learningRate(), 1e-4), or(given.beta1(), 0.5),
-                or(given.beta2(), 0.9), or(given.schedule(), "constant"), or(given.decayStartStep(), 0L));
+        return new JobSpec.Optimizer(
+                or(given.type(), "adam"),
+                or(given.learningRate(), 1e-4),
+                or(given.beta1(), 0.5),
+                or(given.beta2(), 0.9),
+                or(given.schedule(), "constant"),
+                or(given.decayStartStep(), 0L));
     }
 
     private static <T> T or(T value, T fallback) {

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -124,9 +123,15 @@ public final class JobSpecValidator {
         for (int i = 0; i < loss.terms().size(); i++) {
             checkTerm("loss.terms[" + i + "]", loss.terms().get(i));
         }
-        long distinct = loss.terms().stream().filter(t -> t != null && t.type() != null)
-                .map(JobSpec.Term::type).distinct().count();
-        if (distinct < loss.terms().stream().filter(t -> t != null && t.type() != null).count()) {
+        long distinct = loss.terms().stream()
+                .filter(t -> t != null && t.type() != null)
+                .map(JobSpec.Term::type)
+                .distinct()
+                .count();
+        if (distinct
+                < loss.terms().stream()
+                        .filter(t -> t != null && t.type() != null)
+                        .count()) {
             reject("loss.terms", "each term type may appear once");
         }
     }

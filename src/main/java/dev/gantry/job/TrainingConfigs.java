@@ -47,7 +47,11 @@ public final class TrainingConfigs {
         int evaluationEvery = Math.toIntExact(spec.evaluation().everySteps());
         return new TrainingConfig(
                 spec.dataset(),
-                new ModelConfig(model.architecture(), model.latentDim(), model.hiddenUnits(), model.hiddenLayers(),
+                new ModelConfig(
+                        model.architecture(),
+                        model.latentDim(),
+                        model.hiddenUnits(),
+                        model.hiddenLayers(),
                         or(model.spectralNorm(), false)),
                 new LossConfig(
                         adversarial.type(),
@@ -89,7 +93,12 @@ public final class TrainingConfigs {
     }
 
     private static OptimizerConfig optimizer(JobSpec.Optimizer o) {
-        return new OptimizerConfig(o.type(), o.learningRate(), o.beta1(), o.beta2(), or(o.schedule(), "constant"),
+        return new OptimizerConfig(
+                o.type(),
+                o.learningRate(),
+                o.beta1(),
+                o.beta2(),
+                or(o.schedule(), "constant"),
                 Math.toIntExact(or(o.decayStartStep(), 0L)));
     }
 

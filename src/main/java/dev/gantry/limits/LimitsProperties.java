@@ -28,7 +28,8 @@ public record LimitsProperties(
         require(maxQueuedJobs >= 0, "gantry.limits.max-queued-jobs must be 0 or more");
         require(maxAttempts >= 1, "gantry.limits.max-attempts must be at least 1");
         require(maxRuntime.toSeconds() >= 1, "gantry.limits.max-runtime must be at least 1s");
-        require(defaultMaxRuntime.toSeconds() >= 1 && defaultMaxRuntime.compareTo(maxRuntime) <= 0,
+        require(
+                defaultMaxRuntime.toSeconds() >= 1 && defaultMaxRuntime.compareTo(maxRuntime) <= 0,
                 "gantry.limits.default-max-runtime must be between 1s and gantry.limits.max-runtime");
         require(maxRequestBytes.toBytes() >= 1, "gantry.limits.max-request-bytes must be at least 1 byte");
     }

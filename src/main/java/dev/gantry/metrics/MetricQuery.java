@@ -101,7 +101,8 @@ public class MetricQuery {
                 .param("buckets", maxPoints / 2)
                 .query((rs, row) -> new MetricPoint(rs.getString("name"), rs.getLong("step"), rs.getDouble("value")))
                 .list()
-                .forEach(point -> series.computeIfAbsent(point.name(), name -> new ArrayList<>()).add(point));
+                .forEach(point -> series.computeIfAbsent(point.name(), name -> new ArrayList<>())
+                        .add(point));
         return series;
     }
 

@@ -1,12 +1,12 @@
 package dev.gantry.scheduler;
 
+import dev.gantry.job.JobSpec;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.json.JsonMapper;
-import dev.gantry.job.JobSpec;
 
 /** Hands the next queued job, by priority then age, to exactly one worker. */
 @Component
@@ -42,14 +42,18 @@ public class JobClaimer {
                 .param("worker", workerId)
                 .param("leaseMillis", properties.leaseDuration().toMillis())
                 .query((rs, n) -> new ClaimedJob(
-                        rs.getObject("id", UUID.class), rs.getInt("attempt"),
+                        rs.getObject("id", UUID.class),
+                        rs.getInt("attempt"),
                         json.readValue(rs.getString("spec"), JobSpec.class)))
                 .optional();
         claimed.ifPresent(job -> jdbc.sql("""
                         INSERT INTO job_events (job_id, attempt, type, detail)
                         VALUES (:id, :attempt, 'CLAIMED', jsonb_build_object('worker', :worker::text))
                         """)
-                .param("id", job.id()).param("attempt", job.attempt()).param("worker", workerId).update());
+                .param("id", job.id())
+                .param("attempt", job.attempt())
+                .param("worker", workerId)
+                .update());
         return claimed;
     }
 }

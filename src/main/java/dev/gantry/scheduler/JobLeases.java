@@ -71,7 +71,9 @@ public class JobLeases {
                         SELECT id, attempt, 'STARTED', jsonb_build_object('fromStep', :fromStep) FROM jobs
                          WHERE id = :id AND attempt = :attempt
                         """)
-                .param("id", job.id()).param("attempt", job.attempt()).param("fromStep", fromStep)
+                .param("id", job.id())
+                .param("attempt", job.attempt())
+                .param("fromStep", fromStep)
                 .update();
     }
 
@@ -84,12 +86,13 @@ public class JobLeases {
             }
         });
         return jdbc.sql(PROGRESS)
-                .param("id", job.id())
-                .param("attempt", job.attempt())
-                .param("step", step)
-                .param("rate", stepsPerSecond)
-                .param("metrics", json.writeValueAsString(finite))
-                .update() == 1;
+                        .param("id", job.id())
+                        .param("attempt", job.attempt())
+                        .param("step", step)
+                        .param("rate", stepsPerSecond)
+                        .param("metrics", json.writeValueAsString(finite))
+                        .update()
+                == 1;
     }
 
     @Transactional
@@ -110,7 +113,11 @@ public class JobLeases {
     /** Gives the job back to the queue (a worker draining on shutdown), to resume from its checkpoint. */
     @Transactional
     public boolean release(ClaimedJob job) {
-        boolean released = jdbc.sql(RELEASE).param("id", job.id()).param("attempt", job.attempt()).update() == 1;
+        boolean released = jdbc.sql(RELEASE)
+                        .param("id", job.id())
+                        .param("attempt", job.attempt())
+                        .update()
+                == 1;
         if (released) {
             event(job, "RELEASED");
         }
@@ -119,14 +126,15 @@ public class JobLeases {
 
     private boolean finish(ClaimedJob job, String state, long step, String reason, String message, Long failureStep) {
         boolean finished = jdbc.sql(FINISH)
-                .param("id", job.id())
-                .param("attempt", job.attempt())
-                .param("state", state)
-                .param("step", step)
-                .param("reason", reason)
-                .param("message", message)
-                .param("failureStep", failureStep)
-                .update() == 1;
+                        .param("id", job.id())
+                        .param("attempt", job.attempt())
+                        .param("state", state)
+                        .param("step", step)
+                        .param("reason", reason)
+                        .param("message", message)
+                        .param("failureStep", failureStep)
+                        .update()
+                == 1;
         if (finished) {
             event(job, state);
         }

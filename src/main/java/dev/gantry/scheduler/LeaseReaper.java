@@ -76,7 +76,8 @@ public class LeaseReaper {
     public List<Reaped> reapExpiredLeases() {
         List<Reaped> taken = jdbc.sql(REAP)
                 .param("maxAttempts", maxAttempts)
-                .query((rs, n) -> new Reaped(rs.getObject("id", UUID.class), rs.getInt("attempt"), rs.getString("state")))
+                .query((rs, n) ->
+                        new Reaped(rs.getObject("id", UUID.class), rs.getInt("attempt"), rs.getString("state")))
                 .list();
         for (Reaped job : taken) {
             log.warn("Lease of job {} expired; now {} (attempt {})", job.id(), job.state(), job.attempt());

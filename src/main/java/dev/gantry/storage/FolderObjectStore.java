@@ -150,7 +150,8 @@ public final class FolderObjectStore implements ObjectStore {
             Files.walkFileTree(start, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
-                    if (attributes.isRegularFile() && !file.getFileName().toString().contains(TEMP_MARKER)) {
+                    if (attributes.isRegularFile()
+                            && !file.getFileName().toString().contains(TEMP_MARKER)) {
                         String key = keyOf(file);
                         if (key.startsWith(prefix)) {
                             keys.add(key);

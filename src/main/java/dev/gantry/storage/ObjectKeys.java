@@ -70,7 +70,8 @@ final class ObjectKeys {
         for (int i = 0; i < key.length(); i++) {
             char c = key.charAt(i);
             if (c != '/' && !allowed(c)) {
-                return "Object key '" + shown + "' contains " + describe(c) + "; allowed are A-Z a-z 0-9 . _ - and / between segments";
+                return "Object key '" + shown + "' contains " + describe(c)
+                        + "; allowed are A-Z a-z 0-9 . _ - and / between segments";
             }
         }
         for (String segment : key.split("/", -1)) {

@@ -4,10 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-
 import dev.gantry.training.model.Network;
 import dev.gantry.training.model.TensorData;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -127,15 +125,14 @@ public final class AdamOptimizer implements AutoCloseable {
                         "optimizer state of " + network.role() + " lacks parameter '" + e.getKey() + "'");
             }
             if (!shape.equals(new Shape(m.shape())) || !shape.equals(new Shape(v.shape()))) {
-                throw new IllegalArgumentException(
-                        "optimizer state of " + network.role() + " parameter '" + e.getKey() + "' has shape "
-                                + m.shapeString() + " but the configured model expects " + shape);
+                throw new IllegalArgumentException("optimizer state of " + network.role() + " parameter '" + e.getKey()
+                        + "' has shape " + m.shapeString() + " but the configured model expects " + shape);
             }
         }
         if (state.means().size() != network.parameters().size()) {
-            throw new IllegalArgumentException(
-                    "optimizer state of " + network.role() + " has parameters " + state.means().keySet()
-                            + " but the model has " + network.parameters().keySet());
+            throw new IllegalArgumentException("optimizer state of " + network.role() + " has parameters "
+                    + state.means().keySet() + " but the model has "
+                    + network.parameters().keySet());
         }
         closeState();
         for (String name : network.parameters().keySet()) {

@@ -1,7 +1,6 @@
 package dev.gantry.training;
 
 import dev.gantry.training.model.TensorData;
-
 import java.util.Map;
 
 /**

@@ -1,7 +1,6 @@
 package dev.gantry.training;
 
 import dev.gantry.training.model.TensorData;
-
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;

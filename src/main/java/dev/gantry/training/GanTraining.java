@@ -1,11 +1,9 @@
 package dev.gantry.training;
 
 import ai.djl.ndarray.NDManager;
-
 import dev.gantry.training.data.SyntheticDataset;
 import dev.gantry.training.eval.ModeCoverage;
 import dev.gantry.training.eval.ScatterPlot;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +33,7 @@ public final class GanTraining {
             System.setProperty(GRAPH_OPTIMIZER_PROPERTY, "false");
         }
     }
+
     static final int PLOT_REAL_POINTS = 2000;
 
     private GanTraining() {}
@@ -109,7 +108,8 @@ public final class GanTraining {
         }
 
         private void evaluate(long step, boolean metricsDue, boolean sampleDue) {
-            float[] points = state.generate(config.evaluationSamples(), StepSeeds.of(config.seed(), step, StepSeeds.EVALUATION));
+            float[] points =
+                    state.generate(config.evaluationSamples(), StepSeeds.of(config.seed(), step, StepSeeds.EVALUATION));
             Map<String, Double> metrics = new LinkedHashMap<>();
             if (metricsDue && !dataset.modes().isEmpty()) {
                 ModeCoverage coverage = ModeCoverage.of(points, dataset.modes(), dataset.sigma());
@@ -127,7 +127,10 @@ public final class GanTraining {
         private float[] realPoints() {
             if (realPoints == null) {
                 realPoints = new float[PLOT_REAL_POINTS * 2];
-                dataset.sample(new SplittableRandom(StepSeeds.of(config.seed(), 0, StepSeeds.REAL_PLOT)), PLOT_REAL_POINTS, realPoints);
+                dataset.sample(
+                        new SplittableRandom(StepSeeds.of(config.seed(), 0, StepSeeds.REAL_PLOT)),
+                        PLOT_REAL_POINTS,
+                        realPoints);
             }
             return realPoints;
         }

@@ -1,10 +1,8 @@
 package dev.gantry.training;
 
 import ai.djl.ndarray.NDArray;
-
 import dev.gantry.training.model.Network;
 import dev.gantry.training.model.TensorData;
-
 import java.util.Map;
 
 /**

@@ -1,7 +1,6 @@
 package dev.gantry.training;
 
 import ai.djl.ndarray.NDManager;
-
 import dev.gantry.training.model.MlpNetworks;
 import dev.gantry.training.model.Network;
 
@@ -29,7 +28,8 @@ public final class GeneratorSampler {
             try {
                 generator.load(c.generatorEma().isEmpty() ? c.generator() : c.generatorEma());
             } catch (IllegalArgumentException e) {
-                throw new InvalidCheckpointException("checkpoint does not fit the configured model: " + e.getMessage(), e);
+                throw new InvalidCheckpointException(
+                        "checkpoint does not fit the configured model: " + e.getMessage(), e);
             }
             float[] flat = TrainingState.generate(generator, config.model().latentDim(), count, seed, manager);
             float[][] out = new float[count][];

@@ -1,7 +1,6 @@
 package dev.gantry.training;
 
 import ai.djl.ndarray.NDArray;
-
 import java.util.random.RandomGenerator;
 
 /**

@@ -9,10 +9,7 @@ public class InvalidTrainingConfigException extends IllegalArgumentException {
     private final List<ConfigViolation> violations;
 
     public InvalidTrainingConfigException(List<ConfigViolation> violations) {
-        super(
-                violations.stream()
-                        .map(v -> v.field() + ": " + v.message())
-                        .collect(Collectors.joining("; ")));
+        super(violations.stream().map(v -> v.field() + ": " + v.message()).collect(Collectors.joining("; ")));
         this.violations = List.copyOf(violations);
     }
 

@@ -8,4 +8,5 @@ package dev.gantry.training;
  * @param spectralNorm spectral normalization (Miyato et al. 2018) on every Linear of the
  *     discriminator
  */
-public record ModelConfig(String architecture, int latentDim, int hiddenUnits, int hiddenLayers, boolean spectralNorm) {}
+public record ModelConfig(
+        String architecture, int latentDim, int hiddenUnits, int hiddenLayers, boolean spectralNorm) {}

@@ -28,7 +28,8 @@ public record TermConfig(String type, double weight, boolean adaptive, Map<Strin
         if (value != null) {
             return value;
         }
-        Double fallback = TrainingCatalog.TERM_PARAMS.getOrDefault(type, Map.of()).get(name);
+        Double fallback =
+                TrainingCatalog.TERM_PARAMS.getOrDefault(type, Map.of()).get(name);
         if (fallback == null) {
             throw new IllegalArgumentException("term " + type + " has no parameter " + name);
         }

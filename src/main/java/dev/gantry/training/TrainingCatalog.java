@@ -14,10 +14,25 @@ public final class TrainingCatalog {
     public static final Set<String> DATASETS = Set.of("ring8", "grid25", "swissroll");
     public static final Set<String> ARCHITECTURES = Set.of("mlp");
     public static final Set<String> ADVERSARIAL_LOSSES = Set.of(
-            "non-saturating", "minimax", "least-squares", "wasserstein", "hinge", "rsgan", "rasgan", "ralsgan", "rahinge");
+            "non-saturating",
+            "minimax",
+            "least-squares",
+            "wasserstein",
+            "hinge",
+            "rsgan",
+            "rasgan",
+            "ralsgan",
+            "rahinge");
     public static final Set<String> TERMS = Set.of(
-            "weight-clipping", "gradient-penalty", "r1", "r2", "dragan", "feature-matching", "reconstruction",
-            "contrastive", "perceptual");
+            "weight-clipping",
+            "gradient-penalty",
+            "r1",
+            "r2",
+            "dragan",
+            "feature-matching",
+            "reconstruction",
+            "contrastive",
+            "perceptual");
     public static final Set<String> OPTIMIZERS = Set.of("adam");
     public static final Set<String> SCHEDULES = Set.of(LearningRateSchedule.CONSTANT, LearningRateSchedule.LINEAR);
 
@@ -121,7 +136,8 @@ public final class TrainingCatalog {
         if (!(s >= 0 && s < MAX_LABEL_SMOOTHING)) {
             out.add(new ConfigViolation("loss.labelSmoothing", "must be in [0, " + MAX_LABEL_SMOOTHING + ")"));
         } else if (s > 0 && knownLoss && !LABEL_SMOOTHING_LOSSES.contains(loss.adversarial())) {
-            out.add(new ConfigViolation("loss.labelSmoothing",
+            out.add(new ConfigViolation(
+                    "loss.labelSmoothing",
                     "label smoothing applies to the minimax and non-saturating losses (a cross-entropy on a real "
                             + "target), not to " + loss.adversarial() + "; set it to 0"));
         }
@@ -140,7 +156,8 @@ public final class TrainingCatalog {
                 out.add(new ConfigViolation(path + ".weight", t.type() + " is a constraint; its weight must be 1"));
             }
             if (t.adaptive()) {
-                out.add(new ConfigViolation(path + ".adaptive",
+                out.add(new ConfigViolation(
+                        path + ".adaptive",
                         t.type() + " is a constraint with no loss to scale; it cannot be adaptive"));
             }
         } else if (!Double.isFinite(t.weight()) || t.weight() < 0) {
@@ -150,8 +167,10 @@ public final class TrainingCatalog {
         for (Map.Entry<String, Double> p : t.params().entrySet()) {
             String field = path + ".params." + p.getKey();
             if (!known.containsKey(p.getKey())) {
-                out.add(new ConfigViolation(field, "unknown parameter of " + t.type() + "; known: "
-                        + known.keySet().stream().sorted().toList()));
+                out.add(new ConfigViolation(
+                        field,
+                        "unknown parameter of " + t.type() + "; known: "
+                                + known.keySet().stream().sorted().toList()));
             } else if (p.getValue() == null || !Double.isFinite(p.getValue())) {
                 out.add(new ConfigViolation(field, "must be a finite number"));
             } else {
@@ -170,9 +189,10 @@ public final class TrainingCatalog {
             case "gradient-penalty.target", "dragan.k" -> v >= 0 ? null : "must be >= 0";
             case "gradient-penalty.oneSided" -> v == 0 || v == 1 ? null : "must be 0 (two-sided) or 1 (one-sided)";
             case "reconstruction.p" -> v == 1 || v == 2 ? null : "must be 1 (L1) or 2 (mean squared error)";
-            case "perceptual.layers" -> v == Math.rint(v) && v >= 1 && v <= MAX_PERCEPTUAL_LAYERS
-                    ? null
-                    : "must be a whole number between 1 and " + MAX_PERCEPTUAL_LAYERS;
+            case "perceptual.layers" ->
+                v == Math.rint(v) && v >= 1 && v <= MAX_PERCEPTUAL_LAYERS
+                        ? null
+                        : "must be a whole number between 1 and " + MAX_PERCEPTUAL_LAYERS;
             case "feature-matching.layer", "contrastive.layer" -> layerProblem(v, model);
             default -> null;
         };
@@ -223,7 +243,8 @@ public final class TrainingCatalog {
 
     private static boolean oneOf(List<ConfigViolation> out, String field, String value, Set<String> allowed) {
         if (value == null || !allowed.contains(value)) {
-            out.add(new ConfigViolation(field, "must be one of " + allowed.stream().sorted().toList()));
+            out.add(new ConfigViolation(
+                    field, "must be one of " + allowed.stream().sorted().toList()));
             return false;
         }
         return true;

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-
 import dev.gantry.training.data.SyntheticDataset;
 import dev.gantry.training.data.SyntheticDatasets;
 import dev.gantry.training.loss.DiscriminatorPass;
@@ -14,7 +13,6 @@ import dev.gantry.training.loss.GeneratorPass;
 import dev.gantry.training.loss.LossBreakdown;
 import dev.gantry.training.model.MlpNetworks;
 import dev.gantry.training.model.Network;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -36,6 +34,7 @@ final class TrainingState implements AutoCloseable {
     final AdamOptimizer discriminatorOptimizer;
     /** {@code null} when {@code emaDecay} is 0. */
     final GeneratorEma generatorEma;
+
     final InstanceNoise instanceNoise;
     private final NDManager manager;
 
@@ -43,13 +42,16 @@ final class TrainingState implements AutoCloseable {
         this.config = config;
         this.dataset = SyntheticDatasets.byName(config.dataset());
         this.manager = parent.newSubManager();
-        Engine.getInstance().setRandomSeed(StepSeeds.engineSeed(StepSeeds.of(config.seed(), 0, StepSeeds.INIT_GENERATOR)));
+        Engine.getInstance()
+                .setRandomSeed(StepSeeds.engineSeed(StepSeeds.of(config.seed(), 0, StepSeeds.INIT_GENERATOR)));
         this.generator = MlpNetworks.generator(config.model(), manager);
-        Engine.getInstance().setRandomSeed(StepSeeds.engineSeed(StepSeeds.of(config.seed(), 0, StepSeeds.INIT_DISCRIMINATOR)));
+        Engine.getInstance()
+                .setRandomSeed(StepSeeds.engineSeed(StepSeeds.of(config.seed(), 0, StepSeeds.INIT_DISCRIMINATOR)));
         this.discriminator = MlpNetworks.discriminator(config.model(), manager);
         this.objective = GanObjective.from(config.loss(), layers -> {
             // Rebuilt from the seed on resume, so it needs no place in the checkpoint.
-            Engine.getInstance().setRandomSeed(StepSeeds.engineSeed(StepSeeds.of(config.seed(), 0, StepSeeds.INIT_FEATURES)));
+            Engine.getInstance()
+                    .setRandomSeed(StepSeeds.engineSeed(StepSeeds.of(config.seed(), 0, StepSeeds.INIT_FEATURES)));
             return MlpNetworks.features(layers, manager);
         });
         this.generatorOptimizer = new AdamOptimizer(config.generatorOptimizer(), config.steps(), manager);
@@ -161,7 +163,8 @@ final class TrainingState implements AutoCloseable {
         for (int start = 0; start < count; start += chunk) {
             int n = Math.min(chunk, count - start);
             try (NDManager s = manager.newSubManager()) {
-                float[] points = generator.forward(latentBatch(s, rng, n, latentDim)).toFloatArray();
+                float[] points =
+                        generator.forward(latentBatch(s, rng, n, latentDim)).toFloatArray();
                 System.arraycopy(points, 0, out, start * 2, points.length);
             }
         }
@@ -187,9 +190,10 @@ final class TrainingState implements AutoCloseable {
         checkModel(config.model(), checkpoint);
         boolean checkpointHasEma = !checkpoint.generatorEma().isEmpty();
         if (checkpointHasEma != (generatorEma != null)) {
-            throw new InvalidCheckpointException(checkpointHasEma
-                    ? "checkpoint holds a generator EMA but the run has emaDecay 0"
-                    : "checkpoint holds no generator EMA but the run has emaDecay " + config.emaDecay());
+            throw new InvalidCheckpointException(
+                    checkpointHasEma
+                            ? "checkpoint holds a generator EMA but the run has emaDecay 0"
+                            : "checkpoint holds no generator EMA but the run has emaDecay " + config.emaDecay());
         }
         try {
             generator.load(checkpoint.generator());
@@ -208,9 +212,8 @@ final class TrainingState implements AutoCloseable {
     static void checkModel(ModelConfig model, Checkpoint checkpoint) {
         String expected = MlpNetworks.signature(model);
         if (!expected.equals(checkpoint.modelSignature())) {
-            throw new InvalidCheckpointException(
-                    "checkpoint is of model '" + checkpoint.modelSignature() + "' but the run is configured for '"
-                            + expected + "'");
+            throw new InvalidCheckpointException("checkpoint is of model '" + checkpoint.modelSignature()
+                    + "' but the run is configured for '" + expected + "'");
         }
     }
 

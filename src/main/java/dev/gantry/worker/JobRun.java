@@ -1,10 +1,10 @@
 package dev.gantry.worker;
 
-import dev.gantry.job.TrainingConfigs;
 import dev.gantry.artifact.Artifact;
 import dev.gantry.artifact.ArtifactKind;
 import dev.gantry.artifact.ArtifactStoreException;
 import dev.gantry.artifact.Artifacts;
+import dev.gantry.job.TrainingConfigs;
 import dev.gantry.metrics.MetricPoint;
 import dev.gantry.metrics.MetricWriter;
 import dev.gantry.scheduler.ClaimedJob;
@@ -59,8 +59,14 @@ final class JobRun implements TrainingListener {
     private volatile long trainingSinceNanos;
     private volatile boolean outOfTime;
 
-    JobRun(ClaimedJob job, JobLeases leases, MetricWriter metrics, Artifacts artifacts,
-            Duration heartbeatInterval, Duration flushInterval, Duration leaseDuration) {
+    JobRun(
+            ClaimedJob job,
+            JobLeases leases,
+            MetricWriter metrics,
+            Artifacts artifacts,
+            Duration heartbeatInterval,
+            Duration flushInterval,
+            Duration leaseDuration) {
         this.job = job;
         this.leases = leases;
         this.metrics = metrics;
@@ -69,7 +75,8 @@ final class JobRun implements TrainingListener {
         this.flushInterval = flushInterval;
         this.outage = new OutageRetry(leaseDuration);
         // Specs stored before limits existed have none.
-        Long maxRuntime = job.spec().limits() == null ? null : job.spec().limits().maxRuntimeSeconds();
+        Long maxRuntime =
+                job.spec().limits() == null ? null : job.spec().limits().maxRuntimeSeconds();
         this.maxRuntimeNanos = maxRuntime == null ? Long.MAX_VALUE : TimeUnit.SECONDS.toNanos(maxRuntime);
     }
 
@@ -93,8 +100,8 @@ final class JobRun implements TrainingListener {
             return t;
         });
         side.scheduleWithFixedDelay(this::heartbeat, 0, heartbeatInterval.toMillis(), TimeUnit.MILLISECONDS);
-        side.scheduleWithFixedDelay(this::flushQuietly, flushInterval.toMillis(), flushInterval.toMillis(),
-                TimeUnit.MILLISECONDS);
+        side.scheduleWithFixedDelay(
+                this::flushQuietly, flushInterval.toMillis(), flushInterval.toMillis(), TimeUnit.MILLISECONDS);
         try {
             TrainingConfig config = TrainingConfigs.from(job.spec());
             Optional<Artifact> checkpoint = outage.call(() -> artifacts.latest(ArtifactKind.CHECKPOINT, job.id()));
@@ -103,8 +110,14 @@ final class JobRun implements TrainingListener {
                     .orElse(null);
             long fromStep = checkpoint.map(Artifact::step).orElse(0L);
             outage.run(() -> leases.started(job, fromStep));
-            log.info("Job {} attempt {} starts at step {} of {}: {} on {}", job.id(), job.attempt(), fromStep,
-                    config.steps(), config.loss().adversarial(), config.dataset());
+            log.info(
+                    "Job {} attempt {} starts at step {} of {}: {} on {}",
+                    job.id(),
+                    job.attempt(),
+                    fromStep,
+                    config.steps(),
+                    config.loss().adversarial(),
+                    config.dataset());
             TrainingResult result = GanTraining.run(config, resumeFrom, this);
             side.shutdown();
             outage.run(this::flush);
@@ -134,7 +147,11 @@ final class JobRun implements TrainingListener {
     private void finish(TrainingResult result) {
         long step = result.step();
         if (leaseLost) {
-            log.warn("Job {} attempt {} lost its lease at step {}; its new run takes over", job.id(), job.attempt(), step);
+            log.warn(
+                    "Job {} attempt {} lost its lease at step {}; its new run takes over",
+                    job.id(),
+                    job.attempt(),
+                    step);
         } else if (!result.stopped()) {
             outage.call(() -> leases.succeed(job, step));
             log.info("Job {} succeeded after {} steps", job.id(), step);
@@ -142,8 +159,9 @@ final class JobRun implements TrainingListener {
             outage.call(() -> leases.cancelled(job, step));
             log.info("Job {} cancelled at step {}", job.id(), step);
         } else if (outOfTime) {
-            String message = "this run reached limits.maxRuntimeSeconds = " + job.spec().limits().maxRuntimeSeconds()
-                    + " s at step " + step + "; checkpointed, resume to continue";
+            String message = "this run reached limits.maxRuntimeSeconds = "
+                    + job.spec().limits().maxRuntimeSeconds() + " s at step " + step
+                    + "; checkpointed, resume to continue";
             outage.call(() -> leases.fail(job, step, "MAX_RUNTIME", message));
             log.warn("Job {}: {}", job.id(), message);
         } else {
@@ -169,8 +187,8 @@ final class JobRun implements TrainingListener {
         latest.putAll(values);
         if (samplePng != null && !leaseLost) {
             try {
-                outage.call(() -> artifacts.save(ArtifactKind.SAMPLE, job.id(), job.attempt(), step, samplePng,
-                        Integer.MAX_VALUE));
+                outage.call(() -> artifacts.save(
+                        ArtifactKind.SAMPLE, job.id(), job.attempt(), step, samplePng, Integer.MAX_VALUE));
             } catch (ArtifactStoreException e) {
                 // A missing picture is not worth the run: training goes on, the next sample may land.
                 log.warn("Job {}: sample at step {} not stored: {}", job.id(), step, e.getMessage());
@@ -185,7 +203,12 @@ final class JobRun implements TrainingListener {
         }
         // Curves first: a run resumed from this checkpoint must find every earlier point written.
         outage.run(this::flush);
-        if (!outage.call(() -> artifacts.save(ArtifactKind.CHECKPOINT, job.id(), job.attempt(), step, checkpoint,
+        if (!outage.call(() -> artifacts.save(
+                ArtifactKind.CHECKPOINT,
+                job.id(),
+                job.attempt(),
+                step,
+                checkpoint,
                 job.spec().checkpoints().keepLast()))) {
             leaseLost = true;
         }
@@ -248,9 +271,17 @@ final class JobRun implements TrainingListener {
         lastProgressLog = now;
         long total = job.spec().training().steps();
         long etaSeconds = Math.round((total - lastStep) / perSecond);
-        log.info("Job {} step {}/{} ({}%), {} steps/s, ETA {}m{}s, loss/d {} loss/g {}", job.id(), lastStep, total,
-                lastStep * 100 / total, String.format("%.1f", perSecond), etaSeconds / 60, etaSeconds % 60,
-                latest.get("loss/d"), latest.get("loss/g"));
+        log.info(
+                "Job {} step {}/{} ({}%), {} steps/s, ETA {}m{}s, loss/d {} loss/g {}",
+                job.id(),
+                lastStep,
+                total,
+                lastStep * 100 / total,
+                String.format("%.1f", perSecond),
+                etaSeconds / 60,
+                etaSeconds % 60,
+                latest.get("loss/d"),
+                latest.get("loss/g"));
     }
 
     private void flushQuietly() {

@@ -5,8 +5,8 @@ import dev.gantry.scheduler.SchedulerProperties;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
-import java.sql.SQLException;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,9 +41,14 @@ class LocalWorkerSupervisor implements SmartLifecycle {
     private final List<Child> children = new ArrayList<>();
     private volatile boolean running;
 
-    LocalWorkerSupervisor(WorkerProperties properties, SchedulerProperties scheduling, DataSource dataSource,
-            @Value("${gantry.data-dir}") Path dataDir, @Value("${gantry.storage.folder}") Path storageFolder,
-            MeterRegistry meters) throws SQLException {
+    LocalWorkerSupervisor(
+            WorkerProperties properties,
+            SchedulerProperties scheduling,
+            DataSource dataSource,
+            @Value("${gantry.data-dir}") Path dataDir,
+            @Value("${gantry.storage.folder}") Path storageFolder,
+            MeterRegistry meters)
+            throws SQLException {
         this.properties = properties;
         this.scheduling = scheduling;
         this.dataSource = dataSource.unwrap(HikariDataSource.class);
@@ -85,8 +90,8 @@ class LocalWorkerSupervisor implements SmartLifecycle {
             if (!running) {
                 return;
             }
-            LocalWorkerSupervisor.log.warn("Local worker {} (pid {}) exited with {}; restarting", index, exited.pid(),
-                    exited.exitValue());
+            LocalWorkerSupervisor.log.warn(
+                    "Local worker {} (pid {}) exited with {}; restarting", index, exited.pid(), exited.exitValue());
             restarts.increment();
             // A worker that ran a while earns a quick restart; one that dies at once backs off.
             if (System.nanoTime() - startedAt > TimeUnit.MINUTES.toNanos(1)) {
@@ -98,28 +103,36 @@ class LocalWorkerSupervisor implements SmartLifecycle {
         private void scheduleRestart() {
             Duration wait = backoff;
             backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
-            Thread restart = new Thread(() -> {
-                try {
-                    Thread.sleep(wait.toMillis());
-                } catch (InterruptedException e) {
-                    return;
-                }
-                if (running) {
-                    start();
-                }
-            }, "worker-" + index + "-restart");
+            Thread restart = new Thread(
+                    () -> {
+                        try {
+                            Thread.sleep(wait.toMillis());
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                        if (running) {
+                            start();
+                        }
+                    },
+                    "worker-" + index + "-restart");
             restart.setDaemon(true);
             restart.start();
         }
     }
 
     List<Long> workerPids() {
-        return children.stream().map(c -> c.process).filter(p -> p != null && p.isAlive()).map(Process::pid).toList();
+        return children.stream()
+                .map(c -> c.process)
+                .filter(p -> p != null && p.isAlive())
+                .map(Process::pid)
+                .toList();
     }
 
     private List<String> command(int index) {
-        String java = ProcessHandle.current().info().command().orElse(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        String java = ProcessHandle.current()
+                .info()
+                .command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> command = new ArrayList<>();
         command.add(java);
         for (String option : properties.jvmOptions().trim().split("\\s+")) {
@@ -139,9 +152,12 @@ class LocalWorkerSupervisor implements SmartLifecycle {
         command.add("--spring.datasource.username=" + nullToEmpty(dataSource.getUsername()));
         command.add("--gantry.data-dir=" + dataDir);
         command.add("--gantry.storage.folder=" + storageFolder);
-        command.add("--gantry.scheduler.lease-duration=" + scheduling.leaseDuration().toMillis() + "ms");
-        command.add("--gantry.scheduler.heartbeat-interval=" + scheduling.heartbeatInterval().toMillis() + "ms");
-        command.add("--gantry.worker.metrics-flush-interval=" + properties.metricsFlushInterval().toMillis() + "ms");
+        command.add("--gantry.scheduler.lease-duration="
+                + scheduling.leaseDuration().toMillis() + "ms");
+        command.add("--gantry.scheduler.heartbeat-interval="
+                + scheduling.heartbeatInterval().toMillis() + "ms");
+        command.add("--gantry.worker.metrics-flush-interval="
+                + properties.metricsFlushInterval().toMillis() + "ms");
         command.add("--gantry.worker.parent-pid=" + ProcessHandle.current().pid());
         return command;
     }
@@ -157,7 +173,8 @@ class LocalWorkerSupervisor implements SmartLifecycle {
 
     private static boolean isBootJar(String path) {
         try (JarFile jar = new JarFile(path)) {
-            return jar.getManifest() != null && jar.getManifest().getMainAttributes().getValue("Start-Class") != null;
+            return jar.getManifest() != null
+                    && jar.getManifest().getMainAttributes().getValue("Start-Class") != null;
         } catch (IOException e) {
             return false;
         }

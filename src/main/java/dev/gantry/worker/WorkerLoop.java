@@ -50,8 +50,16 @@ class WorkerLoop implements SmartLifecycle {
     private JobSignals signals;
     private Thread thread;
 
-    WorkerLoop(JobClaimer claimer, JobLeases leases, MetricWriter metrics, Artifacts artifacts, DataSource dataSource,
-            JdbcClient jdbc, SchedulerProperties scheduling, WorkerProperties properties, MeterRegistry meters) {
+    WorkerLoop(
+            JobClaimer claimer,
+            JobLeases leases,
+            MetricWriter metrics,
+            Artifacts artifacts,
+            DataSource dataSource,
+            JdbcClient jdbc,
+            SchedulerProperties scheduling,
+            WorkerProperties properties,
+            MeterRegistry meters) {
         this.claimer = claimer;
         this.leases = leases;
         this.metrics = metrics;
@@ -61,7 +69,8 @@ class WorkerLoop implements SmartLifecycle {
         this.scheduling = scheduling;
         this.properties = properties;
         this.loopErrors = meters.counter("gantry.worker.loop.errors");
-        this.workerId = hostName() + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        this.workerId = hostName() + "-" + ProcessHandle.current().pid() + "-"
+                + UUID.randomUUID().toString().substring(0, 8);
     }
 
     @Override
@@ -72,12 +81,13 @@ class WorkerLoop implements SmartLifecycle {
         thread.start();
         if (properties.parentPid() != null) {
             // A local child must not outlive its server, even one killed with -9.
-            ProcessHandle.of(properties.parentPid()).ifPresentOrElse(
-                    parent -> parent.onExit().thenRun(() -> {
-                        log.warn("Server process {} is gone; worker exits", properties.parentPid());
-                        System.exit(0);
-                    }),
-                    () -> System.exit(0));
+            ProcessHandle.of(properties.parentPid())
+                    .ifPresentOrElse(
+                            parent -> parent.onExit().thenRun(() -> {
+                                log.warn("Server process {} is gone; worker exits", properties.parentPid());
+                                System.exit(0);
+                            }),
+                            () -> System.exit(0));
         }
         log.info("Worker {} started", workerId);
     }
@@ -90,8 +100,14 @@ class WorkerLoop implements SmartLifecycle {
                     signals.awaitWork(IDLE_POLL);
                     continue;
                 }
-                JobRun run = new JobRun(claimed.get(), leases, metrics, artifacts,
-                        scheduling.heartbeatInterval(), properties.metricsFlushInterval(), scheduling.leaseDuration());
+                JobRun run = new JobRun(
+                        claimed.get(),
+                        leases,
+                        metrics,
+                        artifacts,
+                        scheduling.heartbeatInterval(),
+                        properties.metricsFlushInterval(),
+                        scheduling.leaseDuration());
                 current = run;
                 register(run.job().id());
                 if (!running) {
@@ -124,8 +140,11 @@ class WorkerLoop implements SmartLifecycle {
                         INSERT INTO workers (id, host, pid, current_job) VALUES (:id, :host, :pid, :job)
                         ON CONFLICT (id) DO UPDATE SET heartbeat_at = now(), current_job = excluded.current_job
                         """)
-                .param("id", workerId).param("host", hostName()).param("pid", ProcessHandle.current().pid())
-                .param("job", jobId).update();
+                .param("id", workerId)
+                .param("host", hostName())
+                .param("pid", ProcessHandle.current().pid())
+                .param("job", jobId)
+                .update();
     }
 
     @Override

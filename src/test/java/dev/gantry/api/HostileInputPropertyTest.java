@@ -49,15 +49,20 @@ class HostileInputPropertyTest {
     @Test
     void hostile_specs_and_requests_get_a_4xx_problem_and_change_nothing() {
         long seed = Long.getLong("gantry.hostile.seed", System.nanoTime());
-        System.out.println("HostileInputPropertyTest seed " + seed + " (rerun with -Dgantry.hostile.seed=" + seed + ")");
+        System.out.println(
+                "HostileInputPropertyTest seed " + seed + " (rerun with -Dgantry.hostile.seed=" + seed + ")");
         long started = System.nanoTime();
         RawHttp http = new RawHttp(port);
 
         // The bases are valid, so each mutation below breaks exactly the one thing it names.
         List<String> ids = new ArrayList<>();
         for (String base : HostileSpecs.BASES) {
-            RawHttp.Response created = http.send("POST", "/api/v1/jobs", Map.of("Content-Type", "application/json"),
-                    base.getBytes(StandardCharsets.UTF_8), false);
+            RawHttp.Response created = http.send(
+                    "POST",
+                    "/api/v1/jobs",
+                    Map.of("Content-Type", "application/json"),
+                    base.getBytes(StandardCharsets.UTF_8),
+                    false);
             assertThat(created.status()).as(created.text()).isEqualTo(201);
             ids.add(JSON.readTree(created.body()).get("id").asString());
         }
@@ -70,7 +75,8 @@ class HostileInputPropertyTest {
             int count = category.equals("oversized") ? Math.max(1, PER_CATEGORY / 8) : PER_CATEGORY;
             for (int i = 0; i < count; i++) {
                 HostileSpecs.Case c = specs.next(category);
-                Map<String, String> headers = c.contentType() == null ? Map.of() : Map.of("Content-Type", c.contentType());
+                Map<String, String> headers =
+                        c.contentType() == null ? Map.of() : Map.of("Content-Type", c.contentType());
                 long jobsBefore = jobCount();
                 RawHttp.Response response = http.send("POST", "/api/v1/jobs", headers, c.body(), c.chunked());
                 String request = "POST /api/v1/jobs " + c.description() + "\n    body: " + show(c.body());
@@ -103,10 +109,14 @@ class HostileInputPropertyTest {
         Map<String, Long> rowsAfter = rowCounts();
         long seconds = (System.nanoTime() - started) / 1_000_000_000;
         print(seed, seconds);
-        assertThat(failures).as("seed " + seed + "; first failures:\n" + String.join("\n", failures.stream().limit(25).toList()))
+        assertThat(failures)
+                .as("seed " + seed + "; first failures:\n"
+                        + String.join("\n", failures.stream().limit(25).toList()))
                 .isEmpty();
         assertThat(rowsAfter).as("rows per table").isEqualTo(rowsBefore);
-        assertThat(jobRow(ids.get(0))).as("the job the hostile requests aimed at").isEqualTo(jobBefore);
+        assertThat(jobRow(ids.get(0)))
+                .as("the job the hostile requests aimed at")
+                .isEqualTo(jobBefore);
     }
 
     private void record(String category, String request, Expect expect, String field, RawHttp.Response response) {
@@ -135,8 +145,11 @@ class HostileInputPropertyTest {
         } catch (RuntimeException e) {
             return "the body is not JSON: " + e.getMessage();
         }
-        if (!problem.isObject() || !nonEmptyText(problem.get("type")) || !nonEmptyText(problem.get("title"))
-                || problem.get("status") == null || problem.get("status").asInt() != status) {
+        if (!problem.isObject()
+                || !nonEmptyText(problem.get("type"))
+                || !nonEmptyText(problem.get("title"))
+                || problem.get("status") == null
+                || problem.get("status").asInt() != status) {
             return "the problem lacks a type or title, or its status differs from " + status;
         }
         String type = problem.get("type").asString();
@@ -147,20 +160,30 @@ class HostileInputPropertyTest {
                 return "an invalid-request problem without errors";
             }
             for (JsonNode error : errors) {
-                if (error.get("field") == null || !error.get("field").isString() || !nonEmptyText(error.get("message"))) {
+                if (error.get("field") == null
+                        || !error.get("field").isString()
+                        || !nonEmptyText(error.get("message"))) {
                     return "an error entry without a field or message: " + error;
                 }
                 fields.add(error.get("field").asString());
             }
         }
         return switch (expect) {
-            case FIELD -> status == 400 && fields.contains(field) ? null
-                    : "expected a 400 naming " + HostileSpecs.abbreviate(field) + ", got fields " + fields;
-            case NEAR -> status == 400 && !fields.isEmpty() && (field == null || fields.stream().anyMatch(f -> near(f, field)))
-                    ? null
-                    : "expected a 400 naming " + HostileSpecs.abbreviate(String.valueOf(field)) + " or a parent, got fields " + fields;
-            case TOO_LARGE -> status == 413 && type.equals("urn:gantry:problem:request-too-large") ? null
-                    : "expected 413 request-too-large";
+            case FIELD ->
+                status == 400 && fields.contains(field)
+                        ? null
+                        : "expected a 400 naming " + HostileSpecs.abbreviate(field) + ", got fields " + fields;
+            case NEAR ->
+                status == 400
+                                && !fields.isEmpty()
+                                && (field == null || fields.stream().anyMatch(f -> near(f, field)))
+                        ? null
+                        : "expected a 400 naming " + HostileSpecs.abbreviate(String.valueOf(field))
+                                + " or a parent, got fields " + fields;
+            case TOO_LARGE ->
+                status == 413 && type.equals("urn:gantry:problem:request-too-large")
+                        ? null
+                        : "expected 413 request-too-large";
             case REFUSED -> null;
         };
     }
@@ -184,22 +207,32 @@ class HostileInputPropertyTest {
         int total = 0;
         int fiveHundreds = 0;
         for (Map.Entry<String, Map<Integer, Integer>> entry : statuses.entrySet()) {
-            int tried = entry.getValue().values().stream().mapToInt(Integer::intValue).sum();
-            int failed = entry.getValue().entrySet().stream().filter(e -> e.getKey() >= 500).mapToInt(Map.Entry::getValue).sum();
+            int tried = entry.getValue().values().stream()
+                    .mapToInt(Integer::intValue)
+                    .sum();
+            int failed = entry.getValue().entrySet().stream()
+                    .filter(e -> e.getKey() >= 500)
+                    .mapToInt(Map.Entry::getValue)
+                    .sum();
             total += tried;
             fiveHundreds += failed;
-            System.out.printf("  %-20s %6d %5d %7d  %s%n", entry.getKey(), tried, failed, millis.get(entry.getKey()),
-                    entry.getValue());
+            System.out.printf(
+                    "  %-20s %6d %5d %7d  %s%n",
+                    entry.getKey(), tried, failed, millis.get(entry.getKey()), entry.getValue());
         }
-        System.out.printf("  %-20s %6d %5d %7s  (%d property violations)%n", "total", total, fiveHundreds, "",
-                failures.size());
-        failures.stream().limit(Integer.getInteger("gantry.hostile.show", 25)).forEach(f -> System.out.println("  FAIL " + f));
+        System.out.printf(
+                "  %-20s %6d %5d %7s  (%d property violations)%n", "total", total, fiveHundreds, "", failures.size());
+        failures.stream()
+                .limit(Integer.getInteger("gantry.hostile.show", 25))
+                .forEach(f -> System.out.println("  FAIL " + f));
     }
 
     private Map<String, Long> rowCounts() {
         Map<String, Long> counts = new HashMap<>();
         for (String table : TABLES) {
-            counts.put(table, jdbc.sql("SELECT count(*) FROM " + table).query(Long.class).single());
+            counts.put(
+                    table,
+                    jdbc.sql("SELECT count(*) FROM " + table).query(Long.class).single());
         }
         return counts;
     }
@@ -210,7 +243,9 @@ class HostileInputPropertyTest {
 
     private Map<String, Object> jobRow(String id) {
         return jdbc.sql("SELECT state, attempt, lease_losses, updated_at FROM jobs WHERE id = ?::uuid")
-                .param(id).query().singleRow();
+                .param(id)
+                .query()
+                .singleRow();
     }
 
     /** Text for a failure report, with anything but printable ASCII escaped so a report survives any console. */

@@ -45,13 +45,34 @@ final class HostileSpecs {
         REFUSED
     }
 
-    record Case(String category, String description, byte[] body, String contentType, boolean chunked,
-            Expect expect, String field) {}
+    record Case(
+            String category,
+            String description,
+            byte[] body,
+            String contentType,
+            boolean chunked,
+            Expect expect,
+            String field) {}
 
-    static final List<String> CATEGORIES = List.of("wrong-type", "numbers", "nan-infinity", "malformed-numbers",
-            "unknown-names", "unknown-fields", "empty-strings", "long-strings", "unicode-and-control", "nulls",
-            "arrays-for-objects", "big-arrays", "deep-nesting", "duplicate-keys", "truncated", "invalid-utf8",
-            "oversized", "content-types");
+    static final List<String> CATEGORIES = List.of(
+            "wrong-type",
+            "numbers",
+            "nan-infinity",
+            "malformed-numbers",
+            "unknown-names",
+            "unknown-fields",
+            "empty-strings",
+            "long-strings",
+            "unicode-and-control",
+            "nulls",
+            "arrays-for-objects",
+            "big-arrays",
+            "deep-nesting",
+            "duplicate-keys",
+            "truncated",
+            "invalid-utf8",
+            "oversized",
+            "content-types");
 
     static final String FULL = """
             {"name": "hostile-base", "dataset": "grid25", "priority": 5,
@@ -74,7 +95,15 @@ final class HostileSpecs {
 
     private static final Pattern JOB_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
-    enum Kind { OBJECT, MAP, ARRAY, NAME, ENUM, INT, DOUBLE }
+    enum Kind {
+        OBJECT,
+        MAP,
+        ARRAY,
+        NAME,
+        ENUM,
+        INT,
+        DOUBLE
+    }
 
     record Field(Kind kind, Set<String> allowed, long min, long max, DoublePredicate valid, boolean nullable) {}
 
@@ -174,8 +203,8 @@ final class HostileSpecs {
 
     // ---- mutations ------------------------------------------------------------------------------
 
-    private static final List<Object> OTHER_VALUES = List.of(
-            "x", "7", 7, 0.5, true, false, List.of(), List.of(1, "a"), Map.of(), Map.of("k", 1));
+    private static final List<Object> OTHER_VALUES =
+            List.of("x", "7", 7, 0.5, true, false, List.of(), List.of(1, "a"), Map.of(), Map.of("k", 1));
 
     private Case wrongType() {
         Target target = target(k -> true);
@@ -186,8 +215,12 @@ final class HostileSpecs {
         do {
             value = oneOf(OTHER_VALUES);
         } while (sameJsonType(kind, value));
-        return spec("wrong-type", "at " + show(path) + " ← " + shortJson(value), set(tree, path, value),
-                Expect.FIELD, show(path));
+        return spec(
+                "wrong-type",
+                "at " + show(path) + " ← " + shortJson(value),
+                set(tree, path, value),
+                Expect.FIELD,
+                show(path));
     }
 
     private static boolean sameJsonType(Kind kind, Object value) {
@@ -200,11 +233,42 @@ final class HostileSpecs {
         };
     }
 
-    private static final List<String> NUMBER_TOKENS = List.of("1e400", "-1e400", "1e-400", "-1e-400", "-1", "0",
-            "-0", "-0.0", "0.0", "0.5", "1.0", "1", "1e2", "1E+2", "100", "101", "1001", "65537", "604801",
-            "10000001", "2147483647", "2147483648", "-2147483649", "9223372036854775807", "9223372036854775808",
-            "-9223372036854775808", "-9223372036854775809", "18446744073709551616", "1e308", "4.9e-324",
-            "0.0000000001", "1.0000000000000002", "0.9999999999999999", "1e999999999", "1" + "0".repeat(1000));
+    private static final List<String> NUMBER_TOKENS = List.of(
+            "1e400",
+            "-1e400",
+            "1e-400",
+            "-1e-400",
+            "-1",
+            "0",
+            "-0",
+            "-0.0",
+            "0.0",
+            "0.5",
+            "1.0",
+            "1",
+            "1e2",
+            "1E+2",
+            "100",
+            "101",
+            "1001",
+            "65537",
+            "604801",
+            "10000001",
+            "2147483647",
+            "2147483648",
+            "-2147483649",
+            "9223372036854775807",
+            "9223372036854775808",
+            "-9223372036854775808",
+            "-9223372036854775809",
+            "18446744073709551616",
+            "1e308",
+            "4.9e-324",
+            "0.0000000001",
+            "1.0000000000000002",
+            "0.9999999999999999",
+            "1e999999999",
+            "1" + "0".repeat(1000));
 
     private Case numbers() {
         Object tree = parse(random.nextBoolean() ? FULL : MEDIUM);
@@ -216,8 +280,12 @@ final class HostileSpecs {
             if (isValidNumber(field, token)) {
                 continue;
             }
-            return spec("numbers", "at " + show(path) + " ← " + abbreviate(token), set(tree, path, new Raw(token)),
-                    token.length() > 1000 ? Expect.NEAR : Expect.FIELD, show(path));
+            return spec(
+                    "numbers",
+                    "at " + show(path) + " ← " + abbreviate(token),
+                    set(tree, path, new Raw(token)),
+                    token.length() > 1000 ? Expect.NEAR : Expect.FIELD,
+                    show(path));
         }
     }
 
@@ -239,8 +307,8 @@ final class HostileSpecs {
 
     private static final List<String> NON_FINITE_STRINGS =
             List.of("NaN", "Infinity", "-Infinity", "+Infinity", "nan", "inf", "-inf", "1e400", "", " ", "7", "0.5");
-    private static final List<String> NON_FINITE_TOKENS = List.of("NaN", "Infinity", "-Infinity", "+Infinity",
-            "-NaN", "nan", "inf", "INF", "Infinity1");
+    private static final List<String> NON_FINITE_TOKENS =
+            List.of("NaN", "Infinity", "-Infinity", "+Infinity", "-NaN", "nan", "inf", "INF", "Infinity1");
 
     private Case nanInfinity() {
         Target target = target(k -> k == Kind.INT || k == Kind.DOUBLE);
@@ -248,29 +316,59 @@ final class HostileSpecs {
         List<Object> path = target.path();
         if (random.nextBoolean()) {
             String text = oneOf(NON_FINITE_STRINGS);
-            return spec("nan-infinity", "at " + show(path) + " ← \"" + text + "\"", set(tree, path, text),
-                    Expect.FIELD, show(path));
+            return spec(
+                    "nan-infinity",
+                    "at " + show(path) + " ← \"" + text + "\"",
+                    set(tree, path, text),
+                    Expect.FIELD,
+                    show(path));
         }
         String token = oneOf(NON_FINITE_TOKENS);
-        return spec("nan-infinity", "at " + show(path) + " ← bare " + token, set(tree, path, new Raw(token)),
-                Expect.NEAR, show(path));
+        return spec(
+                "nan-infinity",
+                "at " + show(path) + " ← bare " + token,
+                set(tree, path, new Raw(token)),
+                Expect.NEAR,
+                show(path));
     }
 
-    private static final List<String> MALFORMED_NUMBERS = List.of(".5", "5.", "01", "+1", "--1", "1e", "1e+",
-            "0x10", "1_000", "1,5", "1.2.3", "- 1", "1e5e5", "0b1", "١٢");
+    private static final List<String> MALFORMED_NUMBERS = List.of(
+            ".5", "5.", "01", "+1", "--1", "1e", "1e+", "0x10", "1_000", "1,5", "1.2.3", "- 1", "1e5e5", "0b1", "١٢");
 
     private Case malformedNumbers() {
         Target target = target(k -> k == Kind.INT || k == Kind.DOUBLE);
         Object tree = target.tree();
         List<Object> path = target.path();
         String token = oneOf(MALFORMED_NUMBERS);
-        return spec("malformed-numbers", "at " + show(path) + " ← bare " + token, set(tree, path, new Raw(token)),
-                Expect.NEAR, show(path));
+        return spec(
+                "malformed-numbers",
+                "at " + show(path) + " ← bare " + token,
+                set(tree, path, new Raw(token)),
+                Expect.NEAR,
+                show(path));
     }
 
-    private static final List<String> HOSTILE_WORDS = List.of("../../etc/passwd", "'; DROP TABLE jobs; --",
-            "${jndi:ldap://example.invalid/a}", "%s%n%x", "<script>alert(1)</script>", "null", "undefined",
-            "true", "0", "-", ".", "_", "a b", "a/b", "..", "\\", "*", "grid25\u0000", "gr\u0456d25", "ＧＲＩＤ２５");
+    private static final List<String> HOSTILE_WORDS = List.of(
+            "../../etc/passwd",
+            "'; DROP TABLE jobs; --",
+            "${jndi:ldap://example.invalid/a}",
+            "%s%n%x",
+            "<script>alert(1)</script>",
+            "null",
+            "undefined",
+            "true",
+            "0",
+            "-",
+            ".",
+            "_",
+            "a b",
+            "a/b",
+            "..",
+            "\\",
+            "*",
+            "grid25\u0000",
+            "gr\u0456d25",
+            "ＧＲＩＤ２５");
 
     private Case unknownNames() {
         Target target = target(k -> k == Kind.ENUM || k == Kind.NAME);
@@ -286,8 +384,12 @@ final class HostileSpecs {
                 default -> oneOf(List.of("-lead", ".hidden", "_x", "job name", "job/name", "jöb", "名前", "a:b"));
             };
             if (!isValidString(field, value)) {
-                return spec("unknown-names", "at " + show(path) + " ← " + shortJson(value), set(tree, path, value),
-                        Expect.FIELD, show(path));
+                return spec(
+                        "unknown-names",
+                        "at " + show(path) + " ← " + shortJson(value),
+                        set(tree, path, value),
+                        Expect.FIELD,
+                        show(path));
             }
         }
     }
@@ -305,12 +407,31 @@ final class HostileSpecs {
     }
 
     static boolean isValidString(Field field, String value) {
-        return field.kind() == Kind.NAME ? JOB_NAME.matcher(value).matches() : field.allowed().contains(value);
+        return field.kind() == Kind.NAME
+                ? JOB_NAME.matcher(value).matches()
+                : field.allowed().contains(value);
     }
 
-    private static final List<String> UNKNOWN_KEYS = List.of("trainign", "Dataset", "DATASET", "", " ", "__proto__",
-            "constructor", "$ref", "@type", "a.b", "a[0]", "\u0000", "日本語", "steps", "type", "weight", "clip ",
-            "name\u0000", "\ud83d\ude00");
+    private static final List<String> UNKNOWN_KEYS = List.of(
+            "trainign",
+            "Dataset",
+            "DATASET",
+            "",
+            " ",
+            "__proto__",
+            "constructor",
+            "$ref",
+            "@type",
+            "a.b",
+            "a[0]",
+            "\u0000",
+            "日本語",
+            "steps",
+            "type",
+            "weight",
+            "clip ",
+            "name\u0000",
+            "\ud83d\ude00");
 
     private Case unknownFields() {
         Target target = target(k -> k == Kind.OBJECT || k == Kind.MAP);
@@ -328,8 +449,12 @@ final class HostileSpecs {
         object.put(key, oneOf(OTHER_VALUES));
         // A key with a lone surrogate is not even valid text: the parser stops at the object holding it.
         boolean text = key.codePoints().noneMatch(c -> Character.isSurrogate((char) c) && c <= 0xFFFF);
-        return spec("unknown-fields", "at " + show(path) + " + key " + shortJson(key), tree,
-                text ? Expect.FIELD : Expect.NEAR, join(show(path), key));
+        return spec(
+                "unknown-fields",
+                "at " + show(path) + " + key " + shortJson(key),
+                tree,
+                text ? Expect.FIELD : Expect.NEAR,
+                join(show(path), key));
     }
 
     private boolean knownChild(List<Object> path, String key) {
@@ -348,7 +473,11 @@ final class HostileSpecs {
         if (isValidString(field(path), value)) {
             value = value + "\u0000";
         }
-        return spec(category, "at " + show(path) + " ← " + shortJson(value), set(tree, path, value), Expect.FIELD,
+        return spec(
+                category,
+                "at " + show(path) + " ← " + shortJson(value),
+                set(tree, path, value),
+                Expect.FIELD,
                 show(path));
     }
 
@@ -361,10 +490,43 @@ final class HostileSpecs {
         };
     }
 
-    private static final List<String> UNICODE = List.of("\u0000", "\u0001", "\u0007", "\b", "\t", "\n", "\r",
-            "\u001b[31m", "\u007f", "\u0085", "\u00a0", "\u200b", "\u200e", "\u202e", "\u2028", "\ufeff", "\ufffd",
-            "\ufffe", "\uffff", "\ud800", "\udc00", "\udbff\udfff", "\ud83d\ude00", "e\u0301", "é", "ß", "İ", "Ω",
-            "\u0456", "ｇ", "𝕘", "٣", "😀", "👩‍👩‍👧", "grid25", "ring8");
+    private static final List<String> UNICODE = List.of(
+            "\u0000",
+            "\u0001",
+            "\u0007",
+            "\b",
+            "\t",
+            "\n",
+            "\r",
+            "\u001b[31m",
+            "\u007f",
+            "\u0085",
+            "\u00a0",
+            "\u200b",
+            "\u200e",
+            "\u202e",
+            "\u2028",
+            "\ufeff",
+            "\ufffd",
+            "\ufffe",
+            "\uffff",
+            "\ud800",
+            "\udc00",
+            "\udbff\udfff",
+            "\ud83d\ude00",
+            "e\u0301",
+            "é",
+            "ß",
+            "İ",
+            "Ω",
+            "\u0456",
+            "ｇ",
+            "𝕘",
+            "٣",
+            "😀",
+            "👩‍👩‍👧",
+            "grid25",
+            "ring8");
 
     private Case nulls() {
         Object tree = base();
@@ -384,13 +546,18 @@ final class HostileSpecs {
             case 1 -> new ArrayList<>(List.of(copy(object)));
             default -> new ArrayList<>(List.of(new ArrayList<>()));
         };
-        return spec("arrays-for-objects", "at " + show(path) + " ← " + shortJson(array), set(tree, path, array),
-                Expect.FIELD, show(path));
+        return spec(
+                "arrays-for-objects",
+                "at " + show(path) + " ← " + shortJson(array),
+                set(tree, path, array),
+                Expect.FIELD,
+                show(path));
     }
 
     private Case bigArrays() {
         Object tree = parse(FULL);
-        Map<String, Object> term = asObject(asList(get(tree, List.of("loss", "terms"))).get(0));
+        Map<String, Object> term =
+                asObject(asList(get(tree, List.of("loss", "terms"))).get(0));
         if (random.nextInt(4) == 0) {
             // Thousands of unknown parameters: every one is an error, and the answer must stay sane.
             Map<String, Object> params = asObject(term.get("params"));
@@ -405,8 +572,12 @@ final class HostileSpecs {
         for (int i = 0; i < count; i++) {
             terms.add(copy(term));
         }
-        return spec("big-arrays", count + " copies of one term", set(tree, List.of("loss", "terms"), terms),
-                Expect.FIELD, "loss.terms");
+        return spec(
+                "big-arrays",
+                count + " copies of one term",
+                set(tree, List.of("loss", "terms"), terms),
+                Expect.FIELD,
+                "loss.terms");
     }
 
     private Case deepNesting() {
@@ -414,14 +585,21 @@ final class HostileSpecs {
         String arrays = "[".repeat(depth) + "]".repeat(depth);
         return switch (random.nextInt(4)) {
             case 0 -> raw("deep-nesting", depth + " nested arrays as the body", arrays);
-            case 1 -> raw("deep-nesting", depth + " nested objects as the body",
-                    "{\"a\":".repeat(depth) + "1" + "}".repeat(depth));
+            case 1 ->
+                raw(
+                        "deep-nesting",
+                        depth + " nested objects as the body",
+                        "{\"a\":".repeat(depth) + "1" + "}".repeat(depth));
             case 2 -> {
                 Target target = target(k -> true);
                 Object tree = target.tree();
                 List<Object> path = target.path();
-                yield spec("deep-nesting", depth + " nested arrays at " + show(path),
-                        set(tree, path, new Raw(arrays)), Expect.NEAR, show(path));
+                yield spec(
+                        "deep-nesting",
+                        depth + " nested arrays at " + show(path),
+                        set(tree, path, new Raw(arrays)),
+                        Expect.NEAR,
+                        show(path));
             }
             default -> {
                 Object tree = base();
@@ -439,21 +617,36 @@ final class HostileSpecs {
         Map<String, Object> object = asObject(get(tree, path));
         String key = oneOf(List.copyOf(object.keySet()));
         Object second = random.nextBoolean() ? copy(object.get(key)) : oneOf(OTHER_VALUES);
-        return spec("duplicate-keys", "at " + show(path) + " key " + key + " twice",
-                set(tree, path, new Duplicated(object, key, second)), Expect.NEAR, join(show(path), key));
+        return spec(
+                "duplicate-keys",
+                "at " + show(path) + " key " + key + " twice",
+                set(tree, path, new Duplicated(object, key, second)),
+                Expect.NEAR,
+                join(show(path), key));
     }
 
     private Case truncated() {
         String text = write(parse(oneOf(BASES)));
         int cut = random.nextInt(text.length());
-        return new Case("truncated", "cut at " + cut + " of " + text.length(),
-                text.substring(0, cut).getBytes(StandardCharsets.UTF_8), "application/json", false, Expect.NEAR, null);
+        return new Case(
+                "truncated",
+                "cut at " + cut + " of " + text.length(),
+                text.substring(0, cut).getBytes(StandardCharsets.UTF_8),
+                "application/json",
+                false,
+                Expect.NEAR,
+                null);
     }
 
-    private static final List<byte[]> INVALID_UTF8 = List.of(new byte[] {(byte) 0xC3, 0x28},
-            new byte[] {(byte) 0xFF}, new byte[] {(byte) 0xFE, (byte) 0xFF}, new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
-            new byte[] {(byte) 0xC0, (byte) 0xAF}, new byte[] {(byte) 0xF8, (byte) 0x88, (byte) 0x80, (byte) 0x80},
-            new byte[] {(byte) 0xE2, (byte) 0x82}, new byte[] {(byte) 0x80});
+    private static final List<byte[]> INVALID_UTF8 = List.of(
+            new byte[] {(byte) 0xC3, 0x28},
+            new byte[] {(byte) 0xFF},
+            new byte[] {(byte) 0xFE, (byte) 0xFF},
+            new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
+            new byte[] {(byte) 0xC0, (byte) 0xAF},
+            new byte[] {(byte) 0xF8, (byte) 0x88, (byte) 0x80, (byte) 0x80},
+            new byte[] {(byte) 0xE2, (byte) 0x82},
+            new byte[] {(byte) 0x80});
 
     private Case invalidUtf8() {
         Map<String, Object> tree = asObject(base());
@@ -472,8 +665,14 @@ final class HostileSpecs {
             body.writeBytes(text.substring(mark + "\\u0001MARK\\u0001".length()).getBytes(StandardCharsets.UTF_8));
         }
         // Valid without the bad bytes only when they precede the body; inside, "grid…25" is no dataset either way.
-        return new Case("invalid-utf8", hex(bad) + (atStart ? " before the body" : " inside dataset"),
-                body.toByteArray(), "application/json", false, Expect.NEAR, atStart ? null : "dataset");
+        return new Case(
+                "invalid-utf8",
+                hex(bad) + (atStart ? " before the body" : " inside dataset"),
+                body.toByteArray(),
+                "application/json",
+                false,
+                Expect.NEAR,
+                atStart ? null : "dataset");
     }
 
     private Case oversized() {
@@ -491,24 +690,55 @@ final class HostileSpecs {
             body = write(tree).getBytes(StandardCharsets.UTF_8);
             description = "a name of " + size + " characters";
         }
-        return new Case("oversized", description + (chunked ? ", chunked" : ""), body, "application/json", chunked,
-                Expect.TOO_LARGE, null);
+        return new Case(
+                "oversized",
+                description + (chunked ? ", chunked" : ""),
+                body,
+                "application/json",
+                chunked,
+                Expect.TOO_LARGE,
+                null);
     }
 
     // A charset on application/json is not one of these: JSON is UTF-8 whatever the label says
     // (RFC 8259 defines no charset parameter), so a UTF-8 body labelled utf-16 is still a valid spec.
-    private static final List<String> NOT_JSON = List.of("text/plain", "text/json", "text/html; charset=utf-8",
-            "application/xml", "application/x-www-form-urlencoded", "multipart/form-data; boundary=xyz",
-            "multipart/form-data", "application/octet-stream", "image/png", "application/yaml",
-            "application/problem+json", "application/vnd.gantry+json", "application/json; charset=nonsense",
-            "application/json; charset=\"", "application/jsonx", "json", "*/*", "application/*", "*/json", "../../",
-            ";", "application/json/extra", "a".repeat(5000), "application/x-java-serialized-object", "");
+    private static final List<String> NOT_JSON = List.of(
+            "text/plain",
+            "text/json",
+            "text/html; charset=utf-8",
+            "application/xml",
+            "application/x-www-form-urlencoded",
+            "multipart/form-data; boundary=xyz",
+            "multipart/form-data",
+            "application/octet-stream",
+            "image/png",
+            "application/yaml",
+            "application/problem+json",
+            "application/vnd.gantry+json",
+            "application/json; charset=nonsense",
+            "application/json; charset=\"",
+            "application/jsonx",
+            "json",
+            "*/*",
+            "application/*",
+            "*/json",
+            "../../",
+            ";",
+            "application/json/extra",
+            "a".repeat(5000),
+            "application/x-java-serialized-object",
+            "");
 
     private Case contentTypes() {
         String contentType = oneOf(NOT_JSON);
-        return new Case("content-types", "Content-Type " + shortJson(contentType) + " with a valid spec",
-                write(parse(oneOf(BASES))).getBytes(StandardCharsets.UTF_8), contentType.isEmpty() ? null : contentType,
-                false, Expect.REFUSED, null);
+        return new Case(
+                "content-types",
+                "Content-Type " + shortJson(contentType) + " with a valid spec",
+                write(parse(oneOf(BASES))).getBytes(StandardCharsets.UTF_8),
+                contentType.isEmpty() ? null : contentType,
+                false,
+                Expect.REFUSED,
+                null);
     }
 
     // ---- targets -------------------------------------------------------------------------------

@@ -45,7 +45,8 @@ class JobApiTest {
 
         assertThat(response.status()).isEqualTo(201);
         JsonNode job = response.json();
-        assertThat(response.header("Location")).isEqualTo("/api/v1/jobs/" + job.get("id").asString());
+        assertThat(response.header("Location"))
+                .isEqualTo("/api/v1/jobs/" + job.get("id").asString());
         assertThat(job.get("state").asString()).isEqualTo("QUEUED");
         assertThat(job.get("attempt").asInt()).isEqualTo(1);
         assertThat(job.get("totalSteps").asLong()).isEqualTo(20_000);
@@ -57,7 +58,10 @@ class JobApiTest {
         assertThat(spec.at("/optimizer/discriminator/beta2").asDouble()).isEqualTo(0.9);
         // A seed left out is drawn once and kept, so the stored spec reproduces the run.
         assertThat(spec.at("/training/seed").isNumber()).isTrue();
-        assertThat(http.get("/api/v1/jobs/" + job.get("id").asString()).json().at("/spec/training/seed").asLong())
+        assertThat(http.get("/api/v1/jobs/" + job.get("id").asString())
+                        .json()
+                        .at("/spec/training/seed")
+                        .asLong())
                 .isEqualTo(spec.at("/training/seed").asLong());
     }
 
@@ -118,8 +122,9 @@ class JobApiTest {
         assertThat(response.status()).isEqualTo(400);
         List<String> fields = new ArrayList<>();
         response.json().get("errors").forEach(e -> fields.add(e.get("field").asString()));
-        assertThat(fields).containsExactlyInAnyOrder(
-                "dataset", "training.steps", "training.discriminatorSteps", "optimizer.generator.beta1");
+        assertThat(fields)
+                .containsExactlyInAnyOrder(
+                        "dataset", "training.steps", "training.discriminatorSteps", "optimizer.generator.beta1");
     }
 
     @Test
@@ -144,10 +149,14 @@ class JobApiTest {
 
         assertThat(first.status()).isEqualTo(201);
         assertThat(again.status()).isEqualTo(200);
-        assertThat(again.json().get("id").asString()).isEqualTo(first.json().get("id").asString());
+        assertThat(again.json().get("id").asString())
+                .isEqualTo(first.json().get("id").asString());
         assertThat(other.status()).isEqualTo(409);
         assertThat(other.json().get("detail").asString()).contains(key);
-        assertThat(jdbc.sql("SELECT count(*) FROM jobs WHERE idempotency_key = ?").param(key).query(Long.class).single())
+        assertThat(jdbc.sql("SELECT count(*) FROM jobs WHERE idempotency_key = ?")
+                        .param(key)
+                        .query(Long.class)
+                        .single())
                 .isEqualTo(1);
     }
 
@@ -164,8 +173,9 @@ class JobApiTest {
         String token = null;
         int pages = 0;
         do {
-            JsonNode page = http.get("/api/v1/jobs?name=" + name + "&pageSize=3"
-                    + (token == null ? "" : "&pageToken=" + token)).json();
+            JsonNode page = http.get(
+                            "/api/v1/jobs?name=" + name + "&pageSize=3" + (token == null ? "" : "&pageToken=" + token))
+                    .json();
             page.get("jobs").forEach(j -> seen.add(j.get("id").asString()));
             token = page.hasNonNull("nextPageToken") ? page.get("nextPageToken").asString() : null;
             pages++;
@@ -173,7 +183,9 @@ class JobApiTest {
 
         assertThat(seen).isEqualTo(submitted);
         assertThat(pages).isEqualTo(3);
-        JsonNode cancelled = http.get("/api/v1/jobs?name=" + name + "&state=CANCELLED").json().get("jobs");
+        JsonNode cancelled = http.get("/api/v1/jobs?name=" + name + "&state=CANCELLED")
+                .json()
+                .get("jobs");
         assertThat(cancelled).hasSize(1);
         assertThat(cancelled.get(0).get("id").asString()).isEqualTo(submitted.get(0));
     }
@@ -218,14 +230,18 @@ class JobApiTest {
         assertThat(resumed.get("attempt").asInt()).isEqualTo(2);
         assertThat(resumeQueued.status()).isEqualTo(409);
         Set<String> events = new HashSet<>(jdbc.sql("SELECT type FROM job_events WHERE job_id = ?::uuid")
-                .param(id).query(String.class).list());
+                .param(id)
+                .query(String.class)
+                .list());
         assertThat(events).contains("SUBMITTED", "CANCELLED", "RESUMED");
     }
 
     @Test
     void a_finished_job_cannot_be_cancelled() {
         String id = submit("{\"dataset\": \"ring8\"}");
-        jdbc.sql("UPDATE jobs SET state = 'SUCCEEDED' WHERE id = ?::uuid").param(id).update();
+        jdbc.sql("UPDATE jobs SET state = 'SUCCEEDED' WHERE id = ?::uuid")
+                .param(id)
+                .update();
 
         Http.Response response = http.post("/api/v1/jobs/" + id + "/cancel", null);
 
@@ -238,7 +254,8 @@ class JobApiTest {
         Http.Response apiDocs = http.get("/v3/api-docs");
         assertThat(apiDocs.status()).isEqualTo(200);
         assertThat(apiDocs.json().get("paths").has("/api/v1/jobs/{id}/metrics")).isTrue();
-        assertThat(http.get("/actuator/health/readiness").json().get("status").asString()).isEqualTo("UP");
+        assertThat(http.get("/actuator/health/readiness").json().get("status").asString())
+                .isEqualTo("UP");
         assertThat(new String(http.get("/actuator/prometheus").bytes())).contains("jvm_memory_used_bytes");
     }
 

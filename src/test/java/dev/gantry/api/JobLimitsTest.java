@@ -29,15 +29,16 @@ import tools.jackson.databind.JsonNode;
  * last 100 ms and only the test runs the reaper, so lost runs happen exactly when a test wants them.
  */
 @GantryIntegrationTest
-@TestPropertySource(properties = {
-    "gantry.limits.max-queued-jobs=3",
-    "gantry.limits.max-attempts=2",
-    "gantry.limits.default-max-runtime=30m",
-    "gantry.limits.max-runtime=2h",
-    "gantry.limits.max-request-bytes=64KB",
-    "gantry.scheduler.lease-duration=100ms",
-    "gantry.scheduler.reaper-interval=1h"
-})
+@TestPropertySource(
+        properties = {
+            "gantry.limits.max-queued-jobs=3",
+            "gantry.limits.max-attempts=2",
+            "gantry.limits.default-max-runtime=30m",
+            "gantry.limits.max-runtime=2h",
+            "gantry.limits.max-request-bytes=64KB",
+            "gantry.scheduler.lease-duration=100ms",
+            "gantry.scheduler.reaper-interval=1h"
+        })
 class JobLimitsTest {
 
     private static final int MAX_REQUEST_BYTES = 64 * 1024;
@@ -81,7 +82,8 @@ class JobLimitsTest {
         assertThat(count("SELECT count(*) FROM jobs")).isEqualTo(3);
 
         http.post("/api/v1/jobs/" + queued.get(0) + "/cancel", null);
-        assertThat(http.post("/api/v1/jobs", "{\"dataset\": \"grid25\"}").status()).isEqualTo(201);
+        assertThat(http.post("/api/v1/jobs", "{\"dataset\": \"grid25\"}").status())
+                .isEqualTo(201);
     }
 
     @Test
@@ -118,10 +120,12 @@ class JobLimitsTest {
         submit("{\"dataset\": \"ring8\"}");
 
         Http.Response again = http.post("/api/v1/jobs", body, Map.of("Idempotency-Key", key));
-        Http.Response otherBody = http.post("/api/v1/jobs", "{\"dataset\": \"grid25\"}", Map.of("Idempotency-Key", key));
+        Http.Response otherBody =
+                http.post("/api/v1/jobs", "{\"dataset\": \"grid25\"}", Map.of("Idempotency-Key", key));
 
         assertThat(again.status()).isEqualTo(200);
-        assertThat(again.json().get("id").asString()).isEqualTo(first.json().get("id").asString());
+        assertThat(again.json().get("id").asString())
+                .isEqualTo(first.json().get("id").asString());
         assertThat(otherBody.status()).isEqualTo(409);
     }
 
@@ -129,7 +133,9 @@ class JobLimitsTest {
     void resume_into_a_full_queue_is_a_429_and_leaves_the_job_as_it_was() {
         String cancelled = submit("{\"dataset\": \"ring8\"}");
         http.post("/api/v1/jobs/" + cancelled + "/cancel", null);
-        List<String> others = List.of(submit("{\"dataset\": \"ring8\"}"), submit("{\"dataset\": \"ring8\"}"),
+        List<String> others = List.of(
+                submit("{\"dataset\": \"ring8\"}"),
+                submit("{\"dataset\": \"ring8\"}"),
                 submit("{\"dataset\": \"ring8\"}"));
 
         Http.Response refused = http.post("/api/v1/jobs/" + cancelled + "/resume", null);
@@ -142,7 +148,10 @@ class JobLimitsTest {
         assertThat(job.get("attempt").asInt()).isEqualTo(1);
 
         http.post("/api/v1/jobs/" + others.get(0) + "/cancel", null);
-        assertThat(http.post("/api/v1/jobs/" + cancelled + "/resume", null).json().get("state").asString())
+        assertThat(http.post("/api/v1/jobs/" + cancelled + "/resume", null)
+                        .json()
+                        .get("state")
+                        .asString())
                 .isEqualTo("QUEUED");
     }
 
@@ -152,7 +161,8 @@ class JobLimitsTest {
         submit("{\"dataset\": \"ring8\"}");
         submit("{\"dataset\": \"ring8\"}");
 
-        assertThat(http.post("/api/v1/jobs/" + queued + "/resume", null).status()).isEqualTo(409);
+        assertThat(http.post("/api/v1/jobs/" + queued + "/resume", null).status())
+                .isEqualTo(409);
     }
 
     @Test
@@ -160,14 +170,20 @@ class JobLimitsTest {
         String defaulted = submit("{\"dataset\": \"ring8\"}");
         String chosen = submit("{\"dataset\": \"ring8\", \"limits\": {\"maxRuntimeSeconds\": 7200}}");
 
-        assertThat(http.get("/api/v1/jobs/" + defaulted).json().at("/spec/limits/maxRuntimeSeconds").asLong())
+        assertThat(http.get("/api/v1/jobs/" + defaulted)
+                        .json()
+                        .at("/spec/limits/maxRuntimeSeconds")
+                        .asLong())
                 .isEqualTo(1800);
-        assertThat(http.get("/api/v1/jobs/" + chosen).json().at("/spec/limits/maxRuntimeSeconds").asLong())
+        assertThat(http.get("/api/v1/jobs/" + chosen)
+                        .json()
+                        .at("/spec/limits/maxRuntimeSeconds")
+                        .asLong())
                 .isEqualTo(7200);
         jdbc.sql("DELETE FROM jobs").update();
         for (String bad : List.of("7201", "0", "-5", "9223372036854775807")) {
-            Http.Response response =
-                    http.post("/api/v1/jobs", "{\"dataset\": \"ring8\", \"limits\": {\"maxRuntimeSeconds\": " + bad + "}}");
+            Http.Response response = http.post(
+                    "/api/v1/jobs", "{\"dataset\": \"ring8\", \"limits\": {\"maxRuntimeSeconds\": " + bad + "}}");
             assertThat(response.status()).as(bad).isEqualTo(400);
             JsonNode error = response.json().get("errors").get(0);
             assertThat(error.get("field").asString()).isEqualTo("limits.maxRuntimeSeconds");
@@ -211,13 +227,17 @@ class JobLimitsTest {
         assertThat(failed.get("state").asString()).isEqualTo("FAILED");
         assertThat(failed.at("/failure/reason").asString()).isEqualTo("MAX_ATTEMPTS");
         assertThat(failed.at("/failure/message").asString()).contains("lost 2 runs");
-        assertThat(jdbc.sql("SELECT type FROM job_events WHERE job_id = ?::uuid ORDER BY id").param(id)
-                .query(String.class).list()).endsWith("LEASE_EXPIRED", "FAILED");
+        assertThat(jdbc.sql("SELECT type FROM job_events WHERE job_id = ?::uuid ORDER BY id")
+                        .param(id)
+                        .query(String.class)
+                        .list())
+                .endsWith("LEASE_EXPIRED", "FAILED");
 
         JsonNode resumed = http.post("/api/v1/jobs/" + id + "/resume", null).json();
         assertThat(resumed.get("state").asString()).isEqualTo("QUEUED");
         assertThat(resumed.has("failure")).isFalse();
-        assertThat(count("SELECT lease_losses FROM jobs WHERE id = '" + id + "'")).isZero();
+        assertThat(count("SELECT lease_losses FROM jobs WHERE id = '" + id + "'"))
+                .isZero();
         // One more lost run is the first of the new count, not the third of the old one.
         loseRun(id);
         assertThat(state(id)).isEqualTo("QUEUED");
@@ -228,7 +248,9 @@ class JobLimitsTest {
         assertThat(claimer.claim("silent-worker").orElseThrow().id()).hasToString(id);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (state(id).equals("RUNNING")) {
-            assertThat(System.nanoTime()).as("lease of " + id + " reaped within 10 s").isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("lease of " + id + " reaped within 10 s")
+                    .isLessThan(deadline);
             reaper.reapExpiredLeases();
         }
     }
@@ -246,7 +268,10 @@ class JobLimitsTest {
     }
 
     private String state(String id) {
-        return jdbc.sql("SELECT state FROM jobs WHERE id = ?::uuid").param(id).query(String.class).single();
+        return jdbc.sql("SELECT state FROM jobs WHERE id = ?::uuid")
+                .param(id)
+                .query(String.class)
+                .single();
     }
 
     private long count(String sql) {

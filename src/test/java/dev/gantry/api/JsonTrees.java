@@ -67,7 +67,9 @@ final class JsonTrees {
     static Object get(Object tree, List<Object> path) {
         Object node = tree;
         for (Object segment : path) {
-            node = segment instanceof Integer index ? asList(node).get(index) : asObject(node).get(segment);
+            node = segment instanceof Integer index
+                    ? asList(node).get(index)
+                    : asObject(node).get(segment);
         }
         return node;
     }
@@ -169,7 +171,10 @@ final class JsonTrees {
             if (c == '"' || c == '\\') {
                 out.append('\\').append(c);
             } else if (c < 0x20 || Character.isSurrogate(c)) {
-                out.append("\\u").append(HEX[c >> 12]).append(HEX[(c >> 8) & 0xF]).append(HEX[(c >> 4) & 0xF])
+                out.append("\\u")
+                        .append(HEX[c >> 12])
+                        .append(HEX[(c >> 8) & 0xF])
+                        .append(HEX[(c >> 4) & 0xF])
                         .append(HEX[c & 0xF]);
             } else {
                 out.append(c);

@@ -78,13 +78,17 @@ class ProblemResponsesTest {
     void a_client_that_cannot_read_json_gets_a_406_before_any_job_is_created() {
         long before = jdbc.sql("SELECT count(*) FROM jobs").query(Long.class).single();
 
-        RawHttp.Response response = raw.send("POST", "/api/v1/jobs",
+        RawHttp.Response response = raw.send(
+                "POST",
+                "/api/v1/jobs",
                 Map.of("Content-Type", "application/json", "Accept", "application/xml"),
-                "{\"dataset\": \"ring8\"}".getBytes(StandardCharsets.UTF_8), false);
+                "{\"dataset\": \"ring8\"}".getBytes(StandardCharsets.UTF_8),
+                false);
 
         assertThat(response.status()).isEqualTo(406);
         assertThat(response.header("Content-Type")).startsWith("application/problem+json");
-        assertThat(jdbc.sql("SELECT count(*) FROM jobs").query(Long.class).single()).isEqualTo(before);
+        assertThat(jdbc.sql("SELECT count(*) FROM jobs").query(Long.class).single())
+                .isEqualTo(before);
     }
 
     @ParameterizedTest(name = "{0} → {1}")
@@ -104,7 +108,8 @@ class ProblemResponsesTest {
             /api/v1/jobs/{id}/samples/%D9%A1%D9%A2                  | step
             """)
     void bad_path_and_query_values_are_400s_naming_them_not_500s_or_guesses(String target, String field) {
-        String ancient = Base64.getUrlEncoder().withoutPadding()
+        String ancient = Base64.getUrlEncoder()
+                .withoutPadding()
                 .encodeToString(("-9223372036854775808:" + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8));
 
         RawHttp.Response response = raw.get(target.replace("{id}", jobId).replace("{ancient}", ancient));
@@ -120,13 +125,17 @@ class ProblemResponsesTest {
     @Test
     void decimal_values_still_bind() {
         assertThat(raw.get("/api/v1/jobs?pageSize=5&state=QUEUED").status()).isEqualTo(200);
-        assertThat(raw.get("/api/v1/jobs/" + jobId + "/metrics?maxPoints=10&fromStep=0&toStep=5").status()).isEqualTo(200);
-        assertThat(raw.get("/api/v1/jobs/" + jobId + "/checkpoints/12").status()).isEqualTo(404);
+        assertThat(raw.get("/api/v1/jobs/" + jobId + "/metrics?maxPoints=10&fromStep=0&toStep=5")
+                        .status())
+                .isEqualTo(200);
+        assertThat(raw.get("/api/v1/jobs/" + jobId + "/checkpoints/12").status())
+                .isEqualTo(404);
     }
 
     @Test
     void thousands_of_bad_fields_are_counted_but_only_the_first_hundred_listed() {
-        String params = IntStream.range(0, 150).mapToObj(i -> "\"p" + i + "\": 1").collect(Collectors.joining(", "));
+        String params =
+                IntStream.range(0, 150).mapToObj(i -> "\"p" + i + "\": 1").collect(Collectors.joining(", "));
         Http.Response response = new Http(port).post("/api/v1/jobs", """
                 {"dataset": "ring8", "loss": {"terms": [{"type": "weight-clipping", "params": {%s}}]}}
                 """.formatted(params));
@@ -134,13 +143,13 @@ class ProblemResponsesTest {
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.json().get("errors")).hasSize(100);
         assertThat(response.json().get("errors").get(0).get("field").asString()).isEqualTo("loss.terms[0].params.p0");
-        assertThat(response.json().get("detail").asString()).isEqualTo("150 fields are invalid; the first 100 are listed");
+        assertThat(response.json().get("detail").asString())
+                .isEqualTo("150 fields are invalid; the first 100 are listed");
     }
 
     @Test
     void a_huge_unknown_value_is_echoed_only_in_part() {
-        Http.Response response =
-                new Http(port).post("/api/v1/jobs", "{\"dataset\": \"" + "x".repeat(100_000) + "\"}");
+        Http.Response response = new Http(port).post("/api/v1/jobs", "{\"dataset\": \"" + "x".repeat(100_000) + "\"}");
 
         assertThat(response.status()).isEqualTo(400);
         String message = response.json().get("errors").get(0).get("message").asString();

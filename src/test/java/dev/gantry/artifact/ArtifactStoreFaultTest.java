@@ -33,8 +33,10 @@ class ArtifactStoreFaultTest {
         store = new FlakyObjectStore(new FolderObjectStore(folder));
         artifacts = new Artifacts(jdbc, store, 4, Duration.ofMillis(20));
         job = UUID.randomUUID();
-        jdbc.sql("INSERT INTO jobs (id, name, state, spec, total_steps) VALUES (?, 'store-faults', 'RUNNING', '{}', 1000)")
-                .params(job).update();
+        jdbc.sql(
+                        "INSERT INTO jobs (id, name, state, spec, total_steps) VALUES (?, 'store-faults', 'RUNNING', '{}', 1000)")
+                .params(job)
+                .update();
     }
 
     @Test
@@ -51,26 +53,34 @@ class ArtifactStoreFaultTest {
         // Backoff 20, 40, 80 ms between the four tries.
         assertThat(elapsedMillis).isGreaterThanOrEqualTo(140);
         assertThat(artifacts.read(ArtifactKind.CHECKPOINT, job, 100)).isEqualTo(checkpoint);
-        assertThat(artifacts.list(ArtifactKind.CHECKPOINT, job)).extracting(Artifact::step).containsExactly(100L);
+        assertThat(artifacts.list(ArtifactKind.CHECKPOINT, job))
+                .extracting(Artifact::step)
+                .containsExactly(100L);
     }
 
     @Test
-    void a_write_that_keeps_failing_records_nothing_and_leaves_the_last_good_checkpoint_for_resume() throws IOException {
+    void a_write_that_keeps_failing_records_nothing_and_leaves_the_last_good_checkpoint_for_resume()
+            throws IOException {
         byte[] good = bytes(50_000, 2);
-        assertThat(artifacts.save(ArtifactKind.CHECKPOINT, job, 1, 100, good, 2)).isTrue();
+        assertThat(artifacts.save(ArtifactKind.CHECKPOINT, job, 1, 100, good, 2))
+                .isTrue();
         store.failNextPuts(Integer.MAX_VALUE);
 
         assertThatThrownBy(() -> artifacts.save(ArtifactKind.CHECKPOINT, job, 1, 200, bytes(50_000, 3), 2))
                 .isInstanceOf(ArtifactStoreException.class)
                 .hasMessageContaining("after 4 tries");
 
-        assertThat(artifacts.latest(ArtifactKind.CHECKPOINT, job)).map(Artifact::step).contains(100L);
+        assertThat(artifacts.latest(ArtifactKind.CHECKPOINT, job))
+                .map(Artifact::step)
+                .contains(100L);
         assertThat(artifacts.read(ArtifactKind.CHECKPOINT, job, 100)).isEqualTo(good);
         String halfWritten = ArtifactKind.CHECKPOINT.objectKey(job, 200);
         assertThat(store.exists(halfWritten)).isFalse();
         assertThat(store.list("jobs/" + job)).containsExactly(ArtifactKind.CHECKPOINT.objectKey(job, 100));
         try (var files = Files.walk(folder)) {
-            assertThat(files.filter(Files::isRegularFile).count()).as("no partial file left behind").isEqualTo(1);
+            assertThat(files.filter(Files::isRegularFile).count())
+                    .as("no partial file left behind")
+                    .isEqualTo(1);
         }
     }
 
@@ -78,7 +88,8 @@ class ArtifactStoreFaultTest {
     void a_run_whose_attempt_is_stale_records_nothing() {
         jdbc.sql("UPDATE jobs SET attempt = 2 WHERE id = ?").params(job).update();
 
-        assertThat(artifacts.save(ArtifactKind.CHECKPOINT, job, 1, 100, bytes(1000, 5), 2)).isFalse();
+        assertThat(artifacts.save(ArtifactKind.CHECKPOINT, job, 1, 100, bytes(1000, 5), 2))
+                .isFalse();
 
         assertThat(artifacts.list(ArtifactKind.CHECKPOINT, job)).isEmpty();
     }

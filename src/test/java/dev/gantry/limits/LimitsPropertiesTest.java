@@ -28,18 +28,21 @@ class LimitsPropertiesTest {
     @Test
     void a_default_runtime_above_the_maximum_fails_at_start_up() {
         assertThatIllegalArgumentException()
-                .isThrownBy(() -> new LimitsProperties(10, 5, Duration.ofDays(8), Duration.ofDays(7), DataSize.ofMegabytes(1)))
+                .isThrownBy(() ->
+                        new LimitsProperties(10, 5, Duration.ofDays(8), Duration.ofDays(7), DataSize.ofMegabytes(1)))
                 .withMessageContaining("default-max-runtime");
-        assertThat(catchThrowable(
-                        () -> bind(Map.of("gantry.limits.max-runtime", "1h", "gantry.limits.default-max-runtime", "2h"))))
+        assertThat(catchThrowable(() ->
+                        bind(Map.of("gantry.limits.max-runtime", "1h", "gantry.limits.default-max-runtime", "2h"))))
                 .isInstanceOf(BindException.class)
-                .hasRootCauseMessage("gantry.limits.default-max-runtime must be between 1s and gantry.limits.max-runtime");
+                .hasRootCauseMessage(
+                        "gantry.limits.default-max-runtime must be between 1s and gantry.limits.max-runtime");
     }
 
     @Test
     void zero_attempts_is_refused() {
         assertThatIllegalArgumentException()
-                .isThrownBy(() -> new LimitsProperties(10, 0, Duration.ofHours(1), Duration.ofHours(1), DataSize.ofMegabytes(1)))
+                .isThrownBy(() ->
+                        new LimitsProperties(10, 0, Duration.ofHours(1), Duration.ofHours(1), DataSize.ofMegabytes(1)))
                 .withMessageContaining("max-attempts");
     }
 

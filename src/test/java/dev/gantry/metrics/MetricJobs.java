@@ -16,9 +16,7 @@ final class MetricJobs {
         JDBC.sql("""
                         INSERT INTO jobs (id, name, state, spec, total_steps, attempt)
                         VALUES (?, 'metrics-test', 'RUNNING', '{}', 100000, ?)
-                        """)
-                .params(id, attempt)
-                .update();
+                        """).params(id, attempt).update();
         return id;
     }
 

@@ -45,11 +45,12 @@ class MetricQueryTest {
         // Steps 0..5 in two buckets (maxPoints 4): steps 0-2 and 3-5.
         write(job, "loss/g", 3, 1, 2, 5, 5, 0);
 
-        assertThat(query.series(job, List.of(), null, null, 4).get("loss/g")).containsExactly(
-                new MetricPoint("loss/g", 0, 3),
-                new MetricPoint("loss/g", 1, 1),
-                new MetricPoint("loss/g", 3, 5),
-                new MetricPoint("loss/g", 5, 0));
+        assertThat(query.series(job, List.of(), null, null, 4).get("loss/g"))
+                .containsExactly(
+                        new MetricPoint("loss/g", 0, 3),
+                        new MetricPoint("loss/g", 1, 1),
+                        new MetricPoint("loss/g", 3, 5),
+                        new MetricPoint("loss/g", 5, 0));
     }
 
     @Test
@@ -68,8 +69,8 @@ class MetricQueryTest {
         write(job, "loss/g", 4, 9, 1, 7);
 
         // maxPoints 3 means one bucket: its min and its max.
-        assertThat(query.series(job, List.of(), null, null, 3).get("loss/g")).containsExactly(
-                new MetricPoint("loss/g", 1, 9), new MetricPoint("loss/g", 2, 1));
+        assertThat(query.series(job, List.of(), null, null, 3).get("loss/g"))
+                .containsExactly(new MetricPoint("loss/g", 1, 9), new MetricPoint("loss/g", 2, 1));
     }
 
     @Test
@@ -77,14 +78,15 @@ class MetricQueryTest {
         UUID job = running(1);
         write(job, "loss/d", 1, Double.NaN, 2, 3, 4, 5);
 
-        assertThat(query.series(job, List.of(), null, null, 2).get("loss/d")).containsExactly(
-                new MetricPoint("loss/d", 0, 1), new MetricPoint("loss/d", 1, Double.NaN));
+        assertThat(query.series(job, List.of(), null, null, 2).get("loss/d"))
+                .containsExactly(new MetricPoint("loss/d", 0, 1), new MetricPoint("loss/d", 1, Double.NaN));
     }
 
     @Test
     void series_at_or_under_max_points_come_back_exactly() {
         UUID job = running(1);
-        double[] values = LongStream.range(0, 100).mapToDouble(MetricQueryTest::smooth).toArray();
+        double[] values =
+                LongStream.range(0, 100).mapToDouble(MetricQueryTest::smooth).toArray();
         write(job, "eval/modes", values);
 
         List<MetricPoint> series = query.series(job, List.of(), null, null, 100).get("eval/modes");
@@ -98,7 +100,10 @@ class MetricQueryTest {
     @Test
     void each_name_is_downsampled_on_its_own_count() {
         UUID job = running(1);
-        write(job, "loss/d", LongStream.range(0, 1_000).mapToDouble(MetricQueryTest::smooth).toArray());
+        write(
+                job,
+                "loss/d",
+                LongStream.range(0, 1_000).mapToDouble(MetricQueryTest::smooth).toArray());
         write(job, "eval/fid", 40, 30, 20);
 
         Map<String, List<MetricPoint>> series = query.series(job, List.of(), null, null, 10);
@@ -113,7 +118,8 @@ class MetricQueryTest {
         UUID job = running(1);
         write(job, "loss/d", LongStream.range(0, 100).mapToDouble(step -> step).toArray());
 
-        assertThat(steps(query.series(job, List.of(), 10L, 20L, 100))).isEqualTo(LongStream.rangeClosed(10, 20).boxed().toList());
+        assertThat(steps(query.series(job, List.of(), 10L, 20L, 100)))
+                .isEqualTo(LongStream.rangeClosed(10, 20).boxed().toList());
         assertThat(steps(query.series(job, List.of(), 95L, null, 100))).containsExactly(95L, 96L, 97L, 98L, 99L);
         assertThat(steps(query.series(job, List.of(), null, 2L, 100))).containsExactly(0L, 1L, 2L);
         assertThat(query.series(job, List.of(), 200L, null, 100)).isEmpty();
@@ -122,13 +128,18 @@ class MetricQueryTest {
     @Test
     void downsampling_counts_and_buckets_only_the_requested_range() {
         UUID job = running(1);
-        write(job, "loss/d", LongStream.range(0, 1_000).mapToDouble(step -> step).toArray());
+        write(
+                job,
+                "loss/d",
+                LongStream.range(0, 1_000).mapToDouble(step -> step).toArray());
 
         // 11 points in range, more than 10: buckets span steps 500..510 only.
         List<MetricPoint> series = query.series(job, List.of(), 500L, 510L, 10).get("loss/d");
 
         assertThat(series).hasSizeLessThanOrEqualTo(10).hasSizeGreaterThan(2);
-        assertThat(series).extracting(MetricPoint::step).allSatisfy(step -> assertThat(step).isBetween(500L, 510L));
+        assertThat(series)
+                .extracting(MetricPoint::step)
+                .allSatisfy(step -> assertThat(step).isBetween(500L, 510L));
         assertThat(series).extracting(MetricPoint::step).contains(500L, 510L);
     }
 
@@ -139,7 +150,8 @@ class MetricQueryTest {
         write(job, "loss/g", 3, 4);
         write(job, "loss/d/gradient-penalty", 5, 6);
 
-        Map<String, List<MetricPoint>> series = query.series(job, List.of("loss/d", "loss/g", "loss/typo"), null, null, 10);
+        Map<String, List<MetricPoint>> series =
+                query.series(job, List.of("loss/d", "loss/g", "loss/typo"), null, null, 10);
 
         assertThat(series.keySet()).containsExactly("loss/d", "loss/g");
         assertThat(series.get("loss/g")).extracting(MetricPoint::value).containsExactly(3.0, 4.0);

@@ -19,8 +19,18 @@ import org.junit.jupiter.api.Test;
  */
 class MetricWriteThroughputTest {
 
-    static final String[] NAMES = {"loss/d", "loss/g", "loss/d/adversarial", "loss/d/gradient-penalty",
-        "loss/g/adversarial", "perf/steps-per-second", "eval/modes", "eval/high-quality", "eval/fid", "eval/kid"};
+    static final String[] NAMES = {
+        "loss/d",
+        "loss/g",
+        "loss/d/adversarial",
+        "loss/d/gradient-penalty",
+        "loss/g/adversarial",
+        "perf/steps-per-second",
+        "eval/modes",
+        "eval/high-quality",
+        "eval/fid",
+        "eval/kid"
+    };
 
     @Test
     void writes_one_hundred_thousand_points_in_batches_of_one_thousand_and_prints_the_time() {
@@ -42,7 +52,8 @@ class MetricWriteThroughputTest {
             long nanos = System.nanoTime() - start;
 
             assertThat(pointCount(job)).isEqualTo(100_000);
-            System.out.printf("MetricWriter: 100000 points in 100 batches of 1000: %.0f ms, %.0f points/s%n",
+            System.out.printf(
+                    "MetricWriter: 100000 points in 100 batches of 1000: %.0f ms, %.0f points/s%n",
                     nanos / 1e6, 100_000 / (nanos / 1e9));
         }
     }

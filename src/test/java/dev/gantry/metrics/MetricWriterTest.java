@@ -28,25 +28,32 @@ class MetricWriterTest {
     void writes_a_batch_and_reads_it_back_exactly() {
         UUID job = running(1);
 
-        boolean written = writer.write(job, 1, List.of(
-                new MetricPoint("loss/d", 1, 0.5),
-                new MetricPoint("loss/d", 2, 0.25),
-                new MetricPoint("loss/g", 1, -1.5e-300)));
+        boolean written = writer.write(
+                job,
+                1,
+                List.of(
+                        new MetricPoint("loss/d", 1, 0.5),
+                        new MetricPoint("loss/d", 2, 0.25),
+                        new MetricPoint("loss/g", 1, -1.5e-300)));
 
         assertThat(written).isTrue();
-        assertThat(query.series(job, List.of(), null, null, 100)).isEqualTo(Map.of(
-                "loss/d", List.of(new MetricPoint("loss/d", 1, 0.5), new MetricPoint("loss/d", 2, 0.25)),
-                "loss/g", List.of(new MetricPoint("loss/g", 1, -1.5e-300))));
+        assertThat(query.series(job, List.of(), null, null, 100))
+                .isEqualTo(Map.of(
+                        "loss/d", List.of(new MetricPoint("loss/d", 1, 0.5), new MetricPoint("loss/d", 2, 0.25)),
+                        "loss/g", List.of(new MetricPoint("loss/g", 1, -1.5e-300))));
     }
 
     @Test
     void non_finite_values_are_kept_because_divergence_is_recorded_that_way() {
         UUID job = running(1);
 
-        writer.write(job, 1, List.of(
-                new MetricPoint("loss/d", 1, Double.NaN),
-                new MetricPoint("loss/d", 2, Double.POSITIVE_INFINITY),
-                new MetricPoint("loss/d", 3, Double.NEGATIVE_INFINITY)));
+        writer.write(
+                job,
+                1,
+                List.of(
+                        new MetricPoint("loss/d", 1, Double.NaN),
+                        new MetricPoint("loss/d", 2, Double.POSITIVE_INFINITY),
+                        new MetricPoint("loss/d", 3, Double.NEGATIVE_INFINITY)));
 
         assertThat(query.series(job, List.of("loss/d"), null, null, 10).get("loss/d"))
                 .extracting(MetricPoint::value)
@@ -58,23 +65,28 @@ class MetricWriterTest {
         UUID job = running(1);
         writer.write(job, 1, List.of(new MetricPoint("loss/d", 10, 1.0), new MetricPoint("loss/d", 11, 2.0)));
 
-        boolean again = writer.write(job, 1, List.of(
-                new MetricPoint("loss/d", 10, 99.0),
-                new MetricPoint("loss/d", 11, 99.0),
-                new MetricPoint("loss/d", 12, 3.0)));
+        boolean again = writer.write(
+                job,
+                1,
+                List.of(
+                        new MetricPoint("loss/d", 10, 99.0),
+                        new MetricPoint("loss/d", 11, 99.0),
+                        new MetricPoint("loss/d", 12, 3.0)));
 
         assertThat(again).isTrue();
-        assertThat(query.series(job, List.of(), null, null, 100).get("loss/d")).containsExactly(
-                new MetricPoint("loss/d", 10, 1.0),
-                new MetricPoint("loss/d", 11, 2.0),
-                new MetricPoint("loss/d", 12, 3.0));
+        assertThat(query.series(job, List.of(), null, null, 100).get("loss/d"))
+                .containsExactly(
+                        new MetricPoint("loss/d", 10, 1.0),
+                        new MetricPoint("loss/d", 11, 2.0),
+                        new MetricPoint("loss/d", 12, 3.0));
     }
 
     @Test
     void a_batch_that_repeats_a_step_is_stored_once_instead_of_failing() {
         UUID job = running(1);
 
-        boolean written = writer.write(job, 1, List.of(new MetricPoint("loss/d", 5, 1.0), new MetricPoint("loss/d", 5, 1.0)));
+        boolean written =
+                writer.write(job, 1, List.of(new MetricPoint("loss/d", 5, 1.0), new MetricPoint("loss/d", 5, 1.0)));
 
         assertThat(written).isTrue();
         assertThat(pointCount(job)).isEqualTo(1);
@@ -94,13 +106,15 @@ class MetricWriterTest {
     void an_attempt_ahead_of_the_job_is_refused_too() {
         UUID job = running(2);
 
-        assertThat(writer.write(job, 3, List.of(new MetricPoint("loss/d", 1, 0.5)))).isFalse();
+        assertThat(writer.write(job, 3, List.of(new MetricPoint("loss/d", 1, 0.5))))
+                .isFalse();
         assertThat(pointCount(job)).isZero();
     }
 
     @Test
     void writing_for_a_job_that_does_not_exist_returns_false() {
-        assertThat(writer.write(UUID.randomUUID(), 1, List.of(new MetricPoint("loss/d", 1, 0.5)))).isFalse();
+        assertThat(writer.write(UUID.randomUUID(), 1, List.of(new MetricPoint("loss/d", 1, 0.5))))
+                .isFalse();
     }
 
     @Test
@@ -116,7 +130,8 @@ class MetricWriterTest {
         UUID job = running(1);
         try (Connection scheduler = dataSource.getConnection()) {
             scheduler.setAutoCommit(false);
-            try (PreparedStatement bump = scheduler.prepareStatement("UPDATE jobs SET attempt = attempt + 1 WHERE id = ?")) {
+            try (PreparedStatement bump =
+                    scheduler.prepareStatement("UPDATE jobs SET attempt = attempt + 1 WHERE id = ?")) {
                 bump.setObject(1, job);
                 assertThat(bump.executeUpdate()).isEqualTo(1);
             }
@@ -141,9 +156,7 @@ class MetricWriterTest {
                             SELECT count(*)
                             FROM pg_stat_activity
                             WHERE wait_event_type = 'Lock' AND query LIKE '%FOR SHARE%'
-                            """)
-                    .query(Long.class)
-                    .single();
+                            """).query(Long.class).single();
             if (waiting > 0) {
                 return;
             }

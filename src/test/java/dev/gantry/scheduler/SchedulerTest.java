@@ -51,8 +51,11 @@ class SchedulerTest {
         JsonMapper json = JsonMapper.builder().build();
         claimer = new JobClaimer(jdbc, json, PROPERTIES);
         leases = new JobLeases(jdbc, json, PROPERTIES, new JobRepository(jdbc, json));
-        reaper = new LeaseReaper(jdbc, new SimpleMeterRegistry(), new LimitsProperties(
-                1000, MAX_ATTEMPTS, Duration.ofHours(24), Duration.ofDays(7), DataSize.ofMegabytes(1)));
+        reaper = new LeaseReaper(
+                jdbc,
+                new SimpleMeterRegistry(),
+                new LimitsProperties(
+                        1000, MAX_ATTEMPTS, Duration.ofHours(24), Duration.ofDays(7), DataSize.ofMegabytes(1)));
     }
 
     @Test
@@ -68,7 +71,8 @@ class SchedulerTest {
         for (int w = 0; w < 6; w++) {
             String worker = "worker-" + w;
             // Each claimer has its own JdbcClient on the shared server: real concurrent transactions.
-            JobClaimer own = new JobClaimer(JdbcClient.create(dataSource), JsonMapper.builder().build(), PROPERTIES);
+            JobClaimer own = new JobClaimer(
+                    JdbcClient.create(dataSource), JsonMapper.builder().build(), PROPERTIES);
             claimers.add(pool.submit(() -> {
                 start.await();
                 for (Optional<ClaimedJob> job; (job = own.claim(worker)).isPresent(); ) {
@@ -84,7 +88,9 @@ class SchedulerTest {
         pool.shutdown();
 
         assertThat(claimed).hasSize(60).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(queued);
-        assertThat(jdbc.sql("SELECT count(DISTINCT worker_id) FROM jobs WHERE state = 'RUNNING'").query(Long.class).single())
+        assertThat(jdbc.sql("SELECT count(DISTINCT worker_id) FROM jobs WHERE state = 'RUNNING'")
+                        .query(Long.class)
+                        .single())
                 .isGreaterThan(1);
     }
 
@@ -115,14 +121,19 @@ class SchedulerTest {
         // The old run can no longer renew, report, finish or write metric points.
         MetricWriter metrics = new MetricWriter(dataSource);
         assertThat(leases.renew(first)).isEqualTo(LeaseStatus.LOST);
-        assertThat(leases.progress(first, 10, 1.0, java.util.Map.of("loss/d", 0.5))).isFalse();
-        assertThat(metrics.write(id, first.attempt(), List.of(new MetricPoint("loss/d", 10, 0.5)))).isFalse();
+        assertThat(leases.progress(first, 10, 1.0, java.util.Map.of("loss/d", 0.5)))
+                .isFalse();
+        assertThat(metrics.write(id, first.attempt(), List.of(new MetricPoint("loss/d", 10, 0.5))))
+                .isFalse();
         ClaimedJob second = claimer.claim("new-worker").orElseThrow();
         assertThat(second.attempt()).isEqualTo(2);
         assertThat(leases.succeed(first, 10)).isFalse();
         assertThat(leases.succeed(second, 10)).isTrue();
         assertThat(state(id)).isEqualTo("SUCCEEDED");
-        assertThat(jdbc.sql("SELECT type FROM job_events WHERE job_id = ? ORDER BY id").param(id).query(String.class).list())
+        assertThat(jdbc.sql("SELECT type FROM job_events WHERE job_id = ? ORDER BY id")
+                        .param(id)
+                        .query(String.class)
+                        .list())
                 .containsSubsequence("CLAIMED", "LEASE_EXPIRED", "CLAIMED", "SUCCEEDED");
     }
 
@@ -165,15 +176,25 @@ class SchedulerTest {
 
         assertThat(states).containsExactly("QUEUED", "QUEUED", "FAILED");
         assertThat(state(id)).isEqualTo("FAILED");
-        assertThat(jdbc.sql("SELECT failure_reason FROM jobs WHERE id = ?").param(id).query(String.class).single())
+        assertThat(jdbc.sql("SELECT failure_reason FROM jobs WHERE id = ?")
+                        .param(id)
+                        .query(String.class)
+                        .single())
                 .isEqualTo("MAX_ATTEMPTS");
-        assertThat(jdbc.sql("SELECT failure_message FROM jobs WHERE id = ?").param(id).query(String.class).single())
+        assertThat(jdbc.sql("SELECT failure_message FROM jobs WHERE id = ?")
+                        .param(id)
+                        .query(String.class)
+                        .single())
                 .contains("lost 3 runs");
         assertThat(jdbc.sql("SELECT finished_at IS NOT NULL AND worker_id IS NULL FROM jobs WHERE id = ?")
-                .param(id).query(Boolean.class).single()).isTrue();
+                        .param(id)
+                        .query(Boolean.class)
+                        .single())
+                .isTrue();
         assertThat(leaseLosses(id)).isEqualTo(MAX_ATTEMPTS);
-        assertThat(events(id)).containsExactly("CLAIMED", "LEASE_EXPIRED", "CLAIMED", "LEASE_EXPIRED", "CLAIMED",
-                "LEASE_EXPIRED", "FAILED");
+        assertThat(events(id))
+                .containsExactly(
+                        "CLAIMED", "LEASE_EXPIRED", "CLAIMED", "LEASE_EXPIRED", "CLAIMED", "LEASE_EXPIRED", "FAILED");
         // Nothing claims it again, and the last run is fenced off like any other lost run.
         assertThat(claimer.claim("w")).isEmpty();
         assertThat(leases.succeed(last, 100)).isFalse();
@@ -184,7 +205,8 @@ class SchedulerTest {
         UUID id = queue(0);
         JobClaimer shortClaimer = new JobClaimer(jdbc, JsonMapper.builder().build(), SHORT_LEASES);
         for (int i = 0; i < MAX_ATTEMPTS + 2; i++) {
-            assertThat(leases.release(claimer.claim("draining-worker").orElseThrow())).isTrue();
+            assertThat(leases.release(claimer.claim("draining-worker").orElseThrow()))
+                    .isTrue();
         }
         for (int run = 1; run < MAX_ATTEMPTS; run++) {
             shortClaimer.claim("crashing-worker").orElseThrow();
@@ -199,7 +221,9 @@ class SchedulerTest {
     @Test
     void an_expired_lease_on_a_cancelling_job_ends_it_cancelled_without_counting_a_lost_run() {
         UUID id = queue(0);
-        jdbc.sql("UPDATE jobs SET lease_losses = ? WHERE id = ?").params(MAX_ATTEMPTS - 1, id).update();
+        jdbc.sql("UPDATE jobs SET lease_losses = ? WHERE id = ?")
+                .params(MAX_ATTEMPTS - 1, id)
+                .update();
         claimer.claim("w").orElseThrow();
         jdbc.sql("UPDATE jobs SET state = 'CANCELLING' WHERE id = ?").param(id).update();
 
@@ -208,7 +232,10 @@ class SchedulerTest {
 
         assertThat(state(id)).isEqualTo("CANCELLED");
         assertThat(leaseLosses(id)).isEqualTo(MAX_ATTEMPTS - 1);
-        assertThat(jdbc.sql("SELECT failure_reason FROM jobs WHERE id = ?").param(id).query(String.class).optional())
+        assertThat(jdbc.sql("SELECT failure_reason FROM jobs WHERE id = ?")
+                        .param(id)
+                        .query(String.class)
+                        .optional())
                 .isEmpty();
     }
 
@@ -235,7 +262,9 @@ class SchedulerTest {
             long wakeMillis = (System.nanoTime() - queuedAt) / 1_000_000;
 
             claimer.claim("w");
-            jdbc.sql("UPDATE jobs SET state = 'CANCELLING' WHERE id = ?").param(id).update();
+            jdbc.sql("UPDATE jobs SET state = 'CANCELLING' WHERE id = ?")
+                    .param(id)
+                    .update();
             assertThat(cancels.poll(10, TimeUnit.SECONDS)).isEqualTo(id);
             assertThat(wakeMillis).isLessThan(1000);
         }
@@ -246,8 +275,7 @@ class SchedulerTest {
         jdbc.sql("""
                         INSERT INTO jobs (id, name, state, priority, spec, total_steps, queued_at)
                         VALUES (?, 'test', 'QUEUED', ?, '{"dataset": "ring8"}'::jsonb, 100, clock_timestamp())
-                        """)
-                .params(id, priority).update();
+                        """).params(id, priority).update();
         return id;
     }
 
@@ -265,18 +293,29 @@ class SchedulerTest {
     }
 
     private int leaseLosses(UUID id) {
-        return jdbc.sql("SELECT lease_losses FROM jobs WHERE id = ?").param(id).query(Integer.class).single();
+        return jdbc.sql("SELECT lease_losses FROM jobs WHERE id = ?")
+                .param(id)
+                .query(Integer.class)
+                .single();
     }
 
     private List<String> events(UUID id) {
-        return jdbc.sql("SELECT type FROM job_events WHERE job_id = ? ORDER BY id").param(id).query(String.class).list();
+        return jdbc.sql("SELECT type FROM job_events WHERE job_id = ? ORDER BY id")
+                .param(id)
+                .query(String.class)
+                .list();
     }
 
     private void expireLease(UUID id) {
-        jdbc.sql("UPDATE jobs SET lease_expires_at = now() - interval '1 second' WHERE id = ?").param(id).update();
+        jdbc.sql("UPDATE jobs SET lease_expires_at = now() - interval '1 second' WHERE id = ?")
+                .param(id)
+                .update();
     }
 
     private String state(UUID id) {
-        return jdbc.sql("SELECT state FROM jobs WHERE id = ?").param(id).query(String.class).single();
+        return jdbc.sql("SELECT state FROM jobs WHERE id = ?")
+                .param(id)
+                .query(String.class)
+                .single();
     }
 }

@@ -102,8 +102,13 @@ class FolderObjectStoreTest {
 
     @Test
     void list_returns_sorted_keys_that_start_with_the_prefix() {
-        for (String key : List.of("jobs/2/ckpt-000200", "jobs/2/ckpt-000100", "jobs/2/samples/000100.png",
-                "jobs/20/ckpt-000100", "jobs/3/ckpt-000100", "datasets/grid25.npy")) {
+        for (String key : List.of(
+                "jobs/2/ckpt-000200",
+                "jobs/2/ckpt-000100",
+                "jobs/2/samples/000100.png",
+                "jobs/20/ckpt-000100",
+                "jobs/3/ckpt-000100",
+                "datasets/grid25.npy")) {
             store.put(key, new byte[] {7});
         }
 
@@ -112,8 +117,8 @@ class FolderObjectStoreTest {
         assertThat(store.list("jobs/2/ckpt-")).containsExactly("jobs/2/ckpt-000100", "jobs/2/ckpt-000200");
         // A plain string prefix, not a whole segment: "jobs/2" also matches "jobs/20/…".
         assertThat(store.list("jobs/2"))
-                .containsExactly("jobs/2/ckpt-000100", "jobs/2/ckpt-000200", "jobs/2/samples/000100.png",
-                        "jobs/20/ckpt-000100");
+                .containsExactly(
+                        "jobs/2/ckpt-000100", "jobs/2/ckpt-000200", "jobs/2/samples/000100.png", "jobs/20/ckpt-000100");
         assertThat(store.list("")).hasSize(6).isSorted();
         assertThat(store.list("jobs/9/")).isEmpty();
         assertThat(store.list("datasets/grid25.npy/")).isEmpty();
@@ -122,15 +127,32 @@ class FolderObjectStoreTest {
     @Test
     void list_refuses_prefixes_that_would_walk_outside_the_store() {
         for (String prefix : List.of("../", "/", "/etc/", "a/../../", "a//", "a\\b")) {
-            assertThatThrownBy(() -> store.list(prefix))
-                    .as(prefix)
-                    .isInstanceOf(InvalidObjectKeyException.class);
+            assertThatThrownBy(() -> store.list(prefix)).as(prefix).isInstanceOf(InvalidObjectKeyException.class);
         }
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"../x", "a/../../b", "a/..", "..", ".", "./a", "a/./b", "a//b", "a/", "/a", "a\\b",
-        "..\\x", "", "a\u0000b", "a b", "a:b", "a~b", "é"})
+    @ValueSource(
+            strings = {
+                "../x",
+                "a/../../b",
+                "a/..",
+                "..",
+                ".",
+                "./a",
+                "a/./b",
+                "a//b",
+                "a/",
+                "/a",
+                "a\\b",
+                "..\\x",
+                "",
+                "a\u0000b",
+                "a b",
+                "a:b",
+                "a~b",
+                "é"
+            })
     void keys_that_are_not_plain_relative_paths_are_refused_and_write_nothing(String key) throws IOException {
         assertThatThrownBy(() -> store.put(key, new byte[] {1})).isInstanceOf(InvalidObjectKeyException.class);
         assertThatThrownBy(() -> store.open(key)).isInstanceOf(InvalidObjectKeyException.class);
@@ -249,8 +271,8 @@ class FolderObjectStoreTest {
                 byte first = seen[0];
                 for (int i = 0; i < seen.length; i++) {
                     if (seen[i] != first) {
-                        throw new AssertionError("torn read " + reads + ": byte " + i + " is " + seen[i]
-                                + " after " + first);
+                        throw new AssertionError(
+                                "torn read " + reads + ": byte " + i + " is " + seen[i] + " after " + first);
                     }
                 }
             } while (!lastRound);

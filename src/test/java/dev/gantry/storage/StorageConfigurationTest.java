@@ -31,8 +31,7 @@ class StorageConfigurationTest {
     @Test
     void s3_settings_fail_the_start_instead_of_silently_storing_on_local_disk() {
         context.withPropertyValues(
-                        "gantry.storage.folder=" + dataDir.resolve("objects"),
-                        "gantry.storage.s3.bucket=checkpoints")
+                        "gantry.storage.folder=" + dataDir.resolve("objects"), "gantry.storage.s3.bucket=checkpoints")
                 .run(ctx -> assertThat(ctx)
                         .hasFailed()
                         .getFailure()

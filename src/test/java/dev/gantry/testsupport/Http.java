@@ -15,7 +15,8 @@ public final class Http {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
 
     public Http(int port) {
@@ -51,10 +52,13 @@ public final class Http {
 
     private Response send(HttpRequest.Builder request) {
         try {
-            HttpResponse<byte[]> response = client.send(request.timeout(Duration.ofSeconds(30)).build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
-            return new Response(response.statusCode(),
-                    response.headers().firstValue("Content-Type").orElse(""), response.body(), response);
+            HttpResponse<byte[]> response = client.send(
+                    request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            return new Response(
+                    response.statusCode(),
+                    response.headers().firstValue("Content-Type").orElse(""),
+                    response.body(),
+                    response);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {

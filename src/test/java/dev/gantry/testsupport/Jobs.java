@@ -19,7 +19,9 @@ public final class Jobs {
         long deadline = System.nanoTime() + timeout.toNanos();
         JsonNode job = http.get("/api/v1/jobs/" + id).json();
         while (!condition.test(job)) {
-            assertThat(System.nanoTime()).as("waiting for job %s, last seen %s", id, job).isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("waiting for job %s, last seen %s", id, job)
+                    .isLessThan(deadline);
             assertThat(job.get("state").asString()).as("job %s", job).isNotEqualTo("FAILED");
             Thread.sleep(50);
             job = http.get("/api/v1/jobs/" + id).json();
@@ -28,11 +30,14 @@ public final class Jobs {
     }
 
     /** Polls the job until it is in {@code state}, whatever it passes through (FAILED included). */
-    public static JsonNode awaitState(Http http, String id, String state, Duration timeout) throws InterruptedException {
+    public static JsonNode awaitState(Http http, String id, String state, Duration timeout)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         JsonNode job = http.get("/api/v1/jobs/" + id).json();
         while (!job.get("state").asString().equals(state)) {
-            assertThat(System.nanoTime()).as("waiting for %s, last seen %s", state, job).isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("waiting for %s, last seen %s", state, job)
+                    .isLessThan(deadline);
             Thread.sleep(100);
             job = http.get("/api/v1/jobs/" + id).json();
         }

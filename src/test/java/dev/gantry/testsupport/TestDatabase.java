@@ -9,8 +9,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import javax.sql.DataSource;
-import org.postgresql.ds.PGSimpleDataSource;
 import org.flywaydb.core.Flyway;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * One real PostgreSQL (embedded binaries) per test JVM, migrated by the project's own Flyway
@@ -34,7 +34,10 @@ public final class TestDatabase {
                         // fsync off: durability of a throwaway test cluster buys nothing.
                         .setServerConfig("fsync", "off")
                         .start();
-                Flyway.configure().dataSource(postgres.getPostgresDatabase()).load().migrate();
+                Flyway.configure()
+                        .dataSource(postgres.getPostgresDatabase())
+                        .load()
+                        .migrate();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -56,7 +59,8 @@ public final class TestDatabase {
      */
     public static synchronized String newDatabaseUrl() {
         String name = "test_" + (++databases);
-        try (Connection c = dataSource().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = dataSource().getConnection();
+                Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + name);
         } catch (SQLException e) {
             throw new IllegalStateException(e);

@@ -10,19 +10,15 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-
 import dev.gantry.training.model.MlpNetworks;
 import dev.gantry.training.model.Network;
 import dev.gantry.training.model.TensorData;
-
 import java.util.List;
 import java.util.Map;
 import java.util.stream.StreamSupport;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -43,8 +39,11 @@ class AdamConformanceTest {
 
     @Test
     void golden_file_covers_every_schedule() {
-        assertEquals(TrainingCatalog.SCHEDULES, java.util.Set.copyOf(
-                cases().stream().map(name -> golden(name).get("schedule").getAsString()).toList()));
+        assertEquals(
+                TrainingCatalog.SCHEDULES,
+                java.util.Set.copyOf(cases().stream()
+                        .map(name -> golden(name).get("schedule").getAsString())
+                        .toList()));
     }
 
     @ParameterizedTest
@@ -52,8 +51,12 @@ class AdamConformanceTest {
     void learning_rates_and_parameters_after_every_step_match_torch(String name) {
         JsonObject c = golden(name);
         int steps = c.get("steps").getAsInt();
-        OptimizerConfig config = new OptimizerConfig("adam", c.get("learningRate").getAsDouble(),
-                c.get("beta1").getAsDouble(), c.get("beta2").getAsDouble(), c.get("schedule").getAsString(),
+        OptimizerConfig config = new OptimizerConfig(
+                "adam",
+                c.get("learningRate").getAsDouble(),
+                c.get("beta1").getAsDouble(),
+                c.get("beta2").getAsDouble(),
+                c.get("schedule").getAsString(),
                 c.get("decayStartStep").getAsInt());
         try (NDManager manager = NDManager.newBaseManager();
                 AdamOptimizer adam = new AdamOptimizer(config, steps, manager)) {
@@ -71,12 +74,18 @@ class AdamConformanceTest {
             assertEquals(steps, state.updates());
             for (Map.Entry<String, JsonElement> e : c.getAsJsonObject("moments").entrySet()) {
                 JsonObject m = e.getValue().getAsJsonObject();
-                assertMomentClose(OptimizerGolden.floats(m.getAsJsonArray("means")),
-                        state.means().get(e.getKey()).values(), OptimizerGolden.RELATIVE, name + " first moment " + e.getKey());
+                assertMomentClose(
+                        OptimizerGolden.floats(m.getAsJsonArray("means")),
+                        state.means().get(e.getKey()).values(),
+                        OptimizerGolden.RELATIVE,
+                        name + " first moment " + e.getKey());
                 // libtorch's fused kernel rounds 1−β₂ to float32 itself (see AdamOptimizer):
                 // 1.3e-5 relative on v for β₂ = 0.999.
-                assertMomentClose(OptimizerGolden.floats(m.getAsJsonArray("variances")),
-                        state.variances().get(e.getKey()).values(), 2e-5, name + " second moment " + e.getKey());
+                assertMomentClose(
+                        OptimizerGolden.floats(m.getAsJsonArray("variances")),
+                        state.variances().get(e.getKey()).values(),
+                        2e-5,
+                        name + " second moment " + e.getKey());
             }
         }
     }
@@ -89,7 +98,9 @@ class AdamConformanceTest {
             NDArray loss = null;
             for (Map.Entry<String, NDArray> e : net.parameters().entrySet()) {
                 TensorData g = gradients.get(e.getKey());
-                NDArray term = s.create(g.values(), new Shape(g.shape())).mul(e.getValue()).sum();
+                NDArray term = s.create(g.values(), new Shape(g.shape()))
+                        .mul(e.getValue())
+                        .sum();
                 loss = loss == null ? term : loss.add(term);
             }
             collector.backward(loss);

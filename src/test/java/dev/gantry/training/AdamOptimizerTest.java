@@ -6,19 +6,17 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
-
 import dev.gantry.training.model.MlpNetworks;
 import dev.gantry.training.model.Network;
 import dev.gantry.training.model.TensorData;
-
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 
 class AdamOptimizerTest {
 
     /** torch.optim.Adam's update in double precision: ε added to the bias-corrected √v̂. */
-    private static void reference(double[] p, double[] m, double[] v, double[] g, int t, double lr, double b1, double b2) {
+    private static void reference(
+            double[] p, double[] m, double[] v, double[] g, int t, double lr, double b1, double b2) {
         double correction1 = 1 - Math.pow(b1, t);
         double correction2 = 1 - Math.pow(b2, t);
         for (int i = 0; i < p.length; i++) {

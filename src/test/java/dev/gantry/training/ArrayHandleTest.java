@@ -3,7 +3,6 @@ package dev.gantry.training;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.ndarray.NDManager;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,8 +16,22 @@ class ArrayHandleTest {
     void steps_checkpoints_and_sampling_with_every_option_on_leave_no_arrays_behind() {
         TrainingConfig tiny = TestConfigs.tiny("ring8", "non-saturating", 50, 4);
         OptimizerConfig decaying = new OptimizerConfig("adam", 1e-3, 0.5, 0.9, "linear", 10);
-        TrainingConfig config = new TrainingConfig(tiny.dataset(), tiny.model(), tiny.loss(), decaying, decaying,
-                tiny.steps(), tiny.batchSize(), 2, tiny.seed(), 0, 0, 100, 0, 0.99, 0.1);
+        TrainingConfig config = new TrainingConfig(
+                tiny.dataset(),
+                tiny.model(),
+                tiny.loss(),
+                decaying,
+                decaying,
+                tiny.steps(),
+                tiny.batchSize(),
+                2,
+                tiny.seed(),
+                0,
+                0,
+                100,
+                0,
+                0.99,
+                0.1);
         try (NDManager base = NDManager.newBaseManager();
                 TrainingState state = TrainingState.create(config, base)) {
             // The first step creates the optimizers' moments.

@@ -7,14 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gantry.training.model.TensorData;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -36,14 +34,33 @@ class CheckpointTest {
     }
 
     private static TrainingConfig withEma(TrainingConfig c, double decay) {
-        return new TrainingConfig(c.dataset(), c.model(), c.loss(), c.generatorOptimizer(), c.discriminatorOptimizer(),
-                c.steps(), c.batchSize(), c.discriminatorSteps(), c.seed(), c.checkpointEverySteps(),
-                c.evaluationEverySteps(), c.evaluationSamples(), c.sampleEverySteps(), decay, c.instanceNoise());
+        return new TrainingConfig(
+                c.dataset(),
+                c.model(),
+                c.loss(),
+                c.generatorOptimizer(),
+                c.discriminatorOptimizer(),
+                c.steps(),
+                c.batchSize(),
+                c.discriminatorSteps(),
+                c.seed(),
+                c.checkpointEverySteps(),
+                c.evaluationEverySteps(),
+                c.evaluationSamples(),
+                c.sampleEverySteps(),
+                decay,
+                c.instanceNoise());
     }
 
     private static Checkpoint withoutEma(Checkpoint c) {
-        return new Checkpoint(c.step(), c.modelSignature(), c.generator(), c.discriminator(), c.generatorOptimizer(),
-                c.discriminatorOptimizer(), Map.of());
+        return new Checkpoint(
+                c.step(),
+                c.modelSignature(),
+                c.generator(),
+                c.discriminator(),
+                c.generatorOptimizer(),
+                c.discriminatorOptimizer(),
+                Map.of());
     }
 
     @Test
@@ -55,10 +72,13 @@ class CheckpointTest {
                 java.util.List.of("fc0.weight", "fc0.bias", "fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"),
                 java.util.List.copyOf(c.generator().keySet()));
         assertArrayEquals(new long[] {32, 2}, c.generator().get("fc0.weight").shape());
-        assertArrayEquals(new long[] {1, 32}, c.discriminator().get("fc2.weight").shape());
+        assertArrayEquals(
+                new long[] {1, 32}, c.discriminator().get("fc2.weight").shape());
         assertEquals(5, c.generatorOptimizer().updates());
         assertEquals(5, c.discriminatorOptimizer().updates());
-        assertEquals(c.discriminator().keySet(), c.discriminatorOptimizer().variances().keySet());
+        assertEquals(
+                c.discriminator().keySet(),
+                c.discriminatorOptimizer().variances().keySet());
         // Second moments are averages of squares: never negative, and not all zero after 5 updates.
         float[] v = c.generatorOptimizer().variances().get("fc0.weight").values();
         double sum = 0;
@@ -82,7 +102,8 @@ class CheckpointTest {
         Checkpoint c = Checkpoint.decode(emaBytes);
         assertEquals(c.generator().keySet(), c.generatorEma().keySet());
         for (String name : c.generator().keySet()) {
-            assertArrayEquals(c.generator().get(name).shape(), c.generatorEma().get(name).shape());
+            assertArrayEquals(
+                    c.generator().get(name).shape(), c.generatorEma().get(name).shape());
         }
         // Five updates at β = 0.9 leave the average well behind the generator.
         assertFalse(GradientHygieneTest.sameValues(c.generator(), c.generatorEma()));
@@ -92,8 +113,22 @@ class CheckpointTest {
     void a_version_1_checkpoint_is_read_as_one_without_ema_and_training_resumes_from_it() throws IOException {
         // Written by the v1 code (commit cad89f9) for this config after 3 steps.
         OptimizerConfig adam = new OptimizerConfig("adam", 1e-3, 0.5, 0.9, "constant", 0);
-        TrainingConfig config = new TrainingConfig("ring8", new ModelConfig("mlp", 2, 8, 1, false), CONFIG.loss(), adam, adam,
-                5, 16, 1, 9, 0, 0, 100, 0, 0, 0);
+        TrainingConfig config = new TrainingConfig(
+                "ring8",
+                new ModelConfig("mlp", 2, 8, 1, false),
+                CONFIG.loss(),
+                adam,
+                adam,
+                5,
+                16,
+                1,
+                9,
+                0,
+                0,
+                100,
+                0,
+                0,
+                0);
         byte[] v1;
         try (InputStream in = CheckpointTest.class.getResourceAsStream("/training/checkpoint-v1.bin")) {
             v1 = in.readAllBytes();
@@ -102,7 +137,9 @@ class CheckpointTest {
         Checkpoint c = Checkpoint.decode(v1);
         assertEquals(3, c.step());
         assertEquals("mlp latentDim=2 hiddenUnits=8 hiddenLayers=1", c.modelSignature());
-        assertEquals(List.of("fc0.weight", "fc0.bias", "fc1.weight", "fc1.bias"), List.copyOf(c.generator().keySet()));
+        assertEquals(
+                List.of("fc0.weight", "fc0.bias", "fc1.weight", "fc1.bias"),
+                List.copyOf(c.generator().keySet()));
         assertEquals(3, c.generatorOptimizer().updates());
         assertEquals(3, c.discriminatorOptimizer().updates());
         assertTrue(c.generatorEma().isEmpty());
@@ -112,31 +149,49 @@ class CheckpointTest {
         assertEquals(5, result.step());
         assertEquals(List.of(4L, 5L), List.copyOf(resumed.losses.keySet()));
         resumed.losses.values().forEach(m -> m.values().forEach(v -> assertTrue(Double.isFinite(v), m.toString())));
-        assertEquals(2, ByteBuffer.wrap(resumed.checkpoints.get(5L), 8, 4).getInt(), "new checkpoints are written as v2");
+        assertEquals(
+                2, ByteBuffer.wrap(resumed.checkpoints.get(5L), 8, 4).getInt(), "new checkpoints are written as v2");
 
-        InvalidCheckpointException e = assertThrows(InvalidCheckpointException.class,
+        InvalidCheckpointException e = assertThrows(
+                InvalidCheckpointException.class,
                 () -> GanTraining.run(withEma(config, 0.99), v1, new RecordingListener()));
         assertTrue(e.getMessage().contains("no generator EMA"), e.getMessage());
     }
 
     @Test
     void a_run_and_its_checkpoint_must_agree_on_keeping_an_ema() {
-        InvalidCheckpointException missing = assertThrows(InvalidCheckpointException.class,
+        InvalidCheckpointException missing = assertThrows(
+                InvalidCheckpointException.class,
                 () -> GanTraining.run(EMA_CONFIG.withSteps(10), bytes, new RecordingListener()));
         assertTrue(missing.getMessage().contains("emaDecay 0.9"), missing.getMessage());
-        InvalidCheckpointException extra = assertThrows(InvalidCheckpointException.class,
+        InvalidCheckpointException extra = assertThrows(
+                InvalidCheckpointException.class,
                 () -> GanTraining.run(CONFIG.withSteps(10), emaBytes, new RecordingListener()));
         assertTrue(extra.getMessage().contains("holds a generator EMA"), extra.getMessage());
     }
 
     @Test
     void a_checkpoint_of_another_architecture_is_refused_by_name() {
-        TrainingConfig wider = new TrainingConfig(CONFIG.dataset(), new ModelConfig("mlp", 2, 64, 2, false), CONFIG.loss(),
-                CONFIG.generatorOptimizer(), CONFIG.discriminatorOptimizer(), 10, CONFIG.batchSize(), 1,
-                CONFIG.seed(), 0, 0, 100, 0, 0, 0);
-        InvalidCheckpointException e =
-                assertThrows(InvalidCheckpointException.class, () -> GanTraining.run(wider, bytes, new RecordingListener()));
-        assertTrue(e.getMessage().contains("hiddenUnits=32") && e.getMessage().contains("hiddenUnits=64"), e.getMessage());
+        TrainingConfig wider = new TrainingConfig(
+                CONFIG.dataset(),
+                new ModelConfig("mlp", 2, 64, 2, false),
+                CONFIG.loss(),
+                CONFIG.generatorOptimizer(),
+                CONFIG.discriminatorOptimizer(),
+                10,
+                CONFIG.batchSize(),
+                1,
+                CONFIG.seed(),
+                0,
+                0,
+                100,
+                0,
+                0,
+                0);
+        InvalidCheckpointException e = assertThrows(
+                InvalidCheckpointException.class, () -> GanTraining.run(wider, bytes, new RecordingListener()));
+        assertTrue(
+                e.getMessage().contains("hiddenUnits=32") && e.getMessage().contains("hiddenUnits=64"), e.getMessage());
     }
 
     @Test
@@ -144,10 +199,18 @@ class CheckpointTest {
         Checkpoint c = Checkpoint.decode(bytes);
         Map<String, TensorData> g = new LinkedHashMap<>(c.generator());
         g.put("fc1.weight", new TensorData(new long[] {16, 32}, new float[16 * 32]));
-        byte[] forged = new Checkpoint(c.step(), c.modelSignature(), g, c.discriminator(), c.generatorOptimizer(),
-                c.discriminatorOptimizer(), c.generatorEma()).encode();
-        InvalidCheckpointException e =
-                assertThrows(InvalidCheckpointException.class, () -> GanTraining.run(CONFIG.withSteps(10), forged, new RecordingListener()));
+        byte[] forged = new Checkpoint(
+                        c.step(),
+                        c.modelSignature(),
+                        g,
+                        c.discriminator(),
+                        c.generatorOptimizer(),
+                        c.discriminatorOptimizer(),
+                        c.generatorEma())
+                .encode();
+        InvalidCheckpointException e = assertThrows(
+                InvalidCheckpointException.class,
+                () -> GanTraining.run(CONFIG.withSteps(10), forged, new RecordingListener()));
         assertTrue(e.getMessage().contains("fc1.weight"), e.getMessage());
     }
 
@@ -155,14 +218,18 @@ class CheckpointTest {
     void corrupt_truncated_and_future_checkpoints_are_refused() {
         byte[] flipped = bytes.clone();
         flipped[bytes.length / 2] ^= 1;
-        assertTrue(assertThrows(InvalidCheckpointException.class, () -> Checkpoint.decode(flipped)).getMessage().contains("CRC"));
+        assertTrue(assertThrows(InvalidCheckpointException.class, () -> Checkpoint.decode(flipped))
+                .getMessage()
+                .contains("CRC"));
 
         byte[] truncated = java.util.Arrays.copyOf(bytes, 100);
         assertThrows(InvalidCheckpointException.class, () -> Checkpoint.decode(truncated));
 
         byte[] future = bytes.clone();
         ByteBuffer.wrap(future, 8, 4).putInt(3);
-        assertTrue(assertThrows(InvalidCheckpointException.class, () -> Checkpoint.decode(future)).getMessage().contains("version 3"));
+        assertTrue(assertThrows(InvalidCheckpointException.class, () -> Checkpoint.decode(future))
+                .getMessage()
+                .contains("version 3"));
 
         assertThrows(InvalidCheckpointException.class, () -> Checkpoint.decode("hello".getBytes()));
     }
@@ -173,8 +240,14 @@ class CheckpointTest {
         float[][] ema = GeneratorSampler.sample(EMA_CONFIG, emaBytes, 200, 5);
         float[][] raw = GeneratorSampler.sample(CONFIG, withoutEma(c).encode(), 200, 5);
         // The EMA's weights in the generator's place, as the only generator of a checkpoint.
-        Checkpoint emaAsGenerator = new Checkpoint(c.step(), c.modelSignature(), c.generatorEma(), c.discriminator(),
-                c.generatorOptimizer(), c.discriminatorOptimizer(), Map.of());
+        Checkpoint emaAsGenerator = new Checkpoint(
+                c.step(),
+                c.modelSignature(),
+                c.generatorEma(),
+                c.discriminator(),
+                c.generatorOptimizer(),
+                c.discriminatorOptimizer(),
+                Map.of());
         assertTrue(java.util.Arrays.deepEquals(GeneratorSampler.sample(CONFIG, emaAsGenerator.encode(), 200, 5), ema));
         assertFalse(java.util.Arrays.deepEquals(raw, ema));
     }

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -18,29 +17,68 @@ class DeterminismTest {
         TrainingConfig ns = TestConfigs.tiny("ring8", "non-saturating", 40, 3);
         TrainingConfig wgan = TestConfigs.tiny("grid25", "wasserstein", 40, 4);
         wgan = new TrainingConfig(
-                wgan.dataset(), wgan.model(),
-                new LossConfig("wasserstein", 0.0, List.of(new TermConfig("weight-clipping", 1.0, false, Map.of("clip", 0.05)))),
-                wgan.generatorOptimizer(), wgan.discriminatorOptimizer(), wgan.steps(), wgan.batchSize(), 3,
-                wgan.seed(), 0, 0, wgan.evaluationSamples(), 0, 0, 0);
+                wgan.dataset(),
+                wgan.model(),
+                new LossConfig(
+                        "wasserstein",
+                        0.0,
+                        List.of(new TermConfig("weight-clipping", 1.0, false, Map.of("clip", 0.05)))),
+                wgan.generatorOptimizer(),
+                wgan.discriminatorOptimizer(),
+                wgan.steps(),
+                wgan.batchSize(),
+                3,
+                wgan.seed(),
+                0,
+                0,
+                wgan.evaluationSamples(),
+                0,
+                0,
+                0);
         // Every option that carries state or randomness across steps: EMA, instance noise, linear
         // decay on both optimizers (TTUR rates), two discriminator updates per step.
         TrainingConfig options = TestConfigs.tiny("ring8", "non-saturating", 40, 5);
         options = new TrainingConfig(
-                options.dataset(), options.model(), options.loss(),
+                options.dataset(),
+                options.model(),
+                options.loss(),
                 new OptimizerConfig("adam", 1e-3, 0.5, 0.9, "linear", 10),
-                new OptimizerConfig("adam", 4e-3, 0.0, 0.9, "linear", 20), options.steps(), options.batchSize(), 2,
-                options.seed(), 0, 0, options.evaluationSamples(), 0, 0.9, 0.2);
+                new OptimizerConfig("adam", 4e-3, 0.0, 0.9, "linear", 20),
+                options.steps(),
+                options.batchSize(),
+                2,
+                options.seed(),
+                0,
+                0,
+                options.evaluationSamples(),
+                0,
+                0.9,
+                0.2);
         // Spectral norm's u vectors are state, the penalties draw from the step's generator, and
         // the perceptual loss rebuilds its feature network from the seed: all must resume exactly.
         TrainingConfig penalties = TestConfigs.tiny("ring8", "rahinge", 40, 6);
         penalties = new TrainingConfig(
-                penalties.dataset(), new ModelConfig("mlp", 2, 32, 2, true),
-                new LossConfig("rahinge", 0.0, List.of(
-                        new TermConfig("gradient-penalty", 1.0, true, Map.of()),
-                        new TermConfig("dragan", 0.5, false, Map.of()),
-                        new TermConfig("perceptual", 0.1, false, Map.of()))),
-                penalties.generatorOptimizer(), penalties.discriminatorOptimizer(), penalties.steps(),
-                penalties.batchSize(), 2, penalties.seed(), 0, 0, penalties.evaluationSamples(), 0, 0, 0);
+                penalties.dataset(),
+                new ModelConfig("mlp", 2, 32, 2, true),
+                new LossConfig(
+                        "rahinge",
+                        0.0,
+                        List.of(
+                                new TermConfig("gradient-penalty", 1.0, true, Map.of()),
+                                new TermConfig("dragan", 0.5, false, Map.of()),
+                                new TermConfig("perceptual", 0.1, false, Map.of()))),
+                penalties.generatorOptimizer(),
+                penalties.discriminatorOptimizer(),
+                penalties.steps(),
+                penalties.batchSize(),
+                2,
+                penalties.seed(),
+                0,
+                0,
+                penalties.evaluationSamples(),
+                0,
+                0,
+                0);
         return List.of(ns, wgan, options, penalties);
     }
 
@@ -56,9 +94,24 @@ class DeterminismTest {
         assertArrayEquals(a.checkpoints.get((long) config.steps()), b.checkpoints.get((long) config.steps()));
 
         RecordingListener other = new RecordingListener();
-        GanTraining.run(new TrainingConfig(config.dataset(), config.model(), config.loss(), config.generatorOptimizer(),
-                config.discriminatorOptimizer(), config.steps(), config.batchSize(), config.discriminatorSteps(),
-                config.seed() + 1, 0, 0, config.evaluationSamples(), 0, config.emaDecay(), config.instanceNoise()), null,
+        GanTraining.run(
+                new TrainingConfig(
+                        config.dataset(),
+                        config.model(),
+                        config.loss(),
+                        config.generatorOptimizer(),
+                        config.discriminatorOptimizer(),
+                        config.steps(),
+                        config.batchSize(),
+                        config.discriminatorSteps(),
+                        config.seed() + 1,
+                        0,
+                        0,
+                        config.evaluationSamples(),
+                        0,
+                        config.emaDecay(),
+                        config.instanceNoise()),
+                null,
                 other);
         assertNotEquals(a.losses.get(1L), other.losses.get(1L), "the seed changes nothing");
     }
@@ -66,9 +119,21 @@ class DeterminismTest {
     @ParameterizedTest
     @MethodSource("configs")
     void a_run_resumed_from_a_checkpoint_reproduces_the_uninterrupted_run_bitwise(TrainingConfig config) {
-        TrainingConfig withCheckpoints = new TrainingConfig(config.dataset(), config.model(), config.loss(),
-                config.generatorOptimizer(), config.discriminatorOptimizer(), config.steps(), config.batchSize(),
-                config.discriminatorSteps(), config.seed(), 15, 0, config.evaluationSamples(), 0, config.emaDecay(),
+        TrainingConfig withCheckpoints = new TrainingConfig(
+                config.dataset(),
+                config.model(),
+                config.loss(),
+                config.generatorOptimizer(),
+                config.discriminatorOptimizer(),
+                config.steps(),
+                config.batchSize(),
+                config.discriminatorSteps(),
+                config.seed(),
+                15,
+                0,
+                config.evaluationSamples(),
+                0,
+                config.emaDecay(),
                 config.instanceNoise());
         RecordingListener full = new RecordingListener();
         GanTraining.run(withCheckpoints, null, full);

@@ -9,12 +9,10 @@ import dev.gantry.training.data.SyntheticDataset;
 import dev.gantry.training.data.SyntheticDatasets;
 import dev.gantry.training.eval.ModeCoverage;
 import dev.gantry.training.eval.ScatterPlot;
-
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,18 +26,30 @@ class EmaAndInstanceNoiseRingTest {
 
     @Test
     void trains_to_finite_losses_and_evaluates_and_plots_the_ema_generator() {
-        TrainingConfig config = new TrainingConfig("ring8", new ModelConfig("mlp", 2, 64, 2, false),
+        TrainingConfig config = new TrainingConfig(
+                "ring8",
+                new ModelConfig("mlp", 2, 64, 2, false),
                 new LossConfig("non-saturating", 0.0, List.of()),
                 new OptimizerConfig("adam", 1e-3, 0.5, 0.999, "linear", 200),
                 new OptimizerConfig("adam", 2e-3, 0.5, 0.999, "linear", 200),
-                STEPS, 128, 1, 21, 0, 0, 2500, 0, 0.99, 0.1);
+                STEPS,
+                128,
+                1,
+                21,
+                0,
+                0,
+                2500,
+                0,
+                0.99,
+                0.1);
         RecordingListener l = new RecordingListener();
         GanTraining.run(config, null, l);
 
         assertEquals(STEPS, l.losses.size());
         for (Map.Entry<Long, Map<String, Double>> step : l.losses.entrySet()) {
-            step.getValue().forEach((name, value) ->
-                    assertTrue(Double.isFinite(value), name + " at step " + step.getKey() + " is " + value));
+            step.getValue()
+                    .forEach((name, value) ->
+                            assertTrue(Double.isFinite(value), name + " at step " + step.getKey() + " is " + value));
         }
         Map<String, Double> first = l.losses.get(1L);
         Map<String, Double> last = l.losses.get((long) STEPS);
@@ -54,8 +64,15 @@ class EmaAndInstanceNoiseRingTest {
         Checkpoint c = Checkpoint.decode(checkpoint);
         long seed = StepSeeds.of(config.seed(), STEPS, StepSeeds.EVALUATION);
         float[] ema = flat(GeneratorSampler.sample(config, checkpoint, config.evaluationSamples(), seed));
-        byte[] rawOnly = new Checkpoint(c.step(), c.modelSignature(), c.generator(), c.discriminator(),
-                c.generatorOptimizer(), c.discriminatorOptimizer(), Map.of()).encode();
+        byte[] rawOnly = new Checkpoint(
+                        c.step(),
+                        c.modelSignature(),
+                        c.generator(),
+                        c.discriminator(),
+                        c.generatorOptimizer(),
+                        c.discriminatorOptimizer(),
+                        Map.of())
+                .encode();
         float[] raw = flat(GeneratorSampler.sample(config, rawOnly, config.evaluationSamples(), seed));
         assertFalse(Arrays.equals(ema, raw), "the EMA generator draws the raw generator's points");
 
@@ -66,11 +83,19 @@ class EmaAndInstanceNoiseRingTest {
         assertEquals(coverage.modesCaptured(), evaluation.metrics().get("eval/modes"));
         assertEquals(coverage.highQualityFraction(), evaluation.metrics().get("eval/high-quality"));
         float[] real = new float[GanTraining.PLOT_REAL_POINTS * 2];
-        ring.sample(new SplittableRandom(StepSeeds.of(config.seed(), 0, StepSeeds.REAL_PLOT)), GanTraining.PLOT_REAL_POINTS, real);
-        assertArrayEquals(ScatterPlot.png(ema, real, ring.modes(), ring.bounds(), GanTraining.PLOT_SIZE), evaluation.png());
-        assertFalse(Arrays.equals(ScatterPlot.png(raw, real, ring.modes(), ring.bounds(), GanTraining.PLOT_SIZE), evaluation.png()));
-        System.out.printf("ring8 with EMA and instance noise, %d steps: %d/8 modes, %.1f%% high quality (raw G: %.1f%%)%n",
-                STEPS, coverage.modesCaptured(), 100 * coverage.highQualityFraction(),
+        ring.sample(
+                new SplittableRandom(StepSeeds.of(config.seed(), 0, StepSeeds.REAL_PLOT)),
+                GanTraining.PLOT_REAL_POINTS,
+                real);
+        assertArrayEquals(
+                ScatterPlot.png(ema, real, ring.modes(), ring.bounds(), GanTraining.PLOT_SIZE), evaluation.png());
+        assertFalse(Arrays.equals(
+                ScatterPlot.png(raw, real, ring.modes(), ring.bounds(), GanTraining.PLOT_SIZE), evaluation.png()));
+        System.out.printf(
+                "ring8 with EMA and instance noise, %d steps: %d/8 modes, %.1f%% high quality (raw G: %.1f%%)%n",
+                STEPS,
+                coverage.modesCaptured(),
+                100 * coverage.highQualityFraction(),
                 100 * ModeCoverage.of(raw, ring.modes(), ring.sigma()).highQualityFraction());
     }
 

@@ -4,13 +4,10 @@ import static dev.gantry.training.OptimizerGolden.assertClose;
 import static dev.gantry.training.OptimizerGolden.tensors;
 
 import ai.djl.ndarray.NDManager;
-
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-
 import dev.gantry.training.model.MlpNetworks;
 import dev.gantry.training.model.Network;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,7 +33,9 @@ class EmaConformanceTest {
                     step++;
                     generator.load(tensors(u.getAsJsonObject().getAsJsonObject("generator")));
                     ema.update(generator);
-                    assertClose(tensors(u.getAsJsonObject().getAsJsonObject("average")), ema.snapshot(),
+                    assertClose(
+                            tensors(u.getAsJsonObject().getAsJsonObject("average")),
+                            ema.snapshot(),
                             "decay " + decay + " step " + step);
                 }
             }

@@ -7,16 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-
 import dev.gantry.training.model.MlpNetworks;
 import dev.gantry.training.model.Network;
 import dev.gantry.training.model.TensorData;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -52,7 +49,8 @@ public final class Golden {
         if (root == null) {
             try (InputStream in = Golden.class.getResourceAsStream("/training/loss-golden.json")) {
                 assertNotNull(in, "loss-golden.json is missing: run scripts/training/loss_golden.py");
-                root = JsonParser.parseReader(new InputStreamReader(in, StandardCharsets.UTF_8)).getAsJsonObject();
+                root = JsonParser.parseReader(new InputStreamReader(in, StandardCharsets.UTF_8))
+                        .getAsJsonObject();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -122,8 +120,12 @@ public final class Golden {
 
     /** The case's MLP discriminator, built as training builds it, with the golden weights. */
     public static Network discriminator(JsonObject description, NDManager manager) {
-        ModelConfig config = new ModelConfig("mlp", 2, description.get("hiddenUnits").getAsInt(),
-                description.get("hiddenLayers").getAsInt(), description.get("spectralNorm").getAsBoolean());
+        ModelConfig config = new ModelConfig(
+                "mlp",
+                2,
+                description.get("hiddenUnits").getAsInt(),
+                description.get("hiddenLayers").getAsInt(),
+                description.get("spectralNorm").getAsBoolean());
         Network d = MlpNetworks.discriminator(config, manager);
         d.load(tensors(description.getAsJsonObject("weights")));
         return d;
@@ -153,9 +155,10 @@ public final class Golden {
 
     public static void assertClose(double expected, double actual, double rtol, String what) {
         double tolerance = rtol * Math.max(Math.abs(expected), FLOOR);
-        assertTrue(Math.abs(expected - actual) <= tolerance,
-                () -> what + ": expected " + expected + " but was " + actual + " (|diff| "
-                        + Math.abs(expected - actual) + " > " + tolerance + ")");
+        assertTrue(
+                Math.abs(expected - actual) <= tolerance,
+                () -> what + ": expected " + expected + " but was " + actual + " (|diff| " + Math.abs(expected - actual)
+                        + " > " + tolerance + ")");
     }
 
     public static void assertClose(JsonElement expected, float[] actual, double rtol, String what) {

@@ -5,13 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import ai.djl.ndarray.NDManager;
-
 import dev.gantry.training.model.TensorData;
-
 import java.util.Arrays;
 import java.util.Map;
 import java.util.SplittableRandom;
-
 import org.junit.jupiter.api.Test;
 
 class GradientHygieneTest {
@@ -79,6 +76,7 @@ class GradientHygieneTest {
 
     static boolean sameValues(Map<String, TensorData> a, Map<String, TensorData> b) {
         return a.keySet().equals(b.keySet())
-                && a.keySet().stream().allMatch(k -> Arrays.equals(a.get(k).values(), b.get(k).values()));
+                && a.keySet().stream()
+                        .allMatch(k -> Arrays.equals(a.get(k).values(), b.get(k).values()));
     }
 }

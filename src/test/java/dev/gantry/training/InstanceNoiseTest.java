@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
-
 import org.junit.jupiter.api.Test;
 
 class InstanceNoiseTest {
@@ -54,9 +52,22 @@ class InstanceNoiseTest {
     @Test
     void both_updates_perturb_every_batch_the_discriminator_sees() {
         TrainingConfig plain = TestConfigs.tiny("ring8", "non-saturating", 10, 3);
-        TrainingConfig noisy = new TrainingConfig(plain.dataset(), plain.model(), plain.loss(), plain.generatorOptimizer(),
-                plain.discriminatorOptimizer(), plain.steps(), plain.batchSize(), 1, plain.seed(), 0, 0,
-                plain.evaluationSamples(), 0, 0, 0.1);
+        TrainingConfig noisy = new TrainingConfig(
+                plain.dataset(),
+                plain.model(),
+                plain.loss(),
+                plain.generatorOptimizer(),
+                plain.discriminatorOptimizer(),
+                plain.steps(),
+                plain.batchSize(),
+                1,
+                plain.seed(),
+                0,
+                0,
+                plain.evaluationSamples(),
+                0,
+                0,
+                0.1);
         int values = plain.batchSize() * 2;
         // D step: noise on the real and on the generated batch; G step: on the generated batch
         // (this loss's generator step has no real batch).

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -34,23 +33,37 @@ class LossCatalogTrainingTest {
         for (String adversarial : List.of("rsgan", "rasgan", "ralsgan", "rahinge")) {
             out.add(new Case(adversarial, new LossConfig(adversarial, 0, List.of()), false));
         }
-        out.add(new Case("non-saturating, label smoothing 0.1", new LossConfig("non-saturating", 0.1, List.of()), false));
+        out.add(new Case(
+                "non-saturating, label smoothing 0.1", new LossConfig("non-saturating", 0.1, List.of()), false));
         out.add(new Case("minimax, label smoothing 0.2", new LossConfig("minimax", 0.2, List.of()), false));
-        out.add(new Case("wasserstein + gradient-penalty", loss("wasserstein", term("gradient-penalty", 10, false)), false));
-        out.add(new Case("wasserstein + one-sided gradient-penalty",
-                loss("wasserstein", new TermConfig("gradient-penalty", 10, false, Map.of("oneSided", 1.0))), false));
+        out.add(new Case(
+                "wasserstein + gradient-penalty", loss("wasserstein", term("gradient-penalty", 10, false)), false));
+        out.add(new Case(
+                "wasserstein + one-sided gradient-penalty",
+                loss("wasserstein", new TermConfig("gradient-penalty", 10, false, Map.of("oneSided", 1.0))),
+                false));
         out.add(new Case("non-saturating + r1", loss("non-saturating", term("r1", 1, false)), false));
         out.add(new Case("non-saturating + r2", loss("non-saturating", term("r2", 1, false)), false));
         out.add(new Case("non-saturating + dragan", loss("non-saturating", term("dragan", 10, false)), false));
-        out.add(new Case("non-saturating + feature-matching",
-                loss("non-saturating", new TermConfig("feature-matching", 1, false, Map.of("layer", 0.0))), false));
-        out.add(new Case("least-squares + reconstruction L2",
-                loss("least-squares", new TermConfig("reconstruction", 0.1, false, Map.of("p", 2.0))), false));
-        out.add(new Case("non-saturating + contrastive", loss("non-saturating", term("contrastive", 0.1, false)), false));
+        out.add(new Case(
+                "non-saturating + feature-matching",
+                loss("non-saturating", new TermConfig("feature-matching", 1, false, Map.of("layer", 0.0))),
+                false));
+        out.add(new Case(
+                "least-squares + reconstruction L2",
+                loss("least-squares", new TermConfig("reconstruction", 0.1, false, Map.of("p", 2.0))),
+                false));
+        out.add(new Case(
+                "non-saturating + contrastive", loss("non-saturating", term("contrastive", 0.1, false)), false));
         out.add(new Case("non-saturating + perceptual", loss("non-saturating", term("perceptual", 0.1, false)), false));
         out.add(new Case("hinge + spectral norm", new LossConfig("hinge", 0, List.of()), true));
-        out.add(new Case("rahinge + adaptive gradient-penalty and r1, adaptive feature-matching, spectral norm",
-                loss("rahinge", term("gradient-penalty", 1, true), term("r1", 0.5, true), term("feature-matching", 0.5, true)),
+        out.add(new Case(
+                "rahinge + adaptive gradient-penalty and r1, adaptive feature-matching, spectral norm",
+                loss(
+                        "rahinge",
+                        term("gradient-penalty", 1, true),
+                        term("r1", 0.5, true),
+                        term("feature-matching", 0.5, true)),
                 true));
         return out;
     }
@@ -73,9 +86,22 @@ class LossCatalogTrainingTest {
     @MethodSource("cases")
     void trains_with_finite_losses_and_reports_every_part(Case c) {
         TrainingConfig tiny = TestConfigs.tiny("ring8", c.loss().adversarial(), STEPS, 17);
-        TrainingConfig config = new TrainingConfig(tiny.dataset(), new ModelConfig("mlp", 2, 16, 2, c.spectralNorm()),
-                c.loss(), tiny.generatorOptimizer(), tiny.discriminatorOptimizer(), STEPS, 32, 1, tiny.seed(), 0, 0, 200,
-                0, 0, 0);
+        TrainingConfig config = new TrainingConfig(
+                tiny.dataset(),
+                new ModelConfig("mlp", 2, 16, 2, c.spectralNorm()),
+                c.loss(),
+                tiny.generatorOptimizer(),
+                tiny.discriminatorOptimizer(),
+                STEPS,
+                32,
+                1,
+                tiny.seed(),
+                0,
+                0,
+                200,
+                0,
+                0,
+                0);
         assertEquals(List.of(), TrainingCatalog.validate(config));
         RecordingListener listener = new RecordingListener();
         long start = System.nanoTime();
@@ -83,7 +109,10 @@ class LossCatalogTrainingTest {
         System.out.printf("%s: %d steps in %.1f s%n", c, STEPS, (System.nanoTime() - start) / 1e9);
 
         assertEquals(STEPS, listener.losses.size());
-        Set<String> expected = new TreeSet<>(Set.of("loss/d", "loss/g", "loss/d/" + c.loss().adversarial(),
+        Set<String> expected = new TreeSet<>(Set.of(
+                "loss/d",
+                "loss/g",
+                "loss/d/" + c.loss().adversarial(),
                 "loss/g/" + c.loss().adversarial()));
         for (TermConfig t : c.loss().terms()) {
             String side = TrainingCatalog.TERM_SIDES.get(t.type()).equals(TrainingCatalog.DISCRIMINATOR) ? "d" : "g";
@@ -94,7 +123,8 @@ class LossCatalogTrainingTest {
         }
         listener.losses.forEach((step, metrics) -> {
             assertEquals(expected, new TreeSet<>(metrics.keySet()), "step " + step);
-            metrics.forEach((name, value) -> assertTrue(Double.isFinite(value), name + " at step " + step + ": " + value));
+            metrics.forEach(
+                    (name, value) -> assertTrue(Double.isFinite(value), name + " at step " + step + ": " + value));
             for (String side : List.of("d", "g")) {
                 double parts = metrics.entrySet().stream()
                         .filter(e -> e.getKey().startsWith("loss/" + side + "/"))

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 
 /** The checks {@link TrainingCatalog#validate} makes on the loss: names, combinations, term parameters. */
@@ -16,9 +15,22 @@ class LossValidationTest {
     private static final TrainingConfig BASE = TestConfigs.tiny("ring8", "non-saturating", 100, 1);
 
     private static TrainingConfig with(LossConfig loss, int hiddenLayers) {
-        return new TrainingConfig(BASE.dataset(), new ModelConfig("mlp", 2, 16, hiddenLayers, false), loss,
-                BASE.generatorOptimizer(), BASE.discriminatorOptimizer(), BASE.steps(), BASE.batchSize(),
-                BASE.discriminatorSteps(), BASE.seed(), 0, 0, BASE.evaluationSamples(), 0, 0, 0);
+        return new TrainingConfig(
+                BASE.dataset(),
+                new ModelConfig("mlp", 2, 16, hiddenLayers, false),
+                loss,
+                BASE.generatorOptimizer(),
+                BASE.discriminatorOptimizer(),
+                BASE.steps(),
+                BASE.batchSize(),
+                BASE.discriminatorSteps(),
+                BASE.seed(),
+                0,
+                0,
+                BASE.evaluationSamples(),
+                0,
+                0,
+                0);
     }
 
     private static List<ConfigViolation> violations(LossConfig loss) {
@@ -54,11 +66,14 @@ class LossValidationTest {
     @Test
     void label_smoothing_is_refused_on_losses_that_are_not_a_cross_entropy() {
         assertEquals(List.of(), fields(new LossConfig("minimax", 0.49, List.of())));
-        for (String adversarial : List.of("wasserstein", "hinge", "least-squares", "rsgan", "rasgan", "ralsgan", "rahinge")) {
+        for (String adversarial :
+                List.of("wasserstein", "hinge", "least-squares", "rsgan", "rasgan", "ralsgan", "rahinge")) {
             List<ConfigViolation> v = violations(new LossConfig(adversarial, 0.1, List.of()));
             assertEquals(1, v.size(), adversarial);
             assertEquals("loss.labelSmoothing", v.get(0).field());
-            assertTrue(v.get(0).message().contains("minimax and non-saturating") && v.get(0).message().contains(adversarial),
+            assertTrue(
+                    v.get(0).message().contains("minimax and non-saturating")
+                            && v.get(0).message().contains(adversarial),
                     v.get(0).message());
         }
     }
@@ -66,36 +81,54 @@ class LossValidationTest {
     @Test
     void label_smoothing_must_be_in_zero_to_one_half() {
         for (double s : new double[] {-0.1, 0.5, 1, Double.NaN, Double.POSITIVE_INFINITY}) {
-            assertEquals(List.of("loss.labelSmoothing"), fields(new LossConfig("non-saturating", s, List.of())), "s=" + s);
+            assertEquals(
+                    List.of("loss.labelSmoothing"), fields(new LossConfig("non-saturating", s, List.of())), "s=" + s);
         }
     }
 
     @Test
     void a_constraint_cannot_be_adaptive_or_weighted() {
         List<ConfigViolation> v = violations(terms(new TermConfig("weight-clipping", 2, true, Map.of())));
-        assertEquals(List.of("loss.terms[0].adaptive", "loss.terms[0].weight"),
+        assertEquals(
+                List.of("loss.terms[0].adaptive", "loss.terms[0].weight"),
                 v.stream().map(ConfigViolation::field).sorted().toList());
         assertTrue(v.stream().anyMatch(x -> x.message().contains("cannot be adaptive")), v.toString());
     }
 
     @Test
     void feature_layers_must_name_a_hidden_layer_of_the_discriminator() {
-        assertEquals(List.of(), fields(terms(term("feature-matching", Map.of("layer", 1.0)),
-                term("contrastive", Map.of("layer", -2.0)))));
-        List<ConfigViolation> v = TrainingCatalog.validate(with(terms(term("feature-matching", Map.of("layer", 3.0))), 3));
-        assertEquals(List.of("loss.terms[0].params.layer"), v.stream().map(ConfigViolation::field).toList());
-        assertTrue(v.get(0).message().contains("3 hidden layers") && v.get(0).message().contains("model.hiddenLayers"),
+        assertEquals(
+                List.of(),
+                fields(terms(
+                        term("feature-matching", Map.of("layer", 1.0)), term("contrastive", Map.of("layer", -2.0)))));
+        List<ConfigViolation> v =
+                TrainingCatalog.validate(with(terms(term("feature-matching", Map.of("layer", 3.0))), 3));
+        assertEquals(
+                List.of("loss.terms[0].params.layer"),
+                v.stream().map(ConfigViolation::field).toList());
+        assertTrue(
+                v.get(0).message().contains("3 hidden layers")
+                        && v.get(0).message().contains("model.hiddenLayers"),
                 v.get(0).message());
-        assertEquals(List.of("loss.terms[0].params.layer", "loss.terms[1].params.layer"),
-                fields(terms(term("contrastive", Map.of("layer", -3.0)), term("feature-matching", Map.of("layer", 0.5)))));
+        assertEquals(
+                List.of("loss.terms[0].params.layer", "loss.terms[1].params.layer"),
+                fields(terms(
+                        term("contrastive", Map.of("layer", -3.0)), term("feature-matching", Map.of("layer", 0.5)))));
     }
 
     @Test
     void every_bad_term_parameter_is_reported_by_its_path() {
         assertEquals(
-                List.of("loss.terms[0].params.target", "loss.terms[1].params.oneSided", "loss.terms[2].params.p",
-                        "loss.terms[3].params.margin", "loss.terms[4].params.layers", "loss.terms[5].params.layers",
-                        "loss.terms[6].params.c", "loss.terms[7].params.k", "loss.terms[8].params.clip",
+                List.of(
+                        "loss.terms[0].params.target",
+                        "loss.terms[1].params.oneSided",
+                        "loss.terms[2].params.p",
+                        "loss.terms[3].params.margin",
+                        "loss.terms[4].params.layers",
+                        "loss.terms[5].params.layers",
+                        "loss.terms[6].params.c",
+                        "loss.terms[7].params.k",
+                        "loss.terms[8].params.clip",
                         "loss.terms[9].params.gamma"),
                 fields(terms(
                         term("gradient-penalty", Map.of("target", -1.0)),
@@ -114,8 +147,10 @@ class LossValidationTest {
     void non_finite_parameters_and_weights_are_refused() {
         Map<String, Double> nan = new HashMap<>();
         nan.put("margin", Double.NaN);
-        assertEquals(List.of("loss.terms[0].params.margin", "loss.terms[1].weight"),
-                fields(terms(term("contrastive", nan), new TermConfig("r1", Double.POSITIVE_INFINITY, true, Map.of()))));
+        assertEquals(
+                List.of("loss.terms[0].params.margin", "loss.terms[1].weight"),
+                fields(terms(
+                        term("contrastive", nan), new TermConfig("r1", Double.POSITIVE_INFINITY, true, Map.of()))));
     }
 
     @Test

@@ -8,9 +8,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-
 import dev.gantry.training.model.TensorData;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -39,7 +37,8 @@ final class OptimizerGolden {
 
     private static JsonObject read() {
         try (InputStream in = OptimizerGolden.class.getResourceAsStream("/training/optimizer-golden.json")) {
-            return JsonParser.parseReader(new InputStreamReader(in, StandardCharsets.UTF_8)).getAsJsonObject();
+            return JsonParser.parseReader(new InputStreamReader(in, StandardCharsets.UTF_8))
+                    .getAsJsonObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -68,7 +67,8 @@ final class OptimizerGolden {
     }
 
     static void assertClose(double expected, double actual, double relative, double floor, String what) {
-        assertTrue(Math.abs(actual - expected) <= relative * Math.max(Math.abs(expected), floor),
+        assertTrue(
+                Math.abs(actual - expected) <= relative * Math.max(Math.abs(expected), floor),
                 what + ": expected " + expected + " but was " + actual);
     }
 

@@ -13,12 +13,28 @@ public final class PenaltyRssProbe {
     public static void main(String[] args) {
         int steps = Integer.parseInt(args[0]);
         TrainingConfig base = TestConfigs.grid25("wasserstein", steps, 5);
-        LossConfig loss = new LossConfig("wasserstein", 0, List.of(
-                new TermConfig("gradient-penalty", 10, false, Map.of()),
-                new TermConfig("feature-matching", 0.5, true, Map.of())));
-        TrainingConfig config = new TrainingConfig(base.dataset(), new ModelConfig("mlp", 2, 128, 3, true), loss,
-                base.generatorOptimizer(), base.discriminatorOptimizer(), steps, base.batchSize(), 1, base.seed(), 500,
-                500, 2500, 1000, 0, 0);
+        LossConfig loss = new LossConfig(
+                "wasserstein",
+                0,
+                List.of(
+                        new TermConfig("gradient-penalty", 10, false, Map.of()),
+                        new TermConfig("feature-matching", 0.5, true, Map.of())));
+        TrainingConfig config = new TrainingConfig(
+                base.dataset(),
+                new ModelConfig("mlp", 2, 128, 3, true),
+                loss,
+                base.generatorOptimizer(),
+                base.discriminatorOptimizer(),
+                steps,
+                base.batchSize(),
+                1,
+                base.seed(),
+                500,
+                500,
+                2500,
+                1000,
+                0,
+                0);
         GanTraining.run(config, null, new TrainingListener() {
             @Override
             public void onStep(long step, Map<String, Double> metrics) {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,11 +18,15 @@ class RingQualityTest {
     void seeded_non_saturating_mlp_gan_captures_at_least_6_of_8_ring_modes_within_90_seconds() throws Exception {
         ChildJvm.Result child = ChildJvm.run(RingQualityProbe.class, List.of());
         assertEquals(0, child.exitCode(), child::output);
-        String[] result = child.lines().stream().filter(l -> l.startsWith("result ")).findFirst()
-                .orElseThrow(() -> new AssertionError(child.output())).split(" ");
+        String[] result = child.lines().stream()
+                .filter(l -> l.startsWith("result "))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(child.output()))
+                .split(" ");
         double modes = Double.parseDouble(result[1]);
         double highQuality = Double.parseDouble(result[2]);
-        System.out.printf("ring8: %.0f/8 modes, %.1f%% high quality, %.1f s including JVM start%n",
+        System.out.printf(
+                "ring8: %.0f/8 modes, %.1f%% high quality, %.1f s including JVM start%n",
                 modes, 100 * highQuality, child.seconds());
         assertTrue(modes >= 6, "captured only " + modes + " of 8 modes");
         assertTrue(highQuality >= 0.3, "only " + highQuality + " of samples are high quality");

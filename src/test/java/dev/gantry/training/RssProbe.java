@@ -16,8 +16,22 @@ public final class RssProbe {
         int steps = Integer.parseInt(args[0]);
         TrainingConfig base = TestConfigs.grid25("non-saturating", steps, 5);
         OptimizerConfig decaying = new OptimizerConfig("adam", 1e-4, 0.5, 0.9, "linear", steps / 2);
-        TrainingConfig config = new TrainingConfig(base.dataset(), new ModelConfig("mlp", 2, 128, 3, false), base.loss(),
-                decaying, decaying, steps, base.batchSize(), 1, base.seed(), 500, 500, 2500, 1000, 0.999, 0.1);
+        TrainingConfig config = new TrainingConfig(
+                base.dataset(),
+                new ModelConfig("mlp", 2, 128, 3, false),
+                base.loss(),
+                decaying,
+                decaying,
+                steps,
+                base.batchSize(),
+                1,
+                base.seed(),
+                500,
+                500,
+                2500,
+                1000,
+                0.999,
+                0.1);
         GanTraining.run(config, null, new TrainingListener() {
             @Override
             public void onStep(long step, Map<String, Double> metrics) {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.TreeMap;
-
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -24,8 +23,10 @@ class RssStabilityTest {
     @ParameterizedTest(name = "{0}: {1} steps, end within {2} × after warm-up")
     @CsvSource({"RssProbe, 3000, 1.15", "PenaltyRssProbe, 2000, 1.10"})
     void resident_memory_after_warm_up_stays_flat(String probe, int steps, double bound) throws Exception {
-        ChildJvm.Result child = ChildJvm.run(Class.forName("dev.gantry.training." + probe),
-                List.of("-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch"), String.valueOf(steps));
+        ChildJvm.Result child = ChildJvm.run(
+                Class.forName("dev.gantry.training." + probe),
+                List.of("-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch"),
+                String.valueOf(steps));
         assertEquals(0, child.exitCode(), child::output);
         TreeMap<Long, Long> rss = new TreeMap<>();
         for (String line : child.lines()) {
@@ -40,7 +41,8 @@ class RssStabilityTest {
         long warm = rss.get((long) WARM_UP_STEP);
         long max = rss.values().stream().mapToLong(Long::longValue).max().orElseThrow();
         long end = rss.lastEntry().getValue();
-        System.out.printf("%s RSS kB: start(step 100) %d, after warm-up(step %d) %d, max %d, end(step %d) %d; %.1f s%n",
+        System.out.printf(
+                "%s RSS kB: start(step 100) %d, after warm-up(step %d) %d, max %d, end(step %d) %d; %.1f s%n",
                 probe, start, WARM_UP_STEP, warm, max, steps, end, child.seconds());
         assertTrue(end <= warm * bound, "RSS grew from " + warm + " kB to " + end + " kB: " + rss);
     }

@@ -7,24 +7,34 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gantry.training.model.TensorData;
-
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import javax.imageio.ImageIO;
-
 import org.junit.jupiter.api.Test;
 
 class TrainingEventsTest {
 
     private static TrainingConfig cadence(TrainingConfig c, int checkpoint, int eval, int sample) {
-        return new TrainingConfig(c.dataset(), c.model(), c.loss(), c.generatorOptimizer(), c.discriminatorOptimizer(),
-                c.steps(), c.batchSize(), c.discriminatorSteps(), c.seed(), checkpoint, eval, c.evaluationSamples(), sample,
-                c.emaDecay(), c.instanceNoise());
+        return new TrainingConfig(
+                c.dataset(),
+                c.model(),
+                c.loss(),
+                c.generatorOptimizer(),
+                c.discriminatorOptimizer(),
+                c.steps(),
+                c.batchSize(),
+                c.discriminatorSteps(),
+                c.seed(),
+                checkpoint,
+                eval,
+                c.evaluationSamples(),
+                sample,
+                c.emaDecay(),
+                c.instanceNoise());
     }
 
     @Test
@@ -34,9 +44,14 @@ class TrainingEventsTest {
         TrainingResult result = GanTraining.run(config, null, l);
 
         assertEquals(List.of(20L, 40L, 45L), l.checkpointSteps);
-        assertEquals(List.of(10L, 20L, 30L, 40L, 45L), l.evaluations.stream().map(RecordingListener.Evaluation::step).toList());
+        assertEquals(
+                List.of(10L, 20L, 30L, 40L, 45L),
+                l.evaluations.stream().map(RecordingListener.Evaluation::step).toList());
         for (RecordingListener.Evaluation e : l.evaluations) {
-            assertEquals(java.util.Set.of("eval/modes", "eval/high-quality"), e.metrics().keySet(), "at " + e.step());
+            assertEquals(
+                    java.util.Set.of("eval/modes", "eval/high-quality"),
+                    e.metrics().keySet(),
+                    "at " + e.step());
             double modes = e.metrics().get("eval/modes");
             assertTrue(modes >= 0 && modes <= 25);
             boolean sample = e.step() % 20 == 0 || e.step() == 45;
@@ -63,7 +78,8 @@ class TrainingEventsTest {
             }
         });
         Map<String, Double> first = raw.get(1L);
-        assertEquals(java.util.Set.of("loss/d", "loss/d/least-squares", "loss/g", "loss/g/least-squares"), first.keySet());
+        assertEquals(
+                java.util.Set.of("loss/d", "loss/d/least-squares", "loss/g", "loss/g/least-squares"), first.keySet());
         assertEquals(first.get("loss/d"), first.get("loss/d/least-squares"));
         Map<String, Double> last = raw.get((long) GanTraining.PERF_EVERY_STEPS);
         assertTrue(last.get("perf/steps-per-second") > 0);
@@ -88,11 +104,18 @@ class TrainingEventsTest {
         float[] bias = d.get("fc2.bias").values().clone();
         bias[0] = Float.NaN;
         d.put("fc2.bias", new TensorData(d.get("fc2.bias").shape(), bias));
-        byte[] poisoned = new Checkpoint(c.step(), c.modelSignature(), c.generator(), d, c.generatorOptimizer(),
-                c.discriminatorOptimizer(), c.generatorEma()).encode();
+        byte[] poisoned = new Checkpoint(
+                        c.step(),
+                        c.modelSignature(),
+                        c.generator(),
+                        d,
+                        c.generatorOptimizer(),
+                        c.discriminatorOptimizer(),
+                        c.generatorEma())
+                .encode();
 
-        TrainingDivergedException e =
-                assertThrows(TrainingDivergedException.class, () -> GanTraining.run(config, poisoned, new RecordingListener()));
+        TrainingDivergedException e = assertThrows(
+                TrainingDivergedException.class, () -> GanTraining.run(config, poisoned, new RecordingListener()));
         assertEquals(5, e.step());
         assertEquals("loss/d", e.metric());
     }
@@ -100,22 +123,40 @@ class TrainingEventsTest {
     @Test
     void an_invalid_config_is_refused_with_every_bad_field() {
         TrainingConfig c = TestConfigs.tiny("ring9", "non-saturating", 0, 1);
-        c = new TrainingConfig(c.dataset(), c.model(),
-                new LossConfig("hinge", 0.0, List.of(new TermConfig("weight-clipping", 2.0, false, Map.of("clip", -1.0, "max", 1.0)))),
-                new OptimizerConfig("sgd", 0, 0.5, 1.0, "constant", 0), c.discriminatorOptimizer(), 0, c.batchSize(), 1, 1, 0, 0,
-                10, 0, 0, 0);
+        c = new TrainingConfig(
+                c.dataset(),
+                c.model(),
+                new LossConfig(
+                        "hinge",
+                        0.0,
+                        List.of(new TermConfig("weight-clipping", 2.0, false, Map.of("clip", -1.0, "max", 1.0)))),
+                new OptimizerConfig("sgd", 0, 0.5, 1.0, "constant", 0),
+                c.discriminatorOptimizer(),
+                0,
+                c.batchSize(),
+                1,
+                1,
+                0,
+                0,
+                10,
+                0,
+                0,
+                0);
         TrainingConfig invalid = c;
-        InvalidTrainingConfigException e =
-                assertThrows(InvalidTrainingConfigException.class, () -> GanTraining.run(invalid, null, new RecordingListener()));
-        List<String> fields = e.violations().stream().map(ConfigViolation::field).sorted().toList();
-        assertEquals(List.of(
-                "dataset",
-                "generatorOptimizer.beta2",
-                "generatorOptimizer.learningRate",
-                "generatorOptimizer.type",
-                "loss.terms[0].params.clip",
-                "loss.terms[0].params.max",
-                "loss.terms[0].weight",
-                "steps"), fields);
+        InvalidTrainingConfigException e = assertThrows(
+                InvalidTrainingConfigException.class, () -> GanTraining.run(invalid, null, new RecordingListener()));
+        List<String> fields =
+                e.violations().stream().map(ConfigViolation::field).sorted().toList();
+        assertEquals(
+                List.of(
+                        "dataset",
+                        "generatorOptimizer.beta2",
+                        "generatorOptimizer.learningRate",
+                        "generatorOptimizer.type",
+                        "loss.terms[0].params.clip",
+                        "loss.terms[0].params.max",
+                        "loss.terms[0].weight",
+                        "steps"),
+                fields);
     }
 }

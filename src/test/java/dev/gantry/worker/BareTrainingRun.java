@@ -2,8 +2,8 @@ package dev.gantry.worker;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import dev.gantry.job.TrainingConfigs;
 import dev.gantry.job.JobSpec;
+import dev.gantry.job.TrainingConfigs;
 import dev.gantry.training.GanTraining;
 import dev.gantry.training.TrainingConfig;
 import dev.gantry.training.TrainingListener;
@@ -38,9 +38,14 @@ public final class BareTrainingRun {
         });
         double seconds = (System.nanoTime() - start) / 1e9;
         rates.sort(null);
-        System.out.printf("bare: %d steps in %.2f s = %.1f steps/s; median perf/steps-per-second %.1f; "
-                + "matmul %.1f GFLOP/s%n", config.steps(), seconds, config.steps() / seconds,
-                rates.get(rates.size() / 2), matmulGflops(config.batchSize(), config.model().hiddenUnits()));
+        System.out.printf(
+                "bare: %d steps in %.2f s = %.1f steps/s; median perf/steps-per-second %.1f; "
+                        + "matmul %.1f GFLOP/s%n",
+                config.steps(),
+                seconds,
+                config.steps() / seconds,
+                rates.get(rates.size() / 2),
+                matmulGflops(config.batchSize(), config.model().hiddenUnits()));
     }
 
     /** A (3·batch × hidden)·(hidden × hidden) product: the shape of the MLP's hidden layers. */

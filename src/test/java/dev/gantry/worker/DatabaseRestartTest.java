@@ -33,7 +33,7 @@ import tools.jackson.databind.JsonNode;
         properties = {
             "gantry.worker.local-count=1",
             "gantry.worker.jvm-options=-Xmx384m",
-            "gantry.scheduler.lease-duration=15s",
+            "gantry.scheduler.lease-duration=30s",
             "gantry.scheduler.heartbeat-interval=500ms",
             "gantry.scheduler.reaper-interval=500ms",
             "gantry.worker.metrics-flush-interval=500ms"
@@ -56,7 +56,11 @@ class DatabaseRestartTest {
         postgres = start();
         registry.add("spring.datasource.url", () -> postgres.getJdbcUrl("postgres", "postgres"));
         registry.add("spring.datasource.username", () -> "postgres");
-        registry.add("gantry.data-dir", () -> dataDirectory.resolveSibling(dataDirectory.getFileName() + "-data").toString());
+        registry.add(
+                "gantry.data-dir",
+                () -> dataDirectory
+                        .resolveSibling(dataDirectory.getFileName() + "-data")
+                        .toString());
     }
 
     private static EmbeddedPostgres start() throws IOException {
@@ -87,12 +91,15 @@ class DatabaseRestartTest {
 
     @Test
     void a_running_job_carries_on_through_a_database_restart_and_loses_no_point() throws Exception {
-        String id = http.post("/api/v1/jobs", """
+        String id =
+                http.post("/api/v1/jobs", """
                 {"name": "pg-restart", "dataset": "ring8", "model": {"hiddenUnits": 64, "hiddenLayers": 2},
                  "training": {"steps": %d, "batchSize": 64, "seed": 3},
                  "checkpoints": {"everySteps": 1000}, "evaluation": {"everySteps": 4000, "samples": 500}}
                 """.formatted(STEPS)).json().get("id").asString();
-        long before = awaitJob(id, j -> j.get("step").asLong() >= 1200, Duration.ofMinutes(2)).get("step").asLong();
+        long before = awaitJob(id, j -> j.get("step").asLong() >= 1200, Duration.ofMinutes(2))
+                .get("step")
+                .asLong();
 
         postgres.close();
         long downAt = System.nanoTime();
@@ -106,31 +113,42 @@ class DatabaseRestartTest {
         long upAt = System.nanoTime();
         JsonNode after = awaitJob(id, j -> j.get("step").asLong() > before + 500, Duration.ofSeconds(60));
         double resumed = (System.nanoTime() - upAt) / 1e9;
-        System.out.printf("PostgreSQL down %.1f s; training progress visible again %.2f s after it came back (step %d → %d)%n",
+        System.out.printf(
+                "PostgreSQL down %.1f s; training progress visible again %.2f s after it came back (step %d → %d)%n",
                 (upAt - downAt) / 1e9, resumed, before, after.get("step").asLong());
 
         JsonNode done = awaitJob(id, j -> j.get("state").asString().equals("SUCCEEDED"), Duration.ofMinutes(3));
-        assertThat(done.get("attempt").asInt()).as("the same run carried on; nothing was requeued").isEqualTo(1);
+        assertThat(done.get("attempt").asInt())
+                .as("the same run carried on; nothing was requeued")
+                .isEqualTo(1);
         List<String> events = jdbc.sql("SELECT type FROM job_events WHERE job_id = ?::uuid ORDER BY id")
-                .param(id).query(String.class).list();
+                .param(id)
+                .query(String.class)
+                .list();
         assertThat(events).containsExactly("SUBMITTED", "CLAIMED", "STARTED", "SUCCEEDED");
         for (String name : List.of("loss/d", "loss/g")) {
-            List<Long> steps = jdbc.sql("SELECT step FROM metric_points WHERE job_id = ?::uuid AND name = ? ORDER BY step")
-                    .params(id, name).query(Long.class).list();
+            List<Long> steps = jdbc.sql(
+                            "SELECT step FROM metric_points WHERE job_id = ?::uuid AND name = ? ORDER BY step")
+                    .params(id, name)
+                    .query(Long.class)
+                    .list();
             List<Long> expected = new ArrayList<>();
             for (long s = 1; s <= STEPS; s++) {
                 expected.add(s);
             }
             assertThat(steps).as("every step of %s exactly once", name).isEqualTo(expected);
         }
-        assertThat(http.get("/api/v1/jobs/" + id + "/checkpoints/" + STEPS).status()).isEqualTo(200);
+        assertThat(http.get("/api/v1/jobs/" + id + "/checkpoints/" + STEPS).status())
+                .isEqualTo(200);
     }
 
     private JsonNode awaitJob(String id, Predicate<JsonNode> condition, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         JsonNode job = null;
         while (job == null || !condition.test(job)) {
-            assertThat(System.nanoTime()).as("waiting for job %s, last seen %s", id, job).isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("waiting for job %s, last seen %s", id, job)
+                    .isLessThan(deadline);
             Http.Response response = http.get("/api/v1/jobs/" + id);
             // While the database is coming back the API may answer 503; keep asking.
             job = response.status() == 200 ? response.json() : job;

@@ -74,19 +74,25 @@ class EndToEndTest {
             job = http.get("/api/v1/jobs/" + id).json();
         }
         long endRss = rssKb(workerPid);
-        System.out.printf("worker RSS over 3000 steps: after step 300 %d kB, max %d kB, end %d kB%n",
-                warmRss, maxRss, endRss);
+        System.out.printf(
+                "worker RSS over 3000 steps: after step 300 %d kB, max %d kB, end %d kB%n", warmRss, maxRss, endRss);
 
         assertThat(job.get("step").asLong()).isEqualTo(3000);
         assertThat(job.at("/progress/fraction").asDouble()).isEqualTo(1.0);
         assertThat(job.at("/latestMetrics/eval~1modes").asDouble()).isBetween(0.0, 25.0);
-        assertThat(endRss).as("worker RSS stays within 15%% of its warmed-up size").isLessThan((long) (warmRss * 1.15));
+        assertThat(endRss)
+                .as("worker RSS stays within 15%% of its warmed-up size")
+                .isLessThan((long) (warmRss * 1.15));
 
-        JsonNode all = http.get("/api/v1/jobs/" + id + "/metrics?names=loss/d,loss/g,eval/modes&maxPoints=20000").json();
+        JsonNode all = http.get("/api/v1/jobs/" + id + "/metrics?names=loss/d,loss/g,eval/modes&maxPoints=20000")
+                .json();
         assertThat(Jobs.series(all, "loss/d")).hasSize(3000);
         assertThat(Jobs.series(all, "loss/g")).hasSize(3000);
-        assertThat(Jobs.series(all, "eval/modes")).extracting(p -> p.get("step").asLong()).containsExactly(1000L, 2000L, 3000L);
-        JsonNode thinned = http.get("/api/v1/jobs/" + id + "/metrics?names=loss/d&maxPoints=100").json();
+        assertThat(Jobs.series(all, "eval/modes"))
+                .extracting(p -> p.get("step").asLong())
+                .containsExactly(1000L, 2000L, 3000L);
+        JsonNode thinned = http.get("/api/v1/jobs/" + id + "/metrics?names=loss/d&maxPoints=100")
+                .json();
         assertThat(Jobs.series(thinned, "loss/d")).hasSizeLessThanOrEqualTo(100).hasSizeGreaterThan(50);
 
         JsonNode samples = http.get("/api/v1/jobs/" + id + "/samples").json();
@@ -99,10 +105,13 @@ class EndToEndTest {
         assertThat(checkpoints).extracting(c -> c.get("step").asLong()).containsExactly(2000L, 3000L);
         Http.Response checkpoint = http.get("/api/v1/jobs/" + id + "/checkpoints/3000");
         assertThat(checkpoint.status()).isEqualTo(200);
-        assertThat((long) checkpoint.bytes().length).isEqualTo(checkpoints.get(1).get("sizeBytes").asLong());
+        assertThat((long) checkpoint.bytes().length)
+                .isEqualTo(checkpoints.get(1).get("sizeBytes").asLong());
         assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(checkpoint.bytes())))
                 .isEqualTo(checkpoints.get(1).get("sha256").asString());
-        assertThat(http.get("/api/v1/jobs/" + id + "/checkpoints/1000").status()).as("pruned by keepLast").isEqualTo(404);
+        assertThat(http.get("/api/v1/jobs/" + id + "/checkpoints/1000").status())
+                .as("pruned by keepLast")
+                .isEqualTo(404);
     }
 
     @Test
@@ -115,7 +124,8 @@ class EndToEndTest {
 
         long cancelledAt = System.nanoTime();
         JsonNode cancelling = http.post("/api/v1/jobs/" + id + "/cancel", null).json();
-        JsonNode cancelled = Jobs.await(http, id, j -> j.get("state").asString().equals("CANCELLED"), Duration.ofSeconds(30));
+        JsonNode cancelled =
+                Jobs.await(http, id, j -> j.get("state").asString().equals("CANCELLED"), Duration.ofSeconds(30));
         double seconds = (System.nanoTime() - cancelledAt) / 1e9;
         System.out.printf("running job cancelled in %.2f s%n", seconds);
 
@@ -127,14 +137,21 @@ class EndToEndTest {
 
         JsonNode resumed = http.post("/api/v1/jobs/" + id + "/resume", null).json();
         assertThat(resumed.get("attempt").asInt()).isEqualTo(2);
-        JsonNode again = Jobs.await(http, id, j -> j.get("state").asString().equals("RUNNING")
-                && j.get("step").asLong() > stoppedAt + 50, Duration.ofMinutes(2));
+        JsonNode again = Jobs.await(
+                http,
+                id,
+                j -> j.get("state").asString().equals("RUNNING")
+                        && j.get("step").asLong() > stoppedAt + 50,
+                Duration.ofMinutes(2));
         assertThat(again.get("attempt").asInt()).isEqualTo(2);
         http.post("/api/v1/jobs/" + id + "/cancel", null);
         Jobs.await(http, id, j -> j.get("state").asString().equals("CANCELLED"), Duration.ofSeconds(30));
         // The resumed run continued the curve: no step is missing between the two runs.
-        JsonNode points = http.get("/api/v1/jobs/" + id + "/metrics?names=loss/d&maxPoints=20000").json();
-        List<Long> steps = Jobs.series(points, "loss/d").stream().map(p -> p.get("step").asLong()).toList();
+        JsonNode points = http.get("/api/v1/jobs/" + id + "/metrics?names=loss/d&maxPoints=20000")
+                .json();
+        List<Long> steps = Jobs.series(points, "loss/d").stream()
+                .map(p -> p.get("step").asLong())
+                .toList();
         assertThat(steps.get(0)).isEqualTo(1L);
         assertThat(steps.get(steps.size() - 1)).isEqualTo(steps.size());
     }
@@ -153,7 +170,9 @@ class EndToEndTest {
         assertThat(supervisor.workerPids()).hasSize(1).doesNotContain(pid);
         // The new worker trains: a small job reaches SUCCEEDED.
         String id = http.post("/api/v1/jobs", "{\"dataset\": \"ring8\", \"training\": {\"steps\": 200}}")
-                .json().get("id").asString();
+                .json()
+                .get("id")
+                .asString();
         Jobs.await(http, id, j -> j.get("state").asString().equals("SUCCEEDED"), Duration.ofMinutes(2));
     }
 

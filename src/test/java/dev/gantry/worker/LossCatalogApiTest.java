@@ -47,19 +47,27 @@ class LossCatalogApiTest {
             String terms = "[{\"type\": \"%s\", \"weight\": %s}]".formatted(term, constraint ? "1" : "0.5");
             jobs.put(term, submit(http, "{\"type\": \"%s\"}".formatted(adversarial), terms, term.equals("r1")));
         }
-        jobs.put("adaptive", submit(http, "{\"type\": \"non-saturating\"}",
-                "[{\"type\": \"feature-matching\", \"weight\": 1, \"adaptive\": true}]", false));
+        jobs.put(
+                "adaptive",
+                submit(
+                        http,
+                        "{\"type\": \"non-saturating\"}",
+                        "[{\"type\": \"feature-matching\", \"weight\": 1, \"adaptive\": true}]",
+                        false));
 
         for (Map.Entry<String, String> job : jobs.entrySet()) {
             JsonNode done = await(http, job.getValue());
-            assertThat(done.get("state").asString()).as("%s: %s", job.getKey(), done).isEqualTo("SUCCEEDED");
+            assertThat(done.get("state").asString())
+                    .as("%s: %s", job.getKey(), done)
+                    .isEqualTo("SUCCEEDED");
         }
         List<String> report = new ArrayList<>();
         for (Map.Entry<String, String> job : jobs.entrySet()) {
             String name = job.getKey();
             JsonNode spec = http.get("/api/v1/jobs/" + job.getValue()).json().get("spec");
             String adversarial = spec.at("/loss/adversarial/type").asString();
-            List<String> expected = new ArrayList<>(List.of("loss/d", "loss/g", "loss/d/" + adversarial, "loss/g/" + adversarial));
+            List<String> expected =
+                    new ArrayList<>(List.of("loss/d", "loss/g", "loss/d/" + adversarial, "loss/g/" + adversarial));
             if (TrainingCatalog.TERMS.contains(name) && !TrainingCatalog.UNWEIGHTED_TERMS.contains(name)) {
                 String side = TrainingCatalog.TERM_SIDES.get(name).equals(TrainingCatalog.DISCRIMINATOR) ? "d" : "g";
                 expected.add("loss/" + side + "/" + name);
@@ -68,8 +76,9 @@ class LossCatalogApiTest {
                 expected.add("loss/g/feature-matching");
                 expected.add("weight/g/feature-matching");
             }
-            JsonNode metrics = http.get("/api/v1/jobs/" + job.getValue() + "/metrics?names=" + String.join(",", expected)
-                    + "&maxPoints=1000").json();
+            JsonNode metrics = http.get("/api/v1/jobs/" + job.getValue() + "/metrics?names="
+                            + String.join(",", expected) + "&maxPoints=1000")
+                    .json();
             for (String series : expected) {
                 List<Double> values = values(metrics, series);
                 assertThat(values).as("%s: %s", name, series).hasSize(STEPS).allMatch(Double::isFinite);
@@ -82,8 +91,11 @@ class LossCatalogApiTest {
                 List<Double> adv = values(metrics, total + "/" + adversarial);
                 List<Double> term = values(metrics, part);
                 for (int i = 0; i < STEPS; i++) {
-                    assertThat(sum.get(i)).as("%s step %d", part, i + 1)
-                            .isCloseTo(adv.get(i) + term.get(i), org.assertj.core.data.Offset.offset(1e-4 * (1 + Math.abs(sum.get(i)))));
+                    assertThat(sum.get(i))
+                            .as("%s step %d", part, i + 1)
+                            .isCloseTo(
+                                    adv.get(i) + term.get(i),
+                                    org.assertj.core.data.Offset.offset(1e-4 * (1 + Math.abs(sum.get(i)))));
                 }
             }
             report.add(name + " → " + expected);
@@ -100,14 +112,17 @@ class LossCatalogApiTest {
                  "evaluation": {"samples": 200}}
                 """.formatted(spectralNorm, adversarial, terms, STEPS);
         Http.Response response = http.post("/api/v1/jobs", body);
-        assertThat(response.status()).as(body + " → " + new String(response.bytes())).isEqualTo(201);
+        assertThat(response.status())
+                .as(body + " → " + new String(response.bytes()))
+                .isEqualTo(201);
         return response.json().get("id").asString();
     }
 
     private static JsonNode await(Http http, String id) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         JsonNode job = http.get("/api/v1/jobs/" + id).json();
-        while (!List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(job.get("state").asString())) {
+        while (!List.of("SUCCEEDED", "FAILED", "CANCELLED")
+                .contains(job.get("state").asString())) {
             assertThat(System.nanoTime()).as("waiting for %s", job).isLessThan(deadline);
             Thread.sleep(100);
             job = http.get("/api/v1/jobs/" + id).json();
@@ -116,6 +131,8 @@ class LossCatalogApiTest {
     }
 
     private static List<Double> values(JsonNode metrics, String name) {
-        return Jobs.series(metrics, name).stream().map(p -> p.get("value").asDouble()).toList();
+        return Jobs.series(metrics, name).stream()
+                .map(p -> p.get("value").asDouble())
+                .toList();
     }
 }

@@ -24,8 +24,11 @@ public final class ServiceOverheadBenchmark {
     public static void main(String[] args) throws Exception {
         long steps = args.length > 0 ? Long.parseLong(args[0]) : 5000;
         Path dataDir = Files.createTempDirectory("gantry-bench");
-        ConfigurableApplicationContext server = SpringApplication.run(GantryApplication.class,
-                "--server.port=0", "--gantry.data-dir=" + dataDir, "--gantry.worker.local-count=1",
+        ConfigurableApplicationContext server = SpringApplication.run(
+                GantryApplication.class,
+                "--server.port=0",
+                "--gantry.data-dir=" + dataDir,
+                "--gantry.worker.local-count=1",
                 "--logging.level.root=WARN");
         JsonNode job;
         double steadyRate;
@@ -34,7 +37,10 @@ public final class ServiceOverheadBenchmark {
             Http http = new Http(port);
             String id = http.post("/api/v1/jobs", """
                     {"name": "bench-grid25", "dataset": "grid25", "training": {"steps": %d, "seed": 7}}
-                    """.formatted(steps)).json().get("id").asString();
+                    """.formatted(steps))
+                    .json()
+                    .get("id")
+                    .asString();
             job = http.get("/api/v1/jobs/" + id).json();
             long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
             while (!job.get("state").asString().equals("SUCCEEDED") && System.nanoTime() < deadline) {
@@ -44,7 +50,8 @@ public final class ServiceOverheadBenchmark {
                 Thread.sleep(200);
                 job = http.get("/api/v1/jobs/" + id).json();
             }
-            JsonNode perf = http.get("/api/v1/jobs/" + id + "/metrics?names=perf/steps-per-second&maxPoints=20000").json();
+            JsonNode perf = http.get("/api/v1/jobs/" + id + "/metrics?names=perf/steps-per-second&maxPoints=20000")
+                    .json();
             List<Double> rates = new ArrayList<>();
             perf.at("/series/0/points").forEach(p -> rates.add(p.get("value").asDouble()));
             rates.sort(null);
@@ -52,11 +59,16 @@ public final class ServiceOverheadBenchmark {
         } finally {
             server.close();
         }
-        double serviceSeconds = Duration.between(Instant.parse(job.get("startedAt").asString()),
-                Instant.parse(job.get("finishedAt").asString())).toMillis() / 1000.0;
+        double serviceSeconds = Duration.between(
+                                Instant.parse(job.get("startedAt").asString()),
+                                Instant.parse(job.get("finishedAt").asString()))
+                        .toMillis()
+                / 1000.0;
         double service = steps / serviceSeconds;
-        System.out.printf("service: %d steps in %.2f s (claimed → SUCCEEDED) = %.1f steps/s; median of the "
-                + "loop's own perf/steps-per-second %.1f%n", steps, serviceSeconds, service, steadyRate);
+        System.out.printf(
+                "service: %d steps in %.2f s (claimed → SUCCEEDED) = %.1f steps/s; median of the "
+                        + "loop's own perf/steps-per-second %.1f%n",
+                steps, serviceSeconds, service, steadyRate);
 
         Path spec = Files.createTempFile("bench-spec", ".json");
         Files.writeString(spec, job.get("spec").toString());
@@ -66,9 +78,12 @@ public final class ServiceOverheadBenchmark {
         double flopsPerStep = flopsPerStep(job.get("spec"));
         System.out.println(bareLine);
         System.out.printf("service / bare = %.3f (overhead %.1f %%)%n", service / bare, (1 - service / bare) * 100);
-        System.out.printf("model FLOPs/step %.3g; MFU bare %.1f %%, service %.1f %% of %.1f GFLOP/s matmul%n",
-                flopsPerStep, 100 * flopsPerStep * bare / (gflops * 1e9),
-                100 * flopsPerStep * service / (gflops * 1e9), gflops);
+        System.out.printf(
+                "model FLOPs/step %.3g; MFU bare %.1f %%, service %.1f %% of %.1f GFLOP/s matmul%n",
+                flopsPerStep,
+                100 * flopsPerStep * bare / (gflops * 1e9),
+                100 * flopsPerStep * service / (gflops * 1e9),
+                gflops);
     }
 
     /**
@@ -88,9 +103,15 @@ public final class ServiceOverheadBenchmark {
 
     private static String runBare(Path spec) throws Exception {
         List<String> command = new ArrayList<>(List.of(
-                ProcessHandle.current().info().command().orElse("java"), "-Xmx2g", "-Dai.djl.offline=true",
-                "-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1",
-                "-cp", System.getProperty("java.class.path"), BareTrainingRun.class.getName(), spec.toString()));
+                ProcessHandle.current().info().command().orElse("java"),
+                "-Xmx2g",
+                "-Dai.djl.offline=true",
+                "-Dai.djl.pytorch.num_threads=1",
+                "-Dai.djl.pytorch.num_interop_threads=1",
+                "-cp",
+                System.getProperty("java.class.path"),
+                BareTrainingRun.class.getName(),
+                spec.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("OMP_NUM_THREADS", "1");
         Process process = builder.start();

@@ -2,8 +2,8 @@ package dev.gantry.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gantry.job.TrainingConfigs;
 import dev.gantry.job.JobSpec;
+import dev.gantry.job.TrainingConfigs;
 import dev.gantry.testsupport.Http;
 import dev.gantry.testsupport.Jobs;
 import dev.gantry.testsupport.TestDatabaseInitializer;
@@ -81,11 +81,15 @@ class WorkerFaultTest {
 
         ProcessHandle.of(victim).orElseThrow().destroyForcibly(); // SIGKILL: no drain, no goodbye
         long killedAt = System.nanoTime();
-        JsonNode resumed = Jobs.await(http, id, j -> j.get("attempt").asInt() == 2 && j.get("state").asString().equals("RUNNING"),
+        JsonNode resumed = Jobs.await(
+                http,
+                id,
+                j -> j.get("attempt").asInt() == 2 && j.get("state").asString().equals("RUNNING"),
                 Duration.ofSeconds(60));
         double recovery = (System.nanoTime() - killedAt) / 1e9;
         long resumedBy = workerPid(id);
-        System.out.printf("kill -9 → job running again on worker %d after %.2f s (lease 4 s, reaper every 0.5 s)%n",
+        System.out.printf(
+                "kill -9 → job running again on worker %d after %.2f s (lease 4 s, reaper every 0.5 s)%n",
                 resumedBy, recovery);
 
         assertThat(resumedBy).isNotEqualTo(victim);
@@ -93,7 +97,8 @@ class WorkerFaultTest {
         JsonNode done = Jobs.await(http, id, j -> j.get("state").asString().equals("SUCCEEDED"), Duration.ofMinutes(3));
         assertThat(events(id)).containsSubsequence("CLAIMED", "LEASE_EXPIRED", "CLAIMED", "SUCCEEDED");
         assertThat(done.get("attempt").asInt()).isEqualTo(2);
-        assertThat(startedFrom(id)).as("attempt 1 from scratch, attempt 2 from the checkpoint at 1000")
+        assertThat(startedFrom(id))
+                .as("attempt 1 from scratch, attempt 2 from the checkpoint at 1000")
                 .containsExactly(0L, 1000L);
         assertCurveEqualsUninterruptedRun(id);
     }
@@ -106,7 +111,11 @@ class WorkerFaultTest {
 
         signal("STOP", frozen); // a long GC pause, a partition: alive but silent
         try {
-            Jobs.await(http, id, j -> j.get("attempt").asInt() == 2 && j.get("state").asString().equals("RUNNING"),
+            Jobs.await(
+                    http,
+                    id,
+                    j -> j.get("attempt").asInt() == 2
+                            && j.get("state").asString().equals("RUNNING"),
                     Duration.ofSeconds(60));
         } finally {
             signal("CONT", frozen);
@@ -114,14 +123,19 @@ class WorkerFaultTest {
         JsonNode done = Jobs.await(http, id, j -> j.get("state").asString().equals("SUCCEEDED"), Duration.ofMinutes(3));
 
         assertThat(done.get("attempt").asInt()).isEqualTo(2);
-        assertThat(ProcessHandle.of(frozen)).as("the woken worker lives on, idle").isPresent();
-        List<Integer> attemptsAfterExpiry = jdbc.sql("""
+        assertThat(ProcessHandle.of(frozen))
+                .as("the woken worker lives on, idle")
+                .isPresent();
+        List<Integer> attemptsAfterExpiry =
+                jdbc.sql("""
                         SELECT attempt FROM job_events WHERE job_id = ?::uuid
                            AND id > (SELECT id FROM job_events WHERE job_id = ?::uuid AND type = 'LEASE_EXPIRED')
                         """).params(id, id).query(Integer.class).list();
         assertThat(attemptsAfterExpiry).isNotEmpty().containsOnly(2);
         List<Integer> checkpointAttempts = jdbc.sql("SELECT attempt FROM checkpoints WHERE job_id = ?::uuid")
-                .param(id).query(Integer.class).list();
+                .param(id)
+                .query(Integer.class)
+                .list();
         assertThat(checkpointAttempts).containsOnly(2);
         assertCurveEqualsUninterruptedRun(id);
     }
@@ -136,17 +150,24 @@ class WorkerFaultTest {
         long signalledAt = System.nanoTime();
         JsonNode released = Jobs.await(http, id, j -> j.get("attempt").asInt() == 2, Duration.ofSeconds(30));
         double handBack = (System.nanoTime() - signalledAt) / 1e9;
-        System.out.printf("SIGTERM → job handed back (attempt 2, %s) after %.2f s%n", released.get("state").asString(),
-                handBack);
+        System.out.printf(
+                "SIGTERM → job handed back (attempt 2, %s) after %.2f s%n",
+                released.get("state").asString(), handBack);
 
         // Handed back by the worker itself, not found later by the reaper.
         assertThat(events(id)).containsSubsequence("CLAIMED", "RELEASED").doesNotContain("LEASE_EXPIRED");
-        long drainedAt = checkpointSteps(id).stream().mapToLong(Long::longValue).max().orElseThrow();
-        assertThat(drainedAt).as("the drain wrote a checkpoint where it stopped")
-                .isEqualTo(released.get("step").asLong()).isGreaterThanOrEqualTo(1500);
+        long drainedAt =
+                checkpointSteps(id).stream().mapToLong(Long::longValue).max().orElseThrow();
+        assertThat(drainedAt)
+                .as("the drain wrote a checkpoint where it stopped")
+                .isEqualTo(released.get("step").asLong())
+                .isGreaterThanOrEqualTo(1500);
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (supervisor.workerPids().contains(worker) || supervisor.workerPids().size() < 2) {
-            assertThat(System.nanoTime()).as("supervisor restarts the stopped worker").isLessThan(deadline);
+        while (supervisor.workerPids().contains(worker)
+                || supervisor.workerPids().size() < 2) {
+            assertThat(System.nanoTime())
+                    .as("supervisor restarts the stopped worker")
+                    .isLessThan(deadline);
             Thread.sleep(100);
         }
         Jobs.await(http, id, j -> j.get("state").asString().equals("SUCCEEDED"), Duration.ofMinutes(3));
@@ -176,7 +197,8 @@ class WorkerFaultTest {
         assertThat(checkpoints).isNotEmpty().allMatch(step -> step < divergedAt);
         long lastGood = checkpoints.get(checkpoints.size() - 1);
         assertThat(divergedAt - lastGood).isLessThanOrEqualTo(20);
-        assertThat(http.get("/api/v1/jobs/" + id + "/checkpoints/" + lastGood).status()).isEqualTo(200);
+        assertThat(http.get("/api/v1/jobs/" + id + "/checkpoints/" + lastGood).status())
+                .isEqualTo(200);
 
         JsonNode resumed = http.post("/api/v1/jobs/" + id + "/resume", null).json();
         assertThat(resumed.get("state").asString()).isEqualTo("QUEUED");
@@ -202,17 +224,26 @@ class WorkerFaultTest {
         assertThat(failed.at("/failure/message").asString()).contains("maxRuntimeSeconds = 2");
         long stoppedAt = failed.at("/failure/step").asLong();
         assertThat(stoppedAt).isPositive();
-        double ran = java.time.Duration.between(java.time.Instant.parse(failed.get("startedAt").asString()),
-                java.time.Instant.parse(failed.get("finishedAt").asString())).toMillis() / 1000.0;
+        double ran = java.time.Duration.between(
+                                java.time.Instant.parse(failed.get("startedAt").asString()),
+                                java.time.Instant.parse(failed.get("finishedAt").asString()))
+                        .toMillis()
+                / 1000.0;
         assertThat(ran).isBetween(2.0, 15.0);
         assertThat(checkpointSteps(id)).containsExactly(stoppedAt);
 
         http.post("/api/v1/jobs/" + id + "/resume", null);
-        JsonNode again = Jobs.await(http, id, j -> j.get("attempt").asInt() == 2 && j.get("step").asLong() > stoppedAt,
+        JsonNode again = Jobs.await(
+                http,
+                id,
+                j -> j.get("attempt").asInt() == 2 && j.get("step").asLong() > stoppedAt,
                 Duration.ofSeconds(60));
         assertThat(again.get("state").asString()).isEqualTo("RUNNING");
         assertThat(startedFrom(id)).containsExactly(0L, stoppedAt);
-        assertThat(Jobs.awaitState(http, id, "FAILED", Duration.ofMinutes(2)).at("/failure/reason").asString()).isEqualTo("MAX_RUNTIME");
+        assertThat(Jobs.awaitState(http, id, "FAILED", Duration.ofMinutes(2))
+                        .at("/failure/reason")
+                        .asString())
+                .isEqualTo("MAX_RUNTIME");
     }
 
     /**
@@ -222,7 +253,8 @@ class WorkerFaultTest {
     private void assertCurveEqualsUninterruptedRun(String id) {
         JsonNode spec = http.get("/api/v1/jobs/" + id).json().get("spec");
         Map<Long, double[]> expected = reference(json.treeToValue(spec, JobSpec.class));
-        JsonNode metrics = http.get("/api/v1/jobs/" + id + "/metrics?names=loss/d,loss/g&maxPoints=20000").json();
+        JsonNode metrics = http.get("/api/v1/jobs/" + id + "/metrics?names=loss/d,loss/g&maxPoints=20000")
+                .json();
         List<JsonNode> d = Jobs.series(metrics, "loss/d");
         List<JsonNode> g = Jobs.series(metrics, "loss/g");
         assertThat(d).hasSize(6000);
@@ -233,11 +265,16 @@ class WorkerFaultTest {
             assertThat(d.get(i).get("step").asLong()).isEqualTo(step);
             assertThat(g.get(i).get("step").asLong()).isEqualTo(step);
             double[] want = expected.get(step);
-            assertThat(d.get(i).get("value").asDouble()).as("loss/d at step %d", step).isEqualTo(want[0]);
-            assertThat(g.get(i).get("value").asDouble()).as("loss/g at step %d", step).isEqualTo(want[1]);
+            assertThat(d.get(i).get("value").asDouble())
+                    .as("loss/d at step %d", step)
+                    .isEqualTo(want[0]);
+            assertThat(g.get(i).get("value").asDouble())
+                    .as("loss/g at step %d", step)
+                    .isEqualTo(want[1]);
             compared++;
         }
-        System.out.printf("job %s: %d steps of loss/d and loss/g bitwise equal to the uninterrupted run%n", id, compared);
+        System.out.printf(
+                "job %s: %d steps of loss/d and loss/g bitwise equal to the uninterrupted run%n", id, compared);
     }
 
     private static synchronized Map<Long, double[]> reference(JobSpec spec) {
@@ -259,30 +296,43 @@ class WorkerFaultTest {
     }
 
     private static void signal(String name, long pid) throws Exception {
-        assertThat(new ProcessBuilder("kill", "-" + name, String.valueOf(pid)).start().waitFor()).isZero();
+        assertThat(new ProcessBuilder("kill", "-" + name, String.valueOf(pid))
+                        .start()
+                        .waitFor())
+                .isZero();
     }
 
     /** The worker id is {@code host-pid-suffix}; the host may itself contain dashes. */
     private long workerPid(String id) {
-        String worker = jdbc.sql("SELECT worker_id FROM jobs WHERE id = ?::uuid").param(id).query(String.class).single();
+        String worker = jdbc.sql("SELECT worker_id FROM jobs WHERE id = ?::uuid")
+                .param(id)
+                .query(String.class)
+                .single();
         String[] parts = worker.split("-");
         return Long.parseLong(parts[parts.length - 2]);
     }
 
     private List<String> events(String id) {
-        return jdbc.sql("SELECT type FROM job_events WHERE job_id = ?::uuid ORDER BY id").param(id).query(String.class).list();
+        return jdbc.sql("SELECT type FROM job_events WHERE job_id = ?::uuid ORDER BY id")
+                .param(id)
+                .query(String.class)
+                .list();
     }
 
     /** The step each run of the job started from, in order (0: from scratch). */
     private List<Long> startedFrom(String id) {
-        return jdbc.sql("SELECT (detail->>'fromStep')::bigint FROM job_events WHERE job_id = ?::uuid AND type = 'STARTED' ORDER BY id")
-                .param(id).query(Long.class).list();
+        return jdbc.sql(
+                        "SELECT (detail->>'fromStep')::bigint FROM job_events WHERE job_id = ?::uuid AND type = 'STARTED' ORDER BY id")
+                .param(id)
+                .query(Long.class)
+                .list();
     }
 
     private List<Long> checkpointSteps(String id) {
         List<Long> steps = new ArrayList<>();
-        http.get("/api/v1/jobs/" + id + "/checkpoints").json().forEach(c -> steps.add(c.get("step").asLong()));
+        http.get("/api/v1/jobs/" + id + "/checkpoints")
+                .json()
+                .forEach(c -> steps.add(c.get("step").asLong()));
         return steps;
     }
-
 }

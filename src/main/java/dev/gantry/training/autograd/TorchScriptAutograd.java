@@ -10,7 +10,6 @@ import ai.djl.pytorch.jni.IValue;
 import ai.djl.pytorch.jni.IValueUtils;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -39,7 +38,9 @@ public final class TorchScriptAutograd {
         plainInterpreter();
         // forward(store, inputs, training=true) runs the module with autograd on; the other entry
         // point, forward(IValue...), runs it under NoGradGuard and would return a dead gradient.
-        return Modules.INSTANCE.inputGradient.forward(Modules.INSTANCE.store, new NDList(out, input), true)
+        return Modules.INSTANCE
+                .inputGradient
+                .forward(Modules.INSTANCE.store, new NDList(out, input), true)
                 .singletonOrThrow();
     }
 
@@ -52,8 +53,10 @@ public final class TorchScriptAutograd {
         plainInterpreter();
         // Lists only pass through the IValue entry point, which runs under NoGradGuard: fine here,
         // autograd.grad without create_graph needs no recording.
-        try (IValue l = IValue.listFrom(losses.stream().map(PtNDArray.class::cast).toArray(PtNDArray[]::new));
-                IValue p = IValue.listFrom(parameters.stream().map(PtNDArray.class::cast).toArray(PtNDArray[]::new));
+        try (IValue l = IValue.listFrom(
+                        losses.stream().map(PtNDArray.class::cast).toArray(PtNDArray[]::new));
+                IValue p = IValue.listFrom(
+                        parameters.stream().map(PtNDArray.class::cast).toArray(PtNDArray[]::new));
                 IValue result = IValueUtils.runMethod(Modules.INSTANCE.gradientNorms, "forward", l, p);
                 NDArray norms = result.toTensor((PtNDManager) manager)) {
             return norms.toFloatArray();

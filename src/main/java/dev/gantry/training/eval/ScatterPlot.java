@@ -1,7 +1,6 @@
 package dev.gantry.training.eval;
 
 import dev.gantry.training.data.Bounds;
-
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -11,7 +10,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
-
 import javax.imageio.ImageIO;
 
 /**
@@ -40,8 +38,7 @@ public final class ScatterPlot {
      * @param real row-major (x, y) pairs of real data, drawn underneath; may be empty
      * @param modes mode centres drawn as rings; may be empty
      */
-    public static byte[] png(
-            float[] generated, float[] real, List<double[]> modes, Bounds bounds, int size) {
+    public static byte[] png(float[] generated, float[] real, List<double[]> modes, Bounds bounds, int size) {
         BufferedImage image = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         try {

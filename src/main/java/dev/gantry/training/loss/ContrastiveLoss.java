@@ -41,7 +41,8 @@ public final class ContrastiveLoss implements LossTerm {
         long n = fake.getShape().get(0);
         NDArray next = fake.get("1:").concat(fake.get(":1"), 0);
         NDArray similar = distance(fake, real).square();
-        NDArray dissimilar = Activation.relu(distance(fake, next).neg().add(margin)).square();
+        NDArray dissimilar =
+                Activation.relu(distance(fake, next).neg().add(margin)).square();
         return Scalars.times(similar.sum().add(dissimilar.sum()), 1.0 / (2 * n));
     }
 

@@ -2,9 +2,7 @@ package dev.gantry.training.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-
 import dev.gantry.training.model.Network;
-
 import java.util.random.RandomGenerator;
 
 /**
@@ -16,7 +14,11 @@ import java.util.random.RandomGenerator;
  *     perturbations) from it so that a run stays bitwise reproducible
  */
 public record DiscriminatorPass(
-        NDArray real, NDArray fake, NDArray realLogits, NDArray fakeLogits, Network discriminator,
+        NDArray real,
+        NDArray fake,
+        NDArray realLogits,
+        NDArray fakeLogits,
+        Network discriminator,
         RandomGenerator random) {
 
     /** Runs the discriminator once over real and fake together: half the ops of two passes. */

@@ -34,7 +34,8 @@ public final class DraganPenalty implements LossTerm {
 
     @Override
     public NDArray discriminatorLoss(DiscriminatorPass pass) {
-        NDArray excess = InputGradients.rowNorms(InputGradients.of(pass.discriminator(), interpolates(pass))).sub(k);
+        NDArray excess = InputGradients.rowNorms(InputGradients.of(pass.discriminator(), interpolates(pass)))
+                .sub(k);
         return excess.square().mean();
     }
 

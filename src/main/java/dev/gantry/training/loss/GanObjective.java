@@ -1,12 +1,10 @@
 package dev.gantry.training.loss;
 
 import ai.djl.ndarray.NDArray;
-
 import dev.gantry.training.LossConfig;
 import dev.gantry.training.TermConfig;
 import dev.gantry.training.autograd.TorchScriptAutograd;
 import dev.gantry.training.model.Network;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;

@@ -2,10 +2,8 @@ package dev.gantry.training.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-
 import dev.gantry.training.model.Activations;
 import dev.gantry.training.model.Network;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.random.RandomGenerator;

@@ -35,7 +35,8 @@ public final class GradientPenalty implements LossTerm {
 
     @Override
     public NDArray discriminatorLoss(DiscriminatorPass pass) {
-        NDArray excess = InputGradients.rowNorms(InputGradients.of(pass.discriminator(), interpolates(pass))).sub(target);
+        NDArray excess = InputGradients.rowNorms(InputGradients.of(pass.discriminator(), interpolates(pass)))
+                .sub(target);
         return (oneSided ? Activation.relu(excess) : excess).square().mean();
     }
 

@@ -21,7 +21,9 @@ public final class HingeLoss implements AdversarialLoss {
 
     @Override
     public NDArray discriminatorLoss(NDArray realLogits, NDArray fakeLogits) {
-        return Activation.relu(realLogits.neg().add(1)).mean().add(Activation.relu(fakeLogits.add(1)).mean());
+        return Activation.relu(realLogits.neg().add(1))
+                .mean()
+                .add(Activation.relu(fakeLogits.add(1)).mean());
     }
 
     @Override

@@ -3,10 +3,8 @@ package dev.gantry.training.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-
 import dev.gantry.training.autograd.TorchScriptAutograd;
 import dev.gantry.training.model.Network;
-
 import java.util.random.RandomGenerator;
 
 /** What the gradient penalties share: ∇ₓD(x) per sample, its norm, and uniform draws. */

@@ -20,7 +20,8 @@ public final class LeastSquaresLoss implements AdversarialLoss {
 
     @Override
     public NDArray discriminatorLoss(NDArray realLogits, NDArray fakeLogits) {
-        return Scalars.times(realLogits.sub(1).square().mean().add(fakeLogits.square().mean()), 0.5);
+        return Scalars.times(
+                realLogits.sub(1).square().mean().add(fakeLogits.square().mean()), 0.5);
     }
 
     @Override

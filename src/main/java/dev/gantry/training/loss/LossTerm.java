@@ -1,7 +1,6 @@
 package dev.gantry.training.loss;
 
 import ai.djl.ndarray.NDArray;
-
 import dev.gantry.training.model.Network;
 
 /**

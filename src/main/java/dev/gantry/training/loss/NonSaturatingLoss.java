@@ -46,7 +46,8 @@ public final class NonSaturatingLoss implements AdversarialLoss {
     static NDArray smoothedDiscriminatorLoss(NDArray realLogits, NDArray fakeLogits, float labelSmoothing) {
         NDArray real = Activation.softPlus(realLogits.neg());
         if (labelSmoothing != 0) {
-            real = Scalars.times(real, 1 - labelSmoothing).add(Scalars.times(Activation.softPlus(realLogits), labelSmoothing));
+            real = Scalars.times(real, 1 - labelSmoothing)
+                    .add(Scalars.times(Activation.softPlus(realLogits), labelSmoothing));
         }
         return real.mean().add(Activation.softPlus(fakeLogits).mean());
     }

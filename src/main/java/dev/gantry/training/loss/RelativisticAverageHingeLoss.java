@@ -25,7 +25,8 @@ public final class RelativisticAverageHingeLoss implements AdversarialLoss {
 
     @Override
     public NDArray discriminatorLoss(NDArray realLogits, NDArray fakeLogits) {
-        NDArray real = Activation.relu(realLogits.sub(fakeLogits.mean()).neg().add(1)).mean();
+        NDArray real =
+                Activation.relu(realLogits.sub(fakeLogits.mean()).neg().add(1)).mean();
         NDArray fake = Activation.relu(fakeLogits.sub(realLogits.mean()).add(1)).mean();
         return Scalars.times(real.add(fake), 0.5);
     }
@@ -33,7 +34,8 @@ public final class RelativisticAverageHingeLoss implements AdversarialLoss {
     @Override
     public NDArray generatorLoss(NDArray realLogits, NDArray fakeLogits) {
         NDArray real = Activation.relu(realLogits.sub(fakeLogits.mean()).add(1)).mean();
-        NDArray fake = Activation.relu(fakeLogits.sub(realLogits.mean()).neg().add(1)).mean();
+        NDArray fake =
+                Activation.relu(fakeLogits.sub(realLogits.mean()).neg().add(1)).mean();
         return Scalars.times(real.add(fake), 0.5);
     }
 

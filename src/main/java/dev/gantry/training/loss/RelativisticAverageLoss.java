@@ -26,7 +26,8 @@ public final class RelativisticAverageLoss implements AdversarialLoss {
 
     @Override
     public NDArray discriminatorLoss(NDArray realLogits, NDArray fakeLogits) {
-        NDArray real = Activation.softPlus(realLogits.sub(fakeLogits.mean()).neg()).mean();
+        NDArray real =
+                Activation.softPlus(realLogits.sub(fakeLogits.mean()).neg()).mean();
         NDArray fake = Activation.softPlus(fakeLogits.sub(realLogits.mean())).mean();
         return Scalars.times(real.add(fake), 0.5);
     }
@@ -34,7 +35,8 @@ public final class RelativisticAverageLoss implements AdversarialLoss {
     @Override
     public NDArray generatorLoss(NDArray realLogits, NDArray fakeLogits) {
         NDArray real = Activation.softPlus(realLogits.sub(fakeLogits.mean())).mean();
-        NDArray fake = Activation.softPlus(fakeLogits.sub(realLogits.mean()).neg()).mean();
+        NDArray fake =
+                Activation.softPlus(fakeLogits.sub(realLogits.mean()).neg()).mean();
         return Scalars.times(real.add(fake), 0.5);
     }
 

@@ -1,9 +1,7 @@
 package dev.gantry.training.loss;
 
 import ai.djl.ndarray.NDArray;
-
 import dev.gantry.training.model.Network;
-
 import java.util.Map;
 
 /**

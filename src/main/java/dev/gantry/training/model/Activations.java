@@ -1,7 +1,6 @@
 package dev.gantry.training.model;
 
 import ai.djl.ndarray.NDArray;
-
 import java.util.List;
 
 /**

@@ -5,9 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
-
 import dev.gantry.training.ModelConfig;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -36,12 +34,20 @@ public final class MlpNetworks {
     private MlpNetworks() {}
 
     public static Network generator(ModelConfig config, NDManager manager) {
-        return build("generator", config.latentDim(), config.hiddenUnits(), config.hiddenLayers(), 2, RELU, false, manager);
+        return build(
+                "generator", config.latentDim(), config.hiddenUnits(), config.hiddenLayers(), 2, RELU, false, manager);
     }
 
     public static Network discriminator(ModelConfig config, NDManager manager) {
-        return build("discriminator", 2, config.hiddenUnits(), config.hiddenLayers(), 1, LEAKY_RELU,
-                config.spectralNorm(), manager);
+        return build(
+                "discriminator",
+                2,
+                config.hiddenUnits(),
+                config.hiddenLayers(),
+                1,
+                LEAKY_RELU,
+                config.spectralNorm(),
+                manager);
     }
 
     /**
@@ -54,8 +60,15 @@ public final class MlpNetworks {
         return net;
     }
 
-    private static Network build(String role, int inputs, int units, int hiddenLayers, int outputs,
-            UnaryOperator<NDArray> activation, boolean spectralNorm, NDManager manager) {
+    private static Network build(
+            String role,
+            int inputs,
+            int units,
+            int hiddenLayers,
+            int outputs,
+            UnaryOperator<NDArray> activation,
+            boolean spectralNorm,
+            NDManager manager) {
         List<NDArray[]> weights = new ArrayList<>();
         int fanIn = inputs;
         for (int i = 0; i <= hiddenLayers; i++) {

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -166,9 +165,8 @@ public final class Network {
             }
             Shape expected = e.getValue().getShape();
             if (!expected.equals(new Shape(data.shape()))) {
-                throw new IllegalArgumentException(
-                        role + " parameter '" + e.getKey() + "' has shape " + data.shapeString()
-                                + " but the configured model expects " + expected);
+                throw new IllegalArgumentException(role + " parameter '" + e.getKey() + "' has shape "
+                        + data.shapeString() + " but the configured model expects " + expected);
             }
         }
         for (Map.Entry<String, NDArray> e : all.entrySet()) {

@@ -1,7 +1,6 @@
 package dev.gantry.training.model;
 
 import ai.djl.ndarray.NDArray;
-
 import java.util.Arrays;
 
 /** A float32 tensor copied out of libtorch: its shape and row-major values. */

@@ -4,7 +4,6 @@ import dev.gantry.training.GanTraining;
 import dev.gantry.training.TestConfigs;
 import dev.gantry.training.TrainingConfig;
 import dev.gantry.training.TrainingListener;
-
 import java.util.Map;
 
 /**

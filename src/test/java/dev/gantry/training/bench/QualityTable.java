@@ -8,7 +8,6 @@ import dev.gantry.training.TermConfig;
 import dev.gantry.training.TrainingConfig;
 import dev.gantry.training.TrainingListener;
 import dev.gantry.training.TrainingResult;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +30,9 @@ public final class QualityTable {
     private static final Map<String, Row> ROWS = new LinkedHashMap<>();
 
     static {
-        ROWS.put("wasserstein + gradient-penalty (λ=10)", new Row(loss("wasserstein", term("gradient-penalty", 10)), false));
+        ROWS.put(
+                "wasserstein + gradient-penalty (λ=10)",
+                new Row(loss("wasserstein", term("gradient-penalty", 10)), false));
         ROWS.put("hinge + spectral norm", new Row(loss("hinge"), true));
         ROWS.put("non-saturating + r1 (γ=1)", new Row(loss("non-saturating", term("r1", 1)), false));
         ROWS.put("least-squares", new Row(loss("least-squares"), false));
@@ -48,7 +49,8 @@ public final class QualityTable {
         List<String> wanted = args.length > 3 ? List.of(args[3].split(",")) : List.copyOf(ROWS.keySet());
         int modesTotal = dataset.equals("ring8") ? 8 : 25;
         System.out.printf("%s, %d steps, %d seeds%n%n", dataset, steps, seeds);
-        System.out.printf("| loss | modes/%d per seed | modes mean ± std | high-quality %% mean ± std | steps | wall s per run |%n",
+        System.out.printf(
+                "| loss | modes/%d per seed | modes mean ± std | high-quality %% mean ± std | steps | wall s per run |%n",
                 modesTotal);
         System.out.println("| --- | --- | --- | --- | --- | --- |");
         for (Map.Entry<String, Row> row : ROWS.entrySet()) {
@@ -66,16 +68,41 @@ public final class QualityTable {
                 modes.add(result.lastEvaluation().get("eval/modes"));
                 quality.add(result.lastEvaluation().get("eval/high-quality") * 100);
             }
-            System.out.printf("| %s | %s | %.1f ± %.1f | %.1f ± %.1f | %d | %.0f |%n", row.getKey(),
-                    String.join(", ", modes.stream().map(m -> String.valueOf(m.intValue())).toList()),
-                    mean(modes), std(modes), mean(quality), std(quality), steps, wall / seeds);
+            System.out.printf(
+                    "| %s | %s | %.1f ± %.1f | %.1f ± %.1f | %d | %.0f |%n",
+                    row.getKey(),
+                    String.join(
+                            ", ",
+                            modes.stream()
+                                    .map(m -> String.valueOf(m.intValue()))
+                                    .toList()),
+                    mean(modes),
+                    std(modes),
+                    mean(quality),
+                    std(quality),
+                    steps,
+                    wall / seeds);
         }
     }
 
     private static TrainingConfig config(String dataset, Row row, int steps, long seed) {
         OptimizerConfig adam = new OptimizerConfig("adam", 5e-4, 0.5, 0.999, "constant", 0);
-        return new TrainingConfig(dataset, new ModelConfig("mlp", 2, 128, 3, row.spectralNorm()), row.loss(), adam, adam,
-                steps, 256, 1, seed, 0, 0, 2500, 0, 0, 0);
+        return new TrainingConfig(
+                dataset,
+                new ModelConfig("mlp", 2, 128, 3, row.spectralNorm()),
+                row.loss(),
+                adam,
+                adam,
+                steps,
+                256,
+                1,
+                seed,
+                0,
+                0,
+                2500,
+                0,
+                0,
+                0);
     }
 
     private static LossConfig loss(String adversarial, TermConfig... terms) {
@@ -93,7 +120,8 @@ public final class QualityTable {
     /** Sample standard deviation (n − 1), as the PacGAN tables report. */
     private static double std(List<Double> values) {
         double mean = mean(values);
-        double squares = values.stream().mapToDouble(v -> (v - mean) * (v - mean)).sum();
+        double squares =
+                values.stream().mapToDouble(v -> (v - mean) * (v - mean)).sum();
         return values.size() < 2 ? 0 : Math.sqrt(squares / (values.size() - 1));
     }
 

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
-
 import org.junit.jupiter.api.Test;
 
 class SyntheticDatasetsTest {
@@ -30,7 +29,8 @@ class SyntheticDatasetsTest {
     void grid25_has_pacgan_modes_on_the_even_grid_with_sigma_0_05() {
         SyntheticDataset grid = SyntheticDatasets.byName("grid25");
         assertEquals(0.05, grid.sigma());
-        List<String> modes = grid.modes().stream().map(m -> m[0] + "," + m[1]).sorted().toList();
+        List<String> modes =
+                grid.modes().stream().map(m -> m[0] + "," + m[1]).sorted().toList();
         List<String> expected = new java.util.ArrayList<>();
         for (double x : new double[] {-4, -2, 0, 2, 4}) {
             for (double y : new double[] {-4, -2, 0, 2, 4}) {
@@ -97,7 +97,10 @@ class SyntheticDatasetsTest {
         Bounds b = roll.bounds();
         double maxRadius = 0;
         for (int i = 0; i < 10_000; i++) {
-            assertTrue(xy[2 * i] > b.minX() && xy[2 * i] < b.maxX() && xy[2 * i + 1] > b.minY() && xy[2 * i + 1] < b.maxY());
+            assertTrue(xy[2 * i] > b.minX()
+                    && xy[2 * i] < b.maxX()
+                    && xy[2 * i + 1] > b.minY()
+                    && xy[2 * i + 1] < b.maxY());
             maxRadius = Math.max(maxRadius, Math.hypot(xy[2 * i], xy[2 * i + 1]));
         }
         // t reaches 4.5π ≈ 14.1, divided by 5.

@@ -3,7 +3,6 @@ package dev.gantry.training.eval;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.gantry.training.data.GaussianMixture;
-
 import org.junit.jupiter.api.Test;
 
 class ModeCoverageTest {

@@ -9,20 +9,16 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
-
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-
 import dev.gantry.training.Golden;
 import dev.gantry.training.ModelConfig;
 import dev.gantry.training.model.MlpNetworks;
 import dev.gantry.training.model.Network;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
-
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -39,8 +35,11 @@ class AdaptiveWeightConformanceTest {
         List<JsonObject> cases = Golden.objects(Golden.root().getAsJsonArray("adaptive"));
         for (int i = 0; i < cases.size(); i++) {
             JsonObject c = cases.get(i);
-            String name = c.get("side").getAsString() + " #" + i + " " + c.get("adversarial").getAsString() + " + "
-                    + c.getAsJsonArray("terms").asList().stream().map(t -> t.getAsJsonObject().get("type").getAsString()).toList();
+            String name = c.get("side").getAsString() + " #" + i + " "
+                    + c.get("adversarial").getAsString() + " + "
+                    + c.getAsJsonArray("terms").asList().stream()
+                            .map(t -> t.getAsJsonObject().get("type").getAsString())
+                            .toList();
             tests.add(dynamicTest(name, () -> check(c, name)));
         }
         return tests;
@@ -57,8 +56,10 @@ class AdaptiveWeightConformanceTest {
             List<GanObjective.WeightedTerm> terms = new ArrayList<>();
             for (JsonElement e : c.getAsJsonArray("terms")) {
                 JsonObject t = e.getAsJsonObject();
-                terms.add(new GanObjective.WeightedTerm(LossTermConformanceTest.term(t.get("type").getAsString(), t, features),
-                        t.get("weight").getAsDouble(), t.get("adaptive").getAsBoolean()));
+                terms.add(new GanObjective.WeightedTerm(
+                        LossTermConformanceTest.term(t.get("type").getAsString(), t, features),
+                        t.get("weight").getAsDouble(),
+                        t.get("adaptive").getAsBoolean()));
             }
             String adversarial = c.get("adversarial").getAsString();
             GanObjective objective = new GanObjective(GanObjective.adversarial(adversarial, 0), terms);
@@ -79,23 +80,40 @@ class AdaptiveWeightConformanceTest {
                     NDArray fake = trained.forward(Golden.matrix(m, c.getAsJsonArray("latent")));
                     loss = objective.generator(GeneratorPass.of(trained, d, fake, real, Golden.replay(null)));
                 }
-                assertClose(c.get("adversarialValue").getAsDouble(), loss.parts().get(adversarial).getFloat(), SECOND_ORDER,
+                assertClose(
+                        c.get("adversarialValue").getAsDouble(),
+                        loss.parts().get(adversarial).getFloat(),
+                        SECOND_ORDER,
                         what + " " + adversarial);
-                for (Map.Entry<String, JsonElement> p : c.getAsJsonObject("parts").entrySet()) {
-                    assertClose(p.getValue().getAsDouble(), loss.parts().get(p.getKey()).getFloat(), SECOND_ORDER,
+                for (Map.Entry<String, JsonElement> p :
+                        c.getAsJsonObject("parts").entrySet()) {
+                    assertClose(
+                            p.getValue().getAsDouble(),
+                            loss.parts().get(p.getKey()).getFloat(),
+                            SECOND_ORDER,
                             what + " weighted " + p.getKey());
                 }
-                assertEquals(c.getAsJsonObject("coefficients").keySet(), loss.adaptiveWeights().keySet(),
+                assertEquals(
+                        c.getAsJsonObject("coefficients").keySet(),
+                        loss.adaptiveWeights().keySet(),
                         what + ": the adaptive terms");
-                for (Map.Entry<String, JsonElement> w : c.getAsJsonObject("coefficients").entrySet()) {
-                    assertClose(w.getValue().getAsDouble(), loss.adaptiveWeights().get(w.getKey()), SECOND_ORDER,
+                for (Map.Entry<String, JsonElement> w :
+                        c.getAsJsonObject("coefficients").entrySet()) {
+                    assertClose(
+                            w.getValue().getAsDouble(),
+                            loss.adaptiveWeights().get(w.getKey()),
+                            SECOND_ORDER,
                             what + " coefficient of " + w.getKey());
                 }
                 assertClose(c.get("total").getAsDouble(), loss.total().getFloat(), SECOND_ORDER, what + " total");
                 collector.backward(loss.total());
             }
-            for (Map.Entry<String, JsonElement> g : c.getAsJsonObject("gradParams").entrySet()) {
-                assertClose(g.getValue(), trained.parameters().get(g.getKey()).getGradient().toFloatArray(), SECOND_ORDER,
+            for (Map.Entry<String, JsonElement> g :
+                    c.getAsJsonObject("gradParams").entrySet()) {
+                assertClose(
+                        g.getValue(),
+                        trained.parameters().get(g.getKey()).getGradient().toFloatArray(),
+                        SECOND_ORDER,
                         what + " dL/d" + g.getKey());
             }
         }

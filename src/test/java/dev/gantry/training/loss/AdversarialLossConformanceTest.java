@@ -10,15 +10,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-
 import com.google.gson.JsonObject;
-
 import dev.gantry.training.Golden;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -31,11 +27,13 @@ class AdversarialLossConformanceTest {
     @TestFactory
     List<DynamicTest> discriminator_and_generator_losses_match_pytorch() {
         List<DynamicTest> tests = new ArrayList<>();
-        for (Map.Entry<String, List<JsonObject>> loss : Golden.group("adversarial").entrySet()) {
+        for (Map.Entry<String, List<JsonObject>> loss :
+                Golden.group("adversarial").entrySet()) {
             List<JsonObject> cases = loss.getValue();
             for (int i = 0; i < cases.size(); i++) {
                 JsonObject c = cases.get(i);
-                String name = loss.getKey() + " #" + i + " s=" + c.get("labelSmoothing").getAsDouble();
+                String name = loss.getKey() + " #" + i + " s="
+                        + c.get("labelSmoothing").getAsDouble();
                 tests.add(dynamicTest(name, () -> check(loss.getKey(), c, name)));
             }
         }
@@ -43,7 +41,8 @@ class AdversarialLossConformanceTest {
     }
 
     private static void check(String name, JsonObject c, String what) {
-        AdversarialLoss loss = GanObjective.adversarial(name, c.get("labelSmoothing").getAsDouble());
+        AdversarialLoss loss =
+                GanObjective.adversarial(name, c.get("labelSmoothing").getAsDouble());
         assertEquals(c.has("gGradReal"), loss.generatorNeedsRealLogits(), what + ": needs real logits in the G step");
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray real = logits(m, c, "real");
@@ -67,7 +66,8 @@ class AdversarialLossConformanceTest {
             }
             assertClose(c.get("gGradFake"), fake2.getGradient().toFloatArray(), FIRST_ORDER, what + " dL_G/dC(x_f)");
             if (c.has("gGradReal")) {
-                assertClose(c.get("gGradReal"), real2.getGradient().toFloatArray(), FIRST_ORDER, what + " dL_G/dC(x_r)");
+                assertClose(
+                        c.get("gGradReal"), real2.getGradient().toFloatArray(), FIRST_ORDER, what + " dL_G/dC(x_r)");
             }
         }
     }

@@ -5,17 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-
 import dev.gantry.training.Golden;
 import dev.gantry.training.TrainingCatalog;
-
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,13 +28,16 @@ class GoldenCatalogTest {
     void every_adversarial_loss_of_the_catalog_has_golden_cases_and_no_other() {
         Map<String, List<JsonObject>> cases = Golden.group("adversarial");
         print("adversarial", cases);
-        assertEquals(new TreeSet<>(TrainingCatalog.ADVERSARIAL_LOSSES), counts(cases).keySet());
+        assertEquals(
+                new TreeSet<>(TrainingCatalog.ADVERSARIAL_LOSSES), counts(cases).keySet());
         cases.forEach((name, list) -> {
             assertTrue(list.size() >= MIN_CASES, name + " has " + list.size() + " cases");
             Set<Double> smoothing = new HashSet<>();
             list.forEach(c -> smoothing.add(c.get("labelSmoothing").getAsDouble()));
             boolean smoothable = TrainingCatalog.LABEL_SMOOTHING_LOSSES.contains(name);
-            assertEquals(smoothable, smoothing.stream().anyMatch(s -> s > 0),
+            assertEquals(
+                    smoothable,
+                    smoothing.stream().anyMatch(s -> s > 0),
                     name + ": label smoothing cases exactly where the catalog allows it");
         });
     }
@@ -51,7 +51,9 @@ class GoldenCatalogTest {
         for (Map.Entry<String, List<JsonObject>> e : cases.entrySet()) {
             Set<String> params = new HashSet<>();
             e.getValue().forEach(c -> params.addAll(c.getAsJsonObject("params").keySet()));
-            assertEquals(TrainingCatalog.TERM_PARAMS.get(e.getKey()).keySet(), params,
+            assertEquals(
+                    TrainingCatalog.TERM_PARAMS.get(e.getKey()).keySet(),
+                    params,
                     e.getKey() + ": every parameter is set in some case");
         }
     }
@@ -60,15 +62,21 @@ class GoldenCatalogTest {
     void adaptive_cases_cover_both_sides_and_spectral_norm_has_cases() {
         List<JsonObject> adaptive = Golden.objects(Golden.root().getAsJsonArray("adaptive"));
         int spectral = Golden.root().getAsJsonArray("spectralNorm").size();
-        long discriminator = adaptive.stream().filter(c -> c.get("side").getAsString().equals("discriminator")).count();
-        System.out.printf("golden cases: adaptive %d (discriminator %d, generator %d), spectralNorm %d%n",
+        long discriminator = adaptive.stream()
+                .filter(c -> c.get("side").getAsString().equals("discriminator"))
+                .count();
+        System.out.printf(
+                "golden cases: adaptive %d (discriminator %d, generator %d), spectralNorm %d%n",
                 adaptive.size(), discriminator, adaptive.size() - discriminator, spectral);
         assertTrue(discriminator >= MIN_CASES && adaptive.size() - discriminator >= MIN_CASES);
         assertTrue(spectral >= MIN_CASES);
         for (JsonObject c : adaptive) {
             for (JsonElement t : c.getAsJsonArray("terms")) {
                 String type = t.getAsJsonObject().get("type").getAsString();
-                assertEquals(c.get("side").getAsString(), TrainingCatalog.TERM_SIDES.get(type), type + " in an adaptive case");
+                assertEquals(
+                        c.get("side").getAsString(),
+                        TrainingCatalog.TERM_SIDES.get(type),
+                        type + " in an adaptive case");
             }
         }
     }

@@ -11,23 +11,19 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
-
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-
 import dev.gantry.training.Golden;
 import dev.gantry.training.TermConfig;
 import dev.gantry.training.TrainingCatalog;
 import dev.gantry.training.model.MlpNetworks;
 import dev.gantry.training.model.Network;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.IntFunction;
-
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -70,7 +66,9 @@ class LossTermConformanceTest {
 
     static LossTerm term(String type, JsonObject c, IntFunction<Network> features) {
         Map<String, Double> params = new LinkedHashMap<>();
-        c.getAsJsonObject("params").entrySet().forEach(e -> params.put(e.getKey(), e.getValue().getAsDouble()));
+        c.getAsJsonObject("params")
+                .entrySet()
+                .forEach(e -> params.put(e.getKey(), e.getValue().getAsDouble()));
         return GanObjective.term(new TermConfig(type, 1.0, false, params), features);
     }
 
@@ -91,18 +89,22 @@ class LossTermConformanceTest {
                 assertClose(c.get("value").getAsDouble(), value.getFloat(), rtol, what + " value");
                 collector.backward(value);
             }
-            for (Map.Entry<String, JsonElement> g : c.getAsJsonObject("gradDiscriminator").entrySet()) {
+            for (Map.Entry<String, JsonElement> g :
+                    c.getAsJsonObject("gradDiscriminator").entrySet()) {
                 float[] actual = d.parameters().get(g.getKey()).getGradient().toFloatArray();
                 assertClose(g.getValue(), actual, rtol, what + " dL/d" + g.getKey());
             }
-            for (Map.Entry<String, JsonElement> u : c.getAsJsonObject("stateAfter").entrySet()) {
-                assertClose(u.getValue(), d.state().get(u.getKey()).toFloatArray(), FIRST_ORDER, what + " " + u.getKey());
+            for (Map.Entry<String, JsonElement> u :
+                    c.getAsJsonObject("stateAfter").entrySet()) {
+                assertClose(
+                        u.getValue(), d.state().get(u.getKey()).toFloatArray(), FIRST_ORDER, what + " " + u.getKey());
             }
             assertEquals(c.getAsJsonObject("stateAfter").keySet(), d.state().keySet());
             if (c.has("interpolates")) {
                 DiscriminatorPass again =
                         new DiscriminatorPass(real, fake, null, null, d, Golden.replay(c.getAsJsonArray("draws")));
-                NDArray points = term instanceof GradientPenalty gp ? gp.interpolates(again)
+                NDArray points = term instanceof GradientPenalty gp
+                        ? gp.interpolates(again)
                         : ((DraganPenalty) term).interpolates(again);
                 assertClose(c.get("interpolates"), points.toFloatArray(), FIRST_ORDER, what + " interpolates");
             }
@@ -144,7 +146,11 @@ class LossTermConformanceTest {
             Network d = Golden.discriminator(c.getAsJsonObject("discriminator"), m);
             term("weight-clipping", c, layers -> null).afterDiscriminatorUpdate(d);
             for (Map.Entry<String, JsonElement> e : c.getAsJsonObject("after").entrySet()) {
-                assertClose(e.getValue(), d.parameters().get(e.getKey()).toFloatArray(), FIRST_ORDER, what + " " + e.getKey());
+                assertClose(
+                        e.getValue(),
+                        d.parameters().get(e.getKey()).toFloatArray(),
+                        FIRST_ORDER,
+                        what + " " + e.getKey());
             }
         }
     }

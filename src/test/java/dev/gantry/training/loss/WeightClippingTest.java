@@ -6,11 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-
 import dev.gantry.training.ModelConfig;
 import dev.gantry.training.model.MlpNetworks;
 import dev.gantry.training.model.Network;
-
 import org.junit.jupiter.api.Test;
 
 class WeightClippingTest {

@@ -47,8 +47,10 @@ class NetworkLoadTest {
                 manager.create(new float[4096]).close();
             }
 
-            network.parameters().forEach((name, p) ->
-                    assertThat(p.toFloatArray()).as(name).containsExactly(values.get(name).values()));
+            network.parameters()
+                    .forEach((name, p) -> assertThat(p.toFloatArray())
+                            .as(name)
+                            .containsExactly(values.get(name).values()));
         }
     }
 }

@@ -9,13 +9,10 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-
 import dev.gantry.training.ModelConfig;
-
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 
 class NetworkTest {
@@ -26,9 +23,13 @@ class NetworkTest {
     void spectral_norm_vectors_are_state_in_the_snapshot_not_parameters() {
         try (NDManager m = NDManager.newBaseManager()) {
             Network d = MlpNetworks.discriminator(SPECTRAL, m);
-            assertEquals(List.of("fc0.weight_u", "fc1.weight_u", "fc2.weight_u"), List.copyOf(d.state().keySet()));
-            assertEquals(List.of("fc0.weight", "fc0.bias", "fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"),
-                    List.copyOf(d.parameters().keySet()), "optimizers and weight clipping see the parameters only");
+            assertEquals(
+                    List.of("fc0.weight_u", "fc1.weight_u", "fc2.weight_u"),
+                    List.copyOf(d.state().keySet()));
+            assertEquals(
+                    List.of("fc0.weight", "fc0.bias", "fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"),
+                    List.copyOf(d.parameters().keySet()),
+                    "optimizers and weight clipping see the parameters only");
             assertTrue(d.snapshot().keySet().containsAll(d.state().keySet()));
             for (NDArray u : d.state().values()) {
                 assertFalse(u.hasGradient());
@@ -55,7 +56,9 @@ class NetworkTest {
             float[] outA = a.forward(x).toFloatArray();
             float[] outB = b.forward(x).toFloatArray();
             assertArrayEquals(outA, outB);
-            assertArrayEquals(a.state().get("fc1.weight_u").toFloatArray(), b.state().get("fc1.weight_u").toFloatArray());
+            assertArrayEquals(
+                    a.state().get("fc1.weight_u").toFloatArray(),
+                    b.state().get("fc1.weight_u").toFloatArray());
             assertTrue(b.parameters().get("fc0.weight").hasGradient(), "loading keeps parameters trainable");
         }
     }
@@ -88,9 +91,13 @@ class NetworkTest {
             Network b = MlpNetworks.discriminator(SPECTRAL, m);
             Engine.getInstance().setRandomSeed(5);
             Network plain = MlpNetworks.discriminator(new ModelConfig("mlp", 2, 8, 2, false), m);
-            assertArrayEquals(a.state().get("fc0.weight_u").toFloatArray(), b.state().get("fc0.weight_u").toFloatArray());
-            assertArrayEquals(plain.parameters().get("fc2.weight").toFloatArray(),
-                    a.parameters().get("fc2.weight").toFloatArray(), "spectral norm changed the initial weights");
+            assertArrayEquals(
+                    a.state().get("fc0.weight_u").toFloatArray(),
+                    b.state().get("fc0.weight_u").toFloatArray());
+            assertArrayEquals(
+                    plain.parameters().get("fc2.weight").toFloatArray(),
+                    a.parameters().get("fc2.weight").toFloatArray(),
+                    "spectral norm changed the initial weights");
         }
     }
 
@@ -112,7 +119,8 @@ class NetworkTest {
     @Test
     void the_signature_names_spectral_norm_only_when_it_is_on() {
         assertEquals("mlp latentDim=2 hiddenUnits=8 hiddenLayers=2 spectralNorm=true", MlpNetworks.signature(SPECTRAL));
-        assertEquals("mlp latentDim=2 hiddenUnits=8 hiddenLayers=2",
+        assertEquals(
+                "mlp latentDim=2 hiddenUnits=8 hiddenLayers=2",
                 MlpNetworks.signature(new ModelConfig("mlp", 2, 8, 2, false)));
     }
 }

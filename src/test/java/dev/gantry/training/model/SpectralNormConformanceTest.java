@@ -9,14 +9,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-
 import com.google.gson.JsonObject;
-
 import dev.gantry.training.Golden;
-
 import java.util.ArrayList;
 import java.util.List;
-
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -32,7 +28,8 @@ class SpectralNormConformanceTest {
         List<JsonObject> cases = Golden.objects(Golden.root().getAsJsonArray("spectralNorm"));
         for (int i = 0; i < cases.size(); i++) {
             JsonObject c = cases.get(i);
-            String name = "spectral norm #" + i + " W " + c.getAsJsonObject("weight").get("shape");
+            String name =
+                    "spectral norm #" + i + " W " + c.getAsJsonObject("weight").get("shape");
             tests.add(dynamicTest(name, () -> check(c, name)));
         }
         return tests;

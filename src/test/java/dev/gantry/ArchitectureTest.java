@@ -1,6 +1,7 @@
 package dev.gantry;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -74,5 +75,12 @@ class ArchitectureTest {
                 .dependOnClassesThat()
                 .resideInAnyPackage("dev.gantry.api..", "dev.gantry.worker..")
                 .check(CLASSES);
+    }
+
+    @Test
+    void no_package_depends_on_itself_through_others() {
+        // Every package is its own slice: training and training.loss are two, so a cycle between
+        // a package and its sub-package counts too.
+        slices().matching("dev.gantry.(**)").should().beFreeOfCycles().check(CLASSES);
     }
 }

@@ -1,6 +1,7 @@
 package dev.gantry.job;
 
 import dev.gantry.limits.LimitsProperties;
+import dev.gantry.training.config.DataShape;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -24,11 +25,13 @@ public class JobService {
     private final JobRepository jobs;
     private final JsonMapper json;
     private final LimitsProperties limits;
+    private final JobDatasets datasets;
 
-    JobService(JobRepository jobs, JsonMapper json, LimitsProperties limits) {
+    JobService(JobRepository jobs, JsonMapper json, LimitsProperties limits, JobDatasets datasets) {
         this.jobs = jobs;
         this.json = json;
         this.limits = limits;
+        this.datasets = datasets;
     }
 
     public record Submission(Job job, boolean created) {}
@@ -40,7 +43,7 @@ public class JobService {
      */
     @Transactional
     public Submission submit(JobSpec spec, String idempotencyKey) {
-        JobSpecValidator.validate(spec, limits.maxRuntime());
+        DataShape shape = JobSpecValidator.validate(spec, limits.maxRuntime(), datasets);
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
             throw new InvalidRequestException(List.of(new FieldError("Idempotency-Key", "must be 1-200 characters")));
         }
@@ -54,7 +57,8 @@ public class JobService {
         }
         requireQueueRoom();
         UUID id = UUID.randomUUID();
-        if (jobs.insert(id, JobSpecDefaults.complete(spec, limits.defaultMaxRuntime()), idempotencyKey, requestHash)) {
+        if (jobs.insert(
+                id, JobSpecDefaults.complete(spec, limits.defaultMaxRuntime(), shape), idempotencyKey, requestHash)) {
             return new Submission(get(id), true);
         }
         // Only reachable when a key was inserted without the admission lock; kept as a safety net.

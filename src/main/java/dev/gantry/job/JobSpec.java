@@ -11,6 +11,7 @@ import java.util.Map;
 public record JobSpec(
         String name,
         String dataset,
+        Data data,
         Integer priority,
         Model model,
         Loss loss,
@@ -20,9 +21,31 @@ public record JobSpec(
         Evaluation evaluation,
         Limits limits) {
 
-    /** @param spectralNorm spectral normalization of every discriminator layer (Miyato et al. 2018) */
+    /**
+     * What the networks see of an image dataset; absent for 2-D point sets.
+     *
+     * @param resolution images are center-cropped to a square and area-resized to this side
+     * @param channels 1 (grayscale) or 3 (RGB), converted from the dataset's as needed
+     */
+    public record Data(Integer resolution, Integer channels) {}
+
+    /**
+     * @param hiddenUnits width of the {@code mlp}'s hidden layers
+     * @param hiddenLayers depth of the {@code mlp}
+     * @param width channel count unit of the convolutional architectures (DCGAN's ngf = ndf)
+     * @param spectralNorm spectral normalization of every discriminator layer (Miyato et al. 2018)
+     * @param conditional class-conditional networks, for labelled datasets
+     * @param discriminatorNorm {@code batch} or {@code none}: normalization between D's layers
+     */
     public record Model(
-            String architecture, Integer latentDim, Integer hiddenUnits, Integer hiddenLayers, Boolean spectralNorm) {}
+            String architecture,
+            Integer latentDim,
+            Integer hiddenUnits,
+            Integer hiddenLayers,
+            Integer width,
+            Boolean spectralNorm,
+            Boolean conditional,
+            String discriminatorNorm) {}
 
     public record Loss(Adversarial adversarial, List<Term> terms) {}
 

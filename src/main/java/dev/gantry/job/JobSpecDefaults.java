@@ -1,5 +1,7 @@
 package dev.gantry.job;
 
+import dev.gantry.training.TrainingCatalog;
+import dev.gantry.training.config.DataShape;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
@@ -13,17 +15,16 @@ public final class JobSpecDefaults {
 
     private static final SecureRandom SEEDS = new SecureRandom();
 
+    /** The side images are trained at unless the spec says otherwise. */
+    public static final int DEFAULT_RESOLUTION = 32;
+
     private JobSpecDefaults() {}
 
-    public static JobSpec complete(JobSpec spec, Duration defaultMaxRuntime) {
-        JobSpec.Model m = or(spec.model(), new JobSpec.Model(null, null, null, null, null));
-        JobSpec.Model model = new JobSpec.Model(
-                or(m.architecture(), "mlp"),
-                or(m.latentDim(), 2),
-                or(m.hiddenUnits(), 256),
-                or(m.hiddenLayers(), 3),
-                or(m.spectralNorm(), false));
-
+    /**
+     * @param shape what the spec's dataset holds: the defaults of data and model follow from it
+     *     (an MLP for points, a DCGAN at the dataset's channels and 32 × 32 for images)
+     */
+    public static JobSpec complete(JobSpec spec, Duration defaultMaxRuntime, DataShape shape) {
         JobSpec.Loss l = or(spec.loss(), new JobSpec.Loss(null, null));
         JobSpec.Adversarial a = or(l.adversarial(), new JobSpec.Adversarial(null, null));
         String adversarial = or(a.type(), "non-saturating");
@@ -54,10 +55,14 @@ public final class JobSpecDefaults {
         JobSpec.Evaluation evaluation =
                 new JobSpec.Evaluation(Math.min(or(e.everySteps(), 2_000L), steps), or(e.samples(), 2_500));
 
+        JobSpec.Data data = shape.images() ? data(spec.data(), shape) : spec.data();
+        JobSpec.Model model = model(spec.model(), shape, loss);
+
         String name = spec.name() != null ? spec.name() : spec.dataset() + "-" + adversarial;
         return new JobSpec(
                 name,
                 spec.dataset(),
+                data,
                 or(spec.priority(), 0),
                 model,
                 loss,
@@ -66,6 +71,38 @@ public final class JobSpecDefaults {
                 checkpoints,
                 evaluation,
                 limits(spec.limits(), defaultMaxRuntime));
+    }
+
+    private static JobSpec.Data data(JobSpec.Data given, DataShape shape) {
+        JobSpec.Data d = or(given, new JobSpec.Data(null, null));
+        return new JobSpec.Data(or(d.resolution(), DEFAULT_RESOLUTION), or(d.channels(), shape.channels()));
+    }
+
+    /**
+     * Fields that do not apply to the architecture stay absent (and are refused when given). D's
+     * batch normalization defaults on for a DCGAN but off where it would be wrong or redundant:
+     * beside a gradient penalty, which needs per-sample gradients, and beside spectral norm
+     * (SN-DCGAN has none).
+     */
+    private static JobSpec.Model model(JobSpec.Model given, DataShape shape, JobSpec.Loss loss) {
+        JobSpec.Model m = or(given, new JobSpec.Model(null, null, null, null, null, null, null, null));
+        String architecture = or(m.architecture(), shape.images() ? "dcgan" : "mlp");
+        boolean spectralNorm = or(m.spectralNorm(), false);
+        boolean mlp = architecture.equals("mlp");
+        String norm = m.discriminatorNorm();
+        if (norm == null) {
+            boolean penalty = loss.terms().stream().anyMatch(t -> TrainingCatalog.inputGradientTerm(t.type()));
+            norm = architecture.equals("dcgan") && !spectralNorm && !penalty ? "batch" : "none";
+        }
+        return new JobSpec.Model(
+                architecture,
+                or(m.latentDim(), mlp ? 2 : architecture.equals("dcgan") ? 100 : 128),
+                mlp ? or(m.hiddenUnits(), 256) : m.hiddenUnits(),
+                mlp ? or(m.hiddenLayers(), 3) : m.hiddenLayers(),
+                mlp ? m.width() : or(m.width(), 64),
+                spectralNorm,
+                or(m.conditional(), false),
+                norm);
     }
 
     private static JobSpec.Limits limits(JobSpec.Limits given, Duration defaultMaxRuntime) {

@@ -1,8 +1,10 @@
 package dev.gantry.job;
 
 import dev.gantry.training.TrainingCatalog;
+import dev.gantry.training.config.DataShape;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -32,17 +34,28 @@ public final class JobSpecValidator {
 
     /**
      * @param maxRuntime the largest run-time limit a spec may ask for
+     * @param datasets resolves the spec's dataset
+     * @return what the spec's dataset holds
      * @throws InvalidRequestException naming every bad field
      */
-    public static void validate(JobSpec spec, Duration maxRuntime) {
+    public static DataShape validate(JobSpec spec, Duration maxRuntime, JobDatasets datasets) {
         JobSpecValidator v = new JobSpecValidator(maxRuntime);
         v.check(spec);
-        if (spec != null) {
-            v.checkTrainingRules(spec);
+        DataShape shape = null;
+        if (spec != null && spec.dataset() != null) {
+            try {
+                shape = datasets.require(spec.dataset());
+            } catch (InvalidRequestException e) {
+                v.errors.addAll(e.errors());
+            }
+        }
+        if (shape != null) {
+            v.checkTrainingRules(spec, shape);
         }
         if (!v.errors.isEmpty()) {
             throw new InvalidRequestException(v.errors);
         }
+        return shape;
     }
 
     private void check(JobSpec spec) {
@@ -54,9 +67,10 @@ public final class JobSpecValidator {
             reject("name", "must be 1-100 letters, digits, '.', '_' or '-', starting with a letter or digit");
         }
         if (spec.dataset() == null) {
-            reject("dataset", "is required; one of " + sorted(TrainingCatalog.DATASETS));
-        } else {
-            oneOf("dataset", spec.dataset(), TrainingCatalog.DATASETS);
+            reject(
+                    "dataset",
+                    "is required: a built-in dataset (" + TrainingCatalog.builtInDatasets()
+                            + ") or the id of an uploaded one");
         }
         range("priority", spec.priority(), -100, 100);
         checkModel(spec.model());
@@ -77,10 +91,10 @@ public final class JobSpecValidator {
         checkLimits(spec.limits());
     }
 
-    private void checkTrainingRules(JobSpec spec) {
+    private void checkTrainingRules(JobSpec spec, DataShape shape) {
         List<FieldError> found;
         try {
-            found = TrainingConfigs.violations(JobSpecDefaults.complete(spec, maxRuntime));
+            found = TrainingConfigs.violations(JobSpecDefaults.complete(spec, maxRuntime, shape), shape);
         } catch (RuntimeException e) {
             if (errors.isEmpty()) {
                 throw e;
@@ -103,7 +117,8 @@ public final class JobSpecValidator {
         if (model == null) {
             return;
         }
-        oneOf("model.architecture", model.architecture(), TrainingCatalog.ARCHITECTURES);
+        oneOf("model.architecture", model.architecture(), TrainingCatalog.architectures());
+        oneOf("model.discriminatorNorm", model.discriminatorNorm(), List.of("batch", "none"));
     }
 
     private void checkLoss(JobSpec.Loss loss) {
@@ -111,7 +126,7 @@ public final class JobSpecValidator {
             return;
         }
         if (loss.adversarial() != null) {
-            oneOf("loss.adversarial.type", loss.adversarial().type(), TrainingCatalog.ADVERSARIAL_LOSSES);
+            oneOf("loss.adversarial.type", loss.adversarial().type(), TrainingCatalog.adversarialLosses());
         }
         if (loss.terms() == null) {
             return;
@@ -142,10 +157,10 @@ public final class JobSpecValidator {
             return;
         }
         if (term.type() == null) {
-            reject(path + ".type", "is required; one of " + sorted(TrainingCatalog.TERMS));
+            reject(path + ".type", "is required; one of " + sorted(TrainingCatalog.terms()));
             return;
         }
-        if (!oneOf(path + ".type", term.type(), TrainingCatalog.TERMS)) {
+        if (!oneOf(path + ".type", term.type(), TrainingCatalog.terms())) {
             return;
         }
         if (term.params() != null) {
@@ -174,7 +189,7 @@ public final class JobSpecValidator {
         range("training.seed", training.seed(), 0, Long.MAX_VALUE);
     }
 
-    private boolean oneOf(String path, String value, Set<String> allowed) {
+    private boolean oneOf(String path, String value, Collection<String> allowed) {
         if (value != null && !allowed.contains(value)) {
             reject(path, "unknown value '" + quote(value) + "'; one of " + sorted(allowed));
             return false;
@@ -193,7 +208,7 @@ public final class JobSpecValidator {
         return value.length() <= 64 ? value : value.substring(0, 64) + "…";
     }
 
-    private static List<String> sorted(Set<String> names) {
+    private static List<String> sorted(Collection<String> names) {
         return names.stream().sorted().toList();
     }
 

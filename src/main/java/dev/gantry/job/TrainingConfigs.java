@@ -1,12 +1,14 @@
 package dev.gantry.job;
 
-import dev.gantry.training.ConfigViolation;
-import dev.gantry.training.LossConfig;
-import dev.gantry.training.ModelConfig;
-import dev.gantry.training.OptimizerConfig;
-import dev.gantry.training.TermConfig;
 import dev.gantry.training.TrainingCatalog;
-import dev.gantry.training.TrainingConfig;
+import dev.gantry.training.config.ConfigViolation;
+import dev.gantry.training.config.DataConfig;
+import dev.gantry.training.config.DataShape;
+import dev.gantry.training.config.LossConfig;
+import dev.gantry.training.config.ModelConfig;
+import dev.gantry.training.config.OptimizerConfig;
+import dev.gantry.training.config.TermConfig;
+import dev.gantry.training.config.TrainingConfig;
 import java.util.List;
 import java.util.Map;
 
@@ -19,6 +21,7 @@ public final class TrainingConfigs {
 
     /** Training-config field → JSON path, for the fields whose names differ. */
     private static final Map<String, String> PATHS = Map.ofEntries(
+            Map.entry("data.dataset", "dataset"),
             Map.entry("loss.adversarial", "loss.adversarial.type"),
             Map.entry("loss.labelSmoothing", "loss.adversarial.labelSmoothing"),
             Map.entry("generatorOptimizer", "optimizer.generator"),
@@ -42,17 +45,23 @@ public final class TrainingConfigs {
      */
     public static TrainingConfig from(JobSpec spec) {
         JobSpec.Model model = spec.model();
+        JobSpec.Data data = spec.data();
         JobSpec.Training training = spec.training();
         JobSpec.Adversarial adversarial = spec.loss().adversarial();
         int evaluationEvery = Math.toIntExact(spec.evaluation().everySteps());
         return new TrainingConfig(
-                spec.dataset(),
+                data == null
+                        ? DataConfig.points(spec.dataset())
+                        : new DataConfig(spec.dataset(), or(data.resolution(), 0), or(data.channels(), 0)),
                 new ModelConfig(
                         model.architecture(),
                         model.latentDim(),
-                        model.hiddenUnits(),
-                        model.hiddenLayers(),
-                        or(model.spectralNorm(), false)),
+                        or(model.hiddenUnits(), 0),
+                        or(model.hiddenLayers(), 0),
+                        or(model.width(), 0),
+                        or(model.spectralNorm(), false),
+                        or(model.conditional(), false),
+                        or(model.discriminatorNorm(), ModelConfig.NORM_NONE)),
                 new LossConfig(
                         adversarial.type(),
                         or(adversarial.labelSmoothing(), 0.0),
@@ -74,8 +83,8 @@ public final class TrainingConfigs {
     }
 
     /** What {@link TrainingCatalog#validate} finds wrong with a complete spec, under JSON paths. */
-    static List<FieldError> violations(JobSpec spec) {
-        return TrainingCatalog.validate(from(spec)).stream()
+    static List<FieldError> violations(JobSpec spec, DataShape shape) {
+        return TrainingCatalog.validate(from(spec), shape).stream()
                 .map(v -> new FieldError(jsonPath(v), v.message()))
                 .distinct()
                 .toList();

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.gantry.training.config.OptimizerConfig;
 import dev.gantry.training.model.Network;
 import dev.gantry.training.model.TensorData;
 import java.util.LinkedHashMap;

@@ -10,8 +10,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
 
@@ -21,29 +24,34 @@ import java.util.zip.CRC32;
  * parameter name. Together with the {@link TrainingConfig} it is enough to continue the run
  * bitwise as if it had never stopped.
  *
- * <p>Byte format, version 2, big-endian ({@link DataOutputStream}):
+ * <p>Byte format, version 3, big-endian ({@link DataOutputStream}):
  *
  * <pre>
  * "GANTRYCK"            8 bytes magic
- * int                   format version (2)
+ * int                   format version (3)
  * long                  step
  * UTF                   model signature, e.g. "mlp latentDim=2 hiddenUnits=256 hiddenLayers=3"
- * tensors               generator parameters
- * tensors               discriminator parameters
+ * tensors               generator parameters, then its state (batch-norm running statistics …)
+ * tensors               discriminator parameters, then its state (spectral-norm vectors …)
  * adam                  generator optimizer
  * adam                  discriminator optimizer
- * tensors               generator EMA parameters; count 0 when the run keeps no EMA
+ * tensors               generator EMA parameters and state; count 0 when the run keeps no EMA
+ * int, UTF…             class names of the data the run was trained on, count 0 when unlabeled
+ * int, (UTF, double)…   the training state that is neither a tensor nor an optimizer (the
+ *                       adaptive augmentation's p …), by name
  * long                  CRC-32 of all preceding bytes
  *
  * tensors := int count, then count × (UTF name, int rank, rank × long dim, n × float32)
  * adam    := UTF "adam", long updates, tensors means, tensors variances
  * </pre>
  *
- * <p>Version 1 is the same without the EMA section; it is still read (as a checkpoint without
- * EMA) and never written.
+ * <p>Version 2 is the same without the class names and the training state, version 1 also
+ * without the EMA section; both are still read and never written.
  *
  * @param generatorEma the moving average of the generator ({@link GeneratorEma}); empty when the
  *     run keeps none
+ * @param classNames the classes a conditional generator takes, label order; empty when none
+ * @param trainingState named scalars a run must restore to continue exactly
  */
 public record Checkpoint(
         long step,
@@ -52,10 +60,19 @@ public record Checkpoint(
         Map<String, TensorData> discriminator,
         AdamState generatorOptimizer,
         AdamState discriminatorOptimizer,
-        Map<String, TensorData> generatorEma) {
+        Map<String, TensorData> generatorEma,
+        List<String> classNames,
+        Map<String, Double> trainingState) {
 
-    public static final int FORMAT_VERSION = 2;
+    public static final int FORMAT_VERSION = 3;
+    private static final int FORMAT_VERSION_WITHOUT_EXTRAS = 2;
     private static final int FORMAT_VERSION_WITHOUT_EMA = 1;
+
+    public Checkpoint {
+        classNames = List.copyOf(classNames);
+        trainingState = Collections.unmodifiableMap(new LinkedHashMap<>(trainingState));
+    }
+
     private static final byte[] MAGIC = "GANTRYCK".getBytes(StandardCharsets.US_ASCII);
 
     public byte[] encode() {
@@ -70,6 +87,15 @@ public record Checkpoint(
             writeAdam(out, generatorOptimizer);
             writeAdam(out, discriminatorOptimizer);
             writeTensors(out, generatorEma);
+            out.writeInt(classNames.size());
+            for (String name : classNames) {
+                out.writeUTF(name);
+            }
+            out.writeInt(trainingState.size());
+            for (Map.Entry<String, Double> e : trainingState.entrySet()) {
+                out.writeUTF(e.getKey());
+                out.writeDouble(e.getValue());
+            }
             out.flush();
             CRC32 crc = new CRC32();
             crc.update(bytes.toByteArray());
@@ -86,9 +112,9 @@ public record Checkpoint(
             throw new InvalidCheckpointException("not a Gantry checkpoint (bad magic)");
         }
         int version = ByteBuffer.wrap(bytes, MAGIC.length, 4).getInt();
-        if (version != FORMAT_VERSION && version != FORMAT_VERSION_WITHOUT_EMA) {
+        if (version < FORMAT_VERSION_WITHOUT_EMA || version > FORMAT_VERSION) {
             throw new InvalidCheckpointException("checkpoint format version " + version
-                    + " is not supported; this build reads " + FORMAT_VERSION_WITHOUT_EMA + " and " + FORMAT_VERSION);
+                    + " is not supported; this build reads " + FORMAT_VERSION_WITHOUT_EMA + " to " + FORMAT_VERSION);
         }
         CRC32 crc = new CRC32();
         crc.update(bytes, 0, bytes.length - 8);
@@ -104,10 +130,22 @@ public record Checkpoint(
             AdamState gOpt = readAdam(in);
             AdamState dOpt = readAdam(in);
             Map<String, TensorData> ema = version == FORMAT_VERSION_WITHOUT_EMA ? Map.of() : readTensors(in);
+            List<String> classes = new ArrayList<>();
+            Map<String, Double> state = new LinkedHashMap<>();
+            if (version > FORMAT_VERSION_WITHOUT_EXTRAS) {
+                int count = count(in, "class names");
+                for (int i = 0; i < count; i++) {
+                    classes.add(in.readUTF());
+                }
+                count = count(in, "training state entries");
+                for (int i = 0; i < count; i++) {
+                    state.put(in.readUTF(), in.readDouble());
+                }
+            }
             if (in.available() != 0) {
                 throw new InvalidCheckpointException("checkpoint has " + in.available() + " trailing bytes");
             }
-            return new Checkpoint(step, signature, g, d, gOpt, dOpt, ema);
+            return new Checkpoint(step, signature, g, d, gOpt, dOpt, ema, classes, state);
         } catch (EOFException e) {
             throw new InvalidCheckpointException("checkpoint is truncated", e);
         } catch (IOException | IllegalArgumentException e) {
@@ -116,6 +154,14 @@ public record Checkpoint(
             }
             throw new InvalidCheckpointException("checkpoint is malformed: " + e.getMessage(), e);
         }
+    }
+
+    private static int count(DataInputStream in, String what) throws IOException {
+        int count = in.readInt();
+        if (count < 0 || count > 100_000) {
+            throw new InvalidCheckpointException("checkpoint is malformed: " + count + " " + what);
+        }
+        return count;
     }
 
     private static void writeTensors(DataOutputStream out, Map<String, TensorData> tensors) throws IOException {

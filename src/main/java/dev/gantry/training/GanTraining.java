@@ -1,7 +1,13 @@
 package dev.gantry.training;
 
 import ai.djl.ndarray.NDManager;
+import dev.gantry.training.config.ConfigViolation;
+import dev.gantry.training.config.TrainingConfig;
+import dev.gantry.training.data.Datasets;
+import dev.gantry.training.data.PointData;
 import dev.gantry.training.data.SyntheticDataset;
+import dev.gantry.training.data.TrainingData;
+import dev.gantry.training.eval.ImageGrid;
 import dev.gantry.training.eval.ModeCoverage;
 import dev.gantry.training.eval.ScatterPlot;
 import java.util.LinkedHashMap;
@@ -38,9 +44,19 @@ public final class GanTraining {
 
     private GanTraining() {}
 
+    /** Sample grids: {@value #GRID_SIDE} × {@value #GRID_SIDE} images. */
+    public static final int GRID_SIDE = 8;
+
     /**
-     * Trains from scratch, or from {@code resumeCheckpoint} when it is not {@code null}, up to
-     * {@code config.steps()}.
+     * The seed of the latents behind every sample grid, the same for every job: grids of two runs
+     * with the same latent size show the same latents at the same place, so they can be compared
+     * side by side, step for step.
+     */
+    public static final long GRID_SEED = 0x4772_6964_5365_6564L;
+
+    /**
+     * Trains on a built-in dataset from scratch, or from {@code resumeCheckpoint} when it is not
+     * {@code null}, up to {@code config.steps()}.
      *
      * @throws InvalidTrainingConfigException when {@link TrainingCatalog#validate} finds problems
      * @throws InvalidCheckpointException when the checkpoint is corrupt or of another model
@@ -51,8 +67,22 @@ public final class GanTraining {
         if (!violations.isEmpty()) {
             throw new InvalidTrainingConfigException(violations);
         }
+        return run(config, Datasets.builtIn(config.data()), resumeCheckpoint, listener);
+    }
+
+    /**
+     * Trains on {@code data}, already fitted to {@code config.data()}'s resolution and channels.
+     *
+     * @see #run(TrainingConfig, byte[], TrainingListener)
+     */
+    public static TrainingResult run(
+            TrainingConfig config, TrainingData data, byte[] resumeCheckpoint, TrainingListener listener) {
+        List<ConfigViolation> violations = TrainingCatalog.validate(config, Datasets.shape(data));
+        if (!violations.isEmpty()) {
+            throw new InvalidTrainingConfigException(violations);
+        }
         try (NDManager base = NDManager.newBaseManager();
-                TrainingState state = TrainingState.create(config, base)) {
+                TrainingState state = TrainingState.create(config, data, base)) {
             long step = resumeCheckpoint == null ? 0 : state.restore(Checkpoint.decode(resumeCheckpoint));
             return new Loop(config, state, listener).run(step);
         }
@@ -62,7 +92,6 @@ public final class GanTraining {
         private final TrainingConfig config;
         private final TrainingState state;
         private final TrainingListener listener;
-        private final SyntheticDataset dataset;
         private float[] realPoints;
         private Map<String, Double> lastMetrics = Map.of();
         private Map<String, Double> lastEvaluation = Map.of();
@@ -71,7 +100,6 @@ public final class GanTraining {
             this.config = config;
             this.state = state;
             this.listener = listener;
-            this.dataset = state.dataset;
         }
 
         TrainingResult run(long completed) {
@@ -101,15 +129,19 @@ public final class GanTraining {
                 boolean metricsDue = last || due(step, config.evaluationEverySteps());
                 boolean sampleDue = last || due(step, config.sampleEverySteps());
                 if (metricsDue || sampleDue) {
-                    evaluate(step, metricsDue, sampleDue);
+                    if (state.data instanceof PointData points) {
+                        evaluatePoints(step, points.distribution(), metricsDue, sampleDue);
+                    } else {
+                        listener.onEvaluation(step, Map.of(), sampleDue ? sampleGrid() : null);
+                    }
                 }
             }
             return new TrainingResult(step, false, lastMetrics, lastEvaluation);
         }
 
-        private void evaluate(long step, boolean metricsDue, boolean sampleDue) {
-            float[] points =
-                    state.generate(config.evaluationSamples(), StepSeeds.of(config.seed(), step, StepSeeds.EVALUATION));
+        private void evaluatePoints(long step, SyntheticDataset dataset, boolean metricsDue, boolean sampleDue) {
+            float[] points = state.generate(
+                    config.evaluationSamples(), StepSeeds.of(config.seed(), step, StepSeeds.EVALUATION), null);
             Map<String, Double> metrics = new LinkedHashMap<>();
             if (metricsDue && !dataset.modes().isEmpty()) {
                 ModeCoverage coverage = ModeCoverage.of(points, dataset.modes(), dataset.sigma());
@@ -119,12 +151,20 @@ public final class GanTraining {
             }
             byte[] png = null;
             if (sampleDue) {
-                png = ScatterPlot.png(points, realPoints(), dataset.modes(), dataset.bounds(), PLOT_SIZE);
+                png = ScatterPlot.png(points, realPoints(dataset), dataset.modes(), dataset.bounds(), PLOT_SIZE);
             }
             listener.onEvaluation(step, metrics, png);
         }
 
-        private float[] realPoints() {
+        /** 8 × 8 samples from {@link #GRID_SEED}; a conditional model's sample i is of class i mod classes. */
+        private byte[] sampleGrid() {
+            int count = GRID_SIDE * GRID_SIDE;
+            float[] images = state.generate(count, GRID_SEED, gridLabels(count, state.classes));
+            long[] shape = state.data.sampleShape();
+            return ImageGrid.png(images, count, (int) shape[0], (int) shape[1], (int) shape[2], GRID_SIDE);
+        }
+
+        private float[] realPoints(SyntheticDataset dataset) {
             if (realPoints == null) {
                 realPoints = new float[PLOT_REAL_POINTS * 2];
                 dataset.sample(
@@ -138,5 +178,17 @@ public final class GanTraining {
         private static boolean due(long step, int every) {
             return every > 0 && step % every == 0;
         }
+    }
+
+    /** Class i mod classes for sample i; {@code null} for an unconditional model (0 classes). */
+    static int[] gridLabels(int count, int classes) {
+        if (classes == 0) {
+            return null;
+        }
+        int[] labels = new int[count];
+        for (int i = 0; i < count; i++) {
+            labels[i] = i % classes;
+        }
+        return labels;
     }
 }

@@ -13,13 +13,17 @@ import java.util.Map;
  * is never trained.
  *
  * <p>Computed as {@code torch.optim.swa_utils.AveragedModel} with the avg_fn β·avg + (1−β)·θ
- * does, in float32: {@code EmaConformanceTest} compares it with PyTorch.
+ * does, in float32: {@code EmaConformanceTest} compares it with PyTorch. Non-trainable state
+ * (batch-norm running statistics) is not averaged but copied from the generator whenever the
+ * average is used or saved, as {@code AveragedModel(use_buffers=False)} users do with {@code
+ * update_bn} skipped: the statistics describe the generator's current layers.
  */
 final class GeneratorEma {
 
     private final float decay;
     private final float complement;
     private final Network average;
+    private final Network generator;
 
     /**
      * @param average a fresh network of the generator's architecture; it becomes the average,
@@ -29,6 +33,7 @@ final class GeneratorEma {
         this.decay = (float) decay;
         this.complement = (float) (1 - decay);
         this.average = average;
+        this.generator = generator;
         average.setTrainable(false);
         average.load(generator.snapshot());
     }
@@ -45,11 +50,19 @@ final class GeneratorEma {
     }
 
     Network network() {
+        copyState();
         return average;
     }
 
     Map<String, TensorData> snapshot() {
+        copyState();
         return average.snapshot();
+    }
+
+    private void copyState() {
+        for (Map.Entry<String, NDArray> e : average.state().entrySet()) {
+            average.replace(e.getValue(), generator.state().get(e.getKey()).duplicate());
+        }
     }
 
     /** @throws IllegalArgumentException naming the first parameter that does not fit */

@@ -1,5 +1,6 @@
 package dev.gantry.training;
 
+import dev.gantry.training.config.ConfigViolation;
 import java.util.List;
 import java.util.stream.Collectors;
 

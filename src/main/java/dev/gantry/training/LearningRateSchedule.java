@@ -1,5 +1,7 @@
 package dev.gantry.training;
 
+import dev.gantry.training.config.OptimizerConfig;
+
 /**
  * The learning rate of each training step. {@code linear} is CycleGAN's linear policy (Zhu et al.
  * 2017): with N steps and decay start d, the updates of step t (1-based) use
@@ -18,9 +20,6 @@ package dev.gantry.training;
  */
 final class LearningRateSchedule {
 
-    static final String CONSTANT = "constant";
-    static final String LINEAR = "linear";
-
     private final double learningRate;
     private final boolean linear;
     private final long decayStartStep;
@@ -28,7 +27,7 @@ final class LearningRateSchedule {
 
     LearningRateSchedule(OptimizerConfig config, int steps) {
         this.learningRate = config.learningRate();
-        this.linear = LINEAR.equals(config.schedule());
+        this.linear = OptimizerConfig.LINEAR.equals(config.schedule());
         this.decayStartStep = config.decayStartStep();
         this.steps = steps;
     }

@@ -1,122 +1,130 @@
 package dev.gantry.training;
 
+import dev.gantry.training.config.ConfigViolation;
+import dev.gantry.training.config.DataConfig;
+import dev.gantry.training.config.DataShape;
+import dev.gantry.training.config.LossConfig;
+import dev.gantry.training.config.ModelConfig;
+import dev.gantry.training.config.OptimizerConfig;
+import dev.gantry.training.config.TermConfig;
+import dev.gantry.training.config.TrainingConfig;
+import dev.gantry.training.data.BuiltInDatasets;
+import dev.gantry.training.loss.LossCatalog;
+import dev.gantry.training.loss.TermDescriptor;
+import dev.gantry.training.model.Architectures;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * The names a {@link TrainingConfig} may use and the checks it must pass, public so the service's
- * validator can name bad fields without reaching into the training internals.
+ * validator can name bad fields without reaching into the training internals. Each part owns its
+ * rules: {@link LossCatalog} the losses and terms, {@link Architectures} the networks; this class
+ * adds the data, the optimizers, the run's numbers and the rules that span parts.
  */
 public final class TrainingCatalog {
 
-    public static final Set<String> DATASETS = Set.of("ring8", "grid25", "swissroll");
-    public static final Set<String> ARCHITECTURES = Set.of("mlp");
-    public static final Set<String> ADVERSARIAL_LOSSES = Set.of(
-            "non-saturating",
-            "minimax",
-            "least-squares",
-            "wasserstein",
-            "hinge",
-            "rsgan",
-            "rasgan",
-            "ralsgan",
-            "rahinge");
-    public static final Set<String> TERMS = Set.of(
-            "weight-clipping",
-            "gradient-penalty",
-            "r1",
-            "r2",
-            "dragan",
-            "feature-matching",
-            "reconstruction",
-            "contrastive",
-            "perceptual");
     public static final Set<String> OPTIMIZERS = Set.of("adam");
-    public static final Set<String> SCHEDULES = Set.of(LearningRateSchedule.CONSTANT, LearningRateSchedule.LINEAR);
-
-    /** The adversarial losses that are a binary cross-entropy and so can take label smoothing. */
-    public static final Set<String> LABEL_SMOOTHING_LOSSES = Set.of("minimax", "non-saturating");
-
-    public static final double MAX_LABEL_SMOOTHING = 0.5;
-
-    /**
-     * Parameters each term accepts, with their defaults. {@code layer} indexes the discriminator's
-     * hidden layers from 0, negative values counting from the last (−1: the last hidden layer).
-     */
-    public static final Map<String, Map<String, Double>> TERM_PARAMS = Map.of(
-            "weight-clipping", Map.of("clip", 0.01),
-            "gradient-penalty", Map.of("target", 1.0, "oneSided", 0.0),
-            "r1", Map.of(),
-            "r2", Map.of(),
-            "dragan", Map.of("c", 0.5, "k", 1.0),
-            "feature-matching", Map.of("layer", -1.0),
-            "reconstruction", Map.of("p", 1.0),
-            "contrastive", Map.of("layer", -1.0, "margin", 1.0),
-            "perceptual", Map.of("layers", 2.0));
-
-    public static final String DISCRIMINATOR = "discriminator";
-    public static final String GENERATOR = "generator";
-
-    /**
-     * The side each term acts on: a discriminator term is part of L_D (or constrains D), a
-     * generator term part of L_G. Its metric is {@code loss/d/<term>} or {@code loss/g/<term>}.
-     */
-    public static final Map<String, String> TERM_SIDES = Map.of(
-            "weight-clipping", DISCRIMINATOR,
-            "gradient-penalty", DISCRIMINATOR,
-            "r1", DISCRIMINATOR,
-            "r2", DISCRIMINATOR,
-            "dragan", DISCRIMINATOR,
-            "feature-matching", GENERATOR,
-            "reconstruction", GENERATOR,
-            "contrastive", GENERATOR,
-            "perceptual", GENERATOR);
-
-    /**
-     * Terms that are constraints rather than losses: they have nothing to scale, so their weight
-     * must be 1 (rejecting other values beats silently ignoring a weight the user meant) and they
-     * cannot be adaptive.
-     */
-    public static final Set<String> UNWEIGHTED_TERMS = Set.of("weight-clipping");
-
-    /** Layers of the perceptual loss's feature network, at most. */
-    public static final int MAX_PERCEPTUAL_LAYERS = 8;
-
-    public static final int MAX_HIDDEN_LAYERS = 16;
+    public static final Set<String> SCHEDULES = Set.of(OptimizerConfig.CONSTANT, OptimizerConfig.LINEAR);
 
     public static final int DEFAULT_EVALUATION_SAMPLES = 2500;
 
+    /** The image sides the networks can be built for. */
+    public static final Set<Integer> RESOLUTIONS = Set.of(32, 64);
+
     private TrainingCatalog() {}
 
-    /** All violations of the config, empty when it can be run. */
+    public static List<String> adversarialLosses() {
+        return LossCatalog.adversarialNames();
+    }
+
+    public static List<String> terms() {
+        return LossCatalog.termNames();
+    }
+
+    public static List<String> architectures() {
+        return Architectures.NAMES;
+    }
+
+    /** Whether the term penalizes D's input gradient (which batch normalization in D would mix). */
+    public static boolean inputGradientTerm(String term) {
+        return LossCatalog.term(term).map(TermDescriptor::inputGradient).orElse(false);
+    }
+
+    /** The built-in datasets' names. */
+    public static List<String> builtInDatasets() {
+        return BuiltInDatasets.all().stream().map(BuiltInDatasets.Info::name).toList();
+    }
+
+    /** What a built-in dataset holds, or empty when {@code name} is not one. */
+    public static Optional<DataShape> builtInShape(String name) {
+        return BuiltInDatasets.find(name)
+                .map(i -> new DataShape(
+                        i.kind() == BuiltInDatasets.Kind.IMAGES,
+                        i.channels(),
+                        i.height(),
+                        i.width(),
+                        i.classNames().size()));
+    }
+
+    /** All violations of a config on a built-in dataset, empty when it can be run. */
     public static List<ConfigViolation> validate(TrainingConfig c) {
+        Optional<DataShape> shape = c.data() == null ? Optional.empty() : builtInShape(c.dataset());
+        if (shape.isPresent()) {
+            return validate(c, shape.get());
+        }
+        // Check the rest as well, assuming the kind of data the config asks for.
+        boolean images = c.data() != null && c.data().images();
+        DataShape assumed = images ? new DataShape(true, c.data().channels(), 0, 0, 0) : DataShape.POINTS;
         List<ConfigViolation> out = new ArrayList<>();
-        oneOf(out, "dataset", c.dataset(), DATASETS);
+        out.add(new ConfigViolation("data.dataset", "must be one of " + sorted(builtInDatasets())));
+        out.addAll(validate(c, assumed));
+        return out;
+    }
+
+    /** All violations of a config on data of this shape, empty when it can be run. */
+    public static List<ConfigViolation> validate(TrainingConfig c, DataShape shape) {
+        List<ConfigViolation> out = new ArrayList<>();
+        DataConfig data = c.data();
+        if (data == null) {
+            out.add(new ConfigViolation("data", "is required"));
+            return out;
+        }
+        data(out, data, shape);
         ModelConfig m = c.model();
+        int featureLayers = 0;
         if (m == null) {
             out.add(new ConfigViolation("model", "is required"));
         } else {
-            oneOf(out, "model.architecture", m.architecture(), ARCHITECTURES);
-            range(out, "model.latentDim", m.latentDim(), 1, 1024);
-            range(out, "model.hiddenUnits", m.hiddenUnits(), 1, 8192);
-            range(out, "model.hiddenLayers", m.hiddenLayers(), 1, MAX_HIDDEN_LAYERS);
+            List<ConfigViolation> model = Architectures.validate(m, data);
+            out.addAll(model);
+            if (model.isEmpty()) {
+                featureLayers = Architectures.discriminatorFeatureLayers(m, data);
+            }
+            if (m.conditional() && shape.classes() < 2) {
+                out.add(new ConfigViolation(
+                        "model.conditional",
+                        "needs a dataset with at least 2 labelled classes; " + c.dataset() + " has "
+                                + shape.classes()));
+            }
         }
         LossConfig loss = c.loss();
         if (loss == null) {
             out.add(new ConfigViolation("loss", "is required"));
         } else {
-            boolean known = oneOf(out, "loss.adversarial", loss.adversarial(), ADVERSARIAL_LOSSES);
-            labelSmoothing(out, loss, known);
-            for (int i = 0; i < loss.terms().size(); i++) {
-                term(out, "loss.terms[" + i + "]", loss.terms().get(i), m);
+            out.addAll(LossCatalog.validate(loss, featureLayers));
+            if (m != null && m.discriminatorBatchNorm()) {
+                inputGradientsWithBatchNorm(out, loss);
             }
         }
         optimizer(out, "generatorOptimizer", c.generatorOptimizer(), c.steps());
         optimizer(out, "discriminatorOptimizer", c.discriminatorOptimizer(), c.steps());
         range(out, "steps", c.steps(), 1, Integer.MAX_VALUE);
         range(out, "batchSize", c.batchSize(), 1, 65536);
+        if (m != null && m.discriminatorBatchNorm() && c.batchSize() < 2) {
+            out.add(new ConfigViolation("batchSize", "batch normalization needs batches of at least 2"));
+        }
         range(out, "discriminatorSteps", c.discriminatorSteps(), 1, 100);
         range(out, "checkpointEverySteps", c.checkpointEverySteps(), 0, Integer.MAX_VALUE);
         range(out, "evaluationEverySteps", c.evaluationEverySteps(), 0, Integer.MAX_VALUE);
@@ -131,86 +139,39 @@ public final class TrainingCatalog {
         return out;
     }
 
-    private static void labelSmoothing(List<ConfigViolation> out, LossConfig loss, boolean knownLoss) {
-        double s = loss.labelSmoothing();
-        if (!(s >= 0 && s < MAX_LABEL_SMOOTHING)) {
-            out.add(new ConfigViolation("loss.labelSmoothing", "must be in [0, " + MAX_LABEL_SMOOTHING + ")"));
-        } else if (s > 0 && knownLoss && !LABEL_SMOOTHING_LOSSES.contains(loss.adversarial())) {
-            out.add(new ConfigViolation(
-                    "loss.labelSmoothing",
-                    "label smoothing applies to the minimax and non-saturating losses (a cross-entropy on a real "
-                            + "target), not to " + loss.adversarial() + "; set it to 0"));
-        }
-    }
-
-    private static void term(List<ConfigViolation> out, String path, TermConfig t, ModelConfig model) {
-        if (t == null) {
-            out.add(new ConfigViolation(path, "is required"));
+    private static void data(List<ConfigViolation> out, DataConfig data, DataShape shape) {
+        if (!shape.images()) {
+            if (data.resolution() != 0) {
+                out.add(new ConfigViolation("data.resolution", data.dataset() + " holds 2-D points, not images"));
+            }
+            if (data.channels() != 0) {
+                out.add(new ConfigViolation("data.channels", data.dataset() + " holds 2-D points, not images"));
+            }
             return;
         }
-        if (!oneOf(out, path + ".type", t.type(), TERMS)) {
-            return;
+        if (!RESOLUTIONS.contains(data.resolution())) {
+            out.add(new ConfigViolation("data.resolution", "must be one of " + sorted(RESOLUTIONS)));
         }
-        if (UNWEIGHTED_TERMS.contains(t.type())) {
-            if (t.weight() != 1.0) {
-                out.add(new ConfigViolation(path + ".weight", t.type() + " is a constraint; its weight must be 1"));
-            }
-            if (t.adaptive()) {
-                out.add(new ConfigViolation(
-                        path + ".adaptive",
-                        t.type() + " is a constraint with no loss to scale; it cannot be adaptive"));
-            }
-        } else if (!Double.isFinite(t.weight()) || t.weight() < 0) {
-            out.add(new ConfigViolation(path + ".weight", "must be a finite number >= 0"));
-        }
-        Map<String, Double> known = TERM_PARAMS.getOrDefault(t.type(), Map.of());
-        for (Map.Entry<String, Double> p : t.params().entrySet()) {
-            String field = path + ".params." + p.getKey();
-            if (!known.containsKey(p.getKey())) {
-                out.add(new ConfigViolation(
-                        field,
-                        "unknown parameter of " + t.type() + "; known: "
-                                + known.keySet().stream().sorted().toList()));
-            } else if (p.getValue() == null || !Double.isFinite(p.getValue())) {
-                out.add(new ConfigViolation(field, "must be a finite number"));
-            } else {
-                String problem = paramProblem(t.type(), p.getKey(), p.getValue(), model);
-                if (problem != null) {
-                    out.add(new ConfigViolation(field, problem));
-                }
-            }
+        if (data.channels() != 1 && data.channels() != 3) {
+            out.add(new ConfigViolation("data.channels", "must be 1 (grayscale) or 3 (RGB)"));
         }
     }
 
-    /** What is wrong with a finite value of a known parameter, or {@code null}. */
-    private static String paramProblem(String type, String name, double v, ModelConfig model) {
-        return switch (type + "." + name) {
-            case "weight-clipping.clip", "contrastive.margin", "dragan.c" -> v > 0 ? null : "must be > 0";
-            case "gradient-penalty.target", "dragan.k" -> v >= 0 ? null : "must be >= 0";
-            case "gradient-penalty.oneSided" -> v == 0 || v == 1 ? null : "must be 0 (two-sided) or 1 (one-sided)";
-            case "reconstruction.p" -> v == 1 || v == 2 ? null : "must be 1 (L1) or 2 (mean squared error)";
-            case "perceptual.layers" ->
-                v == Math.rint(v) && v >= 1 && v <= MAX_PERCEPTUAL_LAYERS
-                        ? null
-                        : "must be a whole number between 1 and " + MAX_PERCEPTUAL_LAYERS;
-            case "feature-matching.layer", "contrastive.layer" -> layerProblem(v, model);
-            default -> null;
-        };
-    }
-
-    private static String layerProblem(double layer, ModelConfig model) {
-        if (layer != Math.rint(layer)) {
-            return "must be a whole number (a hidden layer index)";
+    /** A penalty on per-sample input gradients is wrong when D mixes the batch. */
+    private static void inputGradientsWithBatchNorm(List<ConfigViolation> out, LossConfig loss) {
+        for (int i = 0; i < loss.terms().size(); i++) {
+            TermConfig t = loss.terms().get(i);
+            if (t != null
+                    && LossCatalog.term(t.type())
+                            .map(TermDescriptor::inputGradient)
+                            .orElse(false)) {
+                out.add(new ConfigViolation(
+                        "model.discriminatorNorm",
+                        t.type() + " penalizes D's gradient per sample, which batch normalization in D mixes across"
+                                + " the batch (Gulrajani et al. 2017 drop it for this reason); use \"none\""));
+                return;
+            }
         }
-        if (model == null || model.hiddenLayers() < 1 || model.hiddenLayers() > MAX_HIDDEN_LAYERS) {
-            return null; // the model's own violation says what is wrong
-        }
-        int n = model.hiddenLayers();
-        if (layer < -n || layer >= n) {
-            return "the discriminator has " + n + " hidden layers (model.hiddenLayers): use 0 to " + (n - 1)
-                    + ", or -1 to -" + n + " counting from the last";
-        }
-        return null;
     }
 
     private static void optimizer(List<ConfigViolation> out, String path, OptimizerConfig o, int steps) {
@@ -232,7 +193,7 @@ public final class TrainingCatalog {
             return;
         }
         String decayStart = path + ".decayStartStep";
-        if (LearningRateSchedule.CONSTANT.equals(o.schedule())) {
+        if (OptimizerConfig.CONSTANT.equals(o.schedule())) {
             if (o.decayStartStep() != 0) {
                 out.add(new ConfigViolation(decayStart, "only the linear schedule decays; must be 0 for constant"));
             }
@@ -248,6 +209,10 @@ public final class TrainingCatalog {
             return false;
         }
         return true;
+    }
+
+    private static List<String> sorted(java.util.Collection<?> values) {
+        return values.stream().map(String::valueOf).sorted().toList();
     }
 
     private static void range(List<ConfigViolation> out, String field, long value, long min, long max) {

@@ -5,15 +5,18 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import dev.gantry.training.data.SyntheticDataset;
-import dev.gantry.training.data.SyntheticDatasets;
+import dev.gantry.training.config.ModelConfig;
+import dev.gantry.training.config.TrainingConfig;
+import dev.gantry.training.data.Datasets;
+import dev.gantry.training.data.TrainingData;
 import dev.gantry.training.loss.DiscriminatorPass;
 import dev.gantry.training.loss.GanObjective;
 import dev.gantry.training.loss.GeneratorPass;
 import dev.gantry.training.loss.LossBreakdown;
-import dev.gantry.training.model.MlpNetworks;
+import dev.gantry.training.model.Architectures;
 import dev.gantry.training.model.Network;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
@@ -26,7 +29,7 @@ import java.util.random.RandomGenerator;
 final class TrainingState implements AutoCloseable {
 
     final TrainingConfig config;
-    final SyntheticDataset dataset;
+    final TrainingData data;
     final GanObjective objective;
     final Network generator;
     final Network discriminator;
@@ -36,42 +39,59 @@ final class TrainingState implements AutoCloseable {
     final GeneratorEma generatorEma;
 
     final InstanceNoise instanceNoise;
+    /** Classes the networks are conditioned on; 0 for unconditional models. */
+    final int classes;
+
     private final NDManager manager;
 
-    private TrainingState(TrainingConfig config, NDManager parent) {
+    /** A real batch and its classes ({@code null} unless the model is conditional). */
+    record Batch(NDArray samples, NDArray labels) {}
+
+    private TrainingState(TrainingConfig config, TrainingData data, NDManager parent) {
         this.config = config;
-        this.dataset = SyntheticDatasets.byName(config.dataset());
+        this.data = data;
+        this.classes = config.model().conditional() ? data.classes() : 0;
         this.manager = parent.newSubManager();
-        Engine.getInstance()
-                .setRandomSeed(StepSeeds.engineSeed(StepSeeds.of(config.seed(), 0, StepSeeds.INIT_GENERATOR)));
-        this.generator = MlpNetworks.generator(config.model(), manager);
-        Engine.getInstance()
-                .setRandomSeed(StepSeeds.engineSeed(StepSeeds.of(config.seed(), 0, StepSeeds.INIT_DISCRIMINATOR)));
-        this.discriminator = MlpNetworks.discriminator(config.model(), manager);
+        ModelConfig model = config.model();
+        seedEngine(StepSeeds.INIT_GENERATOR);
+        this.generator = Architectures.generator(model, config.data(), classes, manager);
+        seedEngine(StepSeeds.INIT_DISCRIMINATOR);
+        this.discriminator = Architectures.discriminator(model, config.data(), classes, manager);
         this.objective = GanObjective.from(config.loss(), layers -> {
             // Rebuilt from the seed on resume, so it needs no place in the checkpoint.
-            Engine.getInstance()
-                    .setRandomSeed(StepSeeds.engineSeed(StepSeeds.of(config.seed(), 0, StepSeeds.INIT_FEATURES)));
-            return MlpNetworks.features(layers, manager);
+            seedEngine(StepSeeds.INIT_FEATURES);
+            return Architectures.features(config.data(), layers, manager);
         });
         this.generatorOptimizer = new AdamOptimizer(config.generatorOptimizer(), config.steps(), manager);
         this.discriminatorOptimizer = new AdamOptimizer(config.discriminatorOptimizer(), config.steps(), manager);
         // Built after both networks were initialised, so the random init of its own (overwritten
         // at once) does not shift theirs.
         this.generatorEma = config.emaDecay() > 0
-                ? new GeneratorEma(config.emaDecay(), generator, MlpNetworks.generator(config.model(), manager))
+                ? new GeneratorEma(
+                        config.emaDecay(), generator, Architectures.generator(model, config.data(), classes, manager))
                 : null;
         this.instanceNoise = new InstanceNoise(config.instanceNoise(), config.steps());
     }
 
+    static TrainingState create(TrainingConfig config, TrainingData data, NDManager parent) {
+        return new TrainingState(config, data, parent);
+    }
+
+    /** On a built-in dataset. */
     static TrainingState create(TrainingConfig config, NDManager parent) {
-        return new TrainingState(config, parent);
+        return create(config, Datasets.builtIn(config.data()), parent);
+    }
+
+    private void seedEngine(long purpose) {
+        Engine.getInstance().setRandomSeed(StepSeeds.engineSeed(StepSeeds.of(config.seed(), 0, purpose)));
     }
 
     /**
      * One training step: {@code discriminatorSteps} discriminator updates, then one generator
-     * update and the moving average's. Everything it allocates lives in a sub-manager closed at
-     * the end of the step.
+     * update and the moving average's. The generator runs forward once per discriminator update;
+     * the last of those fakes, recorded with its graph, is also what the generator update trains
+     * on, as PyTorch's DCGAN example does: a second generator forward would cost a fifth of the
+     * step. Everything it allocates lives in a sub-manager closed at the end of the step.
      */
     Map<String, Double> trainStep(long step) {
         long seed = StepSeeds.of(config.seed(), step, StepSeeds.TRAIN);
@@ -80,11 +100,16 @@ final class TrainingState implements AutoCloseable {
         RandomGenerator rng = new SplittableRandom(seed);
         Map<String, Double> metrics = new LinkedHashMap<>();
         try (NDManager s = manager.newSubManager()) {
+            Batch real = null;
+            Batch fake = null;
             for (int i = 0; i < config.discriminatorSteps(); i++) {
-                Map<String, Double> d = discriminatorUpdate(s, rng, step);
+                boolean last = i == config.discriminatorSteps() - 1;
+                real = realBatch(s, rng);
+                fake = fakeBatch(s, rng, last);
+                Map<String, Double> d = discriminatorUpdate(rng, step, real, fake);
                 d.forEach((k, v) -> metrics.merge(k, v / config.discriminatorSteps(), Double::sum));
             }
-            metrics.putAll(generatorUpdate(s, rng, step));
+            metrics.putAll(generatorUpdate(rng, step, real, fake));
         }
         if (generatorEma != null) {
             generatorEma.update(generator);
@@ -101,22 +126,36 @@ final class TrainingState implements AutoCloseable {
         return metrics;
     }
 
-    Map<String, Double> discriminatorUpdate(NDManager s, RandomGenerator rng, long step) {
-        int batch = config.batchSize();
+    /**
+     * Draws latents (and classes) and runs the generator in training mode. With {@code
+     * forGenerator} the graph through the generator is recorded for the generator update; the
+     * discriminator update then sees a detached copy.
+     */
+    Batch fakeBatch(NDManager s, RandomGenerator rng, boolean forGenerator) {
+        NDArray z = latentBatch(s, rng, config.batchSize(), config.model().latentDim());
+        NDArray labels = classes > 0 ? labelBatch(s, rng, config.batchSize(), classes) : null;
+        generator.setTrainable(forGenerator);
+        if (!forGenerator) {
+            return new Batch(generator.forward(z, labels), labels);
+        }
+        try (GradientCollector recording = Engine.getInstance().newGradientCollector()) {
+            return new Batch(generator.forward(z, labels), labels);
+        }
+    }
+
+    Map<String, Double> discriminatorUpdate(RandomGenerator rng, long step, Batch real, Batch fake) {
         // The discriminator and the loss terms see the noisy batches, real and fake alike.
-        NDArray real = instanceNoise.apply(realBatch(s, rng, batch), rng, step);
-        NDArray z = latentBatch(s, rng, batch);
-        generator.setTrainable(false);
+        NDArray realSamples = instanceNoise.apply(real.samples(), rng, step);
         discriminator.setTrainable(true);
         // Gradients accumulate in libtorch until zeroed; never trust the previous phase to have
         // left D's at zero.
         discriminator.zeroGradients();
         Map<String, Double> values;
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            // G is frozen so no graph is recorded through it; detaching anyway keeps the D loss
-            // from ever reaching G's parameters should G be left trainable.
-            NDArray fake = instanceNoise.apply(generator.forward(z).stopGradient(), rng, step);
-            LossBreakdown loss = objective.discriminator(DiscriminatorPass.of(discriminator, real, fake, rng));
+            // Detached: the D loss must never reach G's parameters, whether or not G recorded a graph.
+            NDArray fakeSamples = instanceNoise.apply(fake.samples().stopGradient(), rng, step);
+            LossBreakdown loss = objective.discriminator(
+                    DiscriminatorPass.of(discriminator, realSamples, real.labels(), fakeSamples, fake.labels(), rng));
             values = scalars("d", loss, step);
             collector.backward(loss.total());
         }
@@ -125,11 +164,20 @@ final class TrainingState implements AutoCloseable {
         return values;
     }
 
+    /** One discriminator update on batches of its own, as the first of several per step. */
+    Map<String, Double> discriminatorUpdate(NDManager s, RandomGenerator rng, long step) {
+        return discriminatorUpdate(rng, step, realBatch(s, rng), fakeBatch(s, rng, false));
+    }
+
+    /** One generator update on batches of its own. */
     Map<String, Double> generatorUpdate(NDManager s, RandomGenerator rng, long step) {
-        int batch = config.batchSize();
+        return generatorUpdate(rng, step, realBatch(s, rng), fakeBatch(s, rng, true));
+    }
+
+    /** @param fake generated with its graph recorded ({@link #fakeBatch} for the generator) */
+    Map<String, Double> generatorUpdate(RandomGenerator rng, long step, Batch real, Batch fake) {
         boolean needsReal = objective.generatorNeedsRealBatch();
-        NDArray real = needsReal ? instanceNoise.apply(realBatch(s, rng, batch), rng, step) : null;
-        NDArray z = latentBatch(s, rng, batch);
+        NDArray realSamples = needsReal ? instanceNoise.apply(real.samples(), rng, step) : null;
         // D frozen: the generator's backward must not write into D's gradients (they would leak
         // into the next D update) and skipping them saves a third of the backward.
         discriminator.setTrainable(false);
@@ -137,8 +185,15 @@ final class TrainingState implements AutoCloseable {
         generator.zeroGradients();
         Map<String, Double> values;
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            NDArray fake = instanceNoise.apply(generator.forward(z), rng, step);
-            LossBreakdown loss = objective.generator(GeneratorPass.of(generator, discriminator, fake, real, rng));
+            NDArray fakeSamples = instanceNoise.apply(fake.samples(), rng, step);
+            LossBreakdown loss = objective.generator(GeneratorPass.of(
+                    generator,
+                    discriminator,
+                    fakeSamples,
+                    fake.labels(),
+                    realSamples,
+                    needsReal ? real.labels() : null,
+                    rng));
             values = scalars("g", loss, step);
             collector.backward(loss.total());
         }
@@ -146,27 +201,51 @@ final class TrainingState implements AutoCloseable {
         return values;
     }
 
-    /**
-     * Draws {@code count} samples from {@code seed}, row-major (x, y): from the moving average when
-     * the run keeps one, else from the generator.
-     */
-    float[] generate(int count, long seed) {
-        Network sampler = generatorEma != null ? generatorEma.network() : generator;
-        return generate(sampler, config.model().latentDim(), count, seed, manager);
+    /** The network samples come from: the moving average when the run keeps one. */
+    Network sampler() {
+        return generatorEma != null ? generatorEma.network() : generator;
     }
 
-    static float[] generate(Network generator, int latentDim, int count, long seed, NDManager manager) {
+    /**
+     * Draws {@code count} samples from {@code seed}, row-major, in evaluation mode: from the
+     * moving average when the run keeps one, else from the generator.
+     *
+     * @param labels the class of each sample for a conditional model, else {@code null}
+     */
+    float[] generate(int count, long seed, int[] labels) {
+        return generate(sampler(), config.model().latentDim(), data.sampleSize(), count, seed, labels, manager);
+    }
+
+    /**
+     * Latents are drawn in one sequence from {@code seed}, whatever the chunking, so sample i is the
+     * same however many are asked for.
+     */
+    static float[] generate(
+            Network generator, int latentDim, int sampleSize, int count, long seed, int[] labels, NDManager manager) {
         RandomGenerator rng = new SplittableRandom(seed);
-        float[] out = new float[count * 2];
+        float[] out = new float[Math.multiplyExact(count, sampleSize)];
+        boolean wasTraining = generator.isTraining();
         generator.setTrainable(false);
-        int chunk = 8192;
-        for (int start = 0; start < count; start += chunk) {
-            int n = Math.min(chunk, count - start);
-            try (NDManager s = manager.newSubManager()) {
-                float[] points =
-                        generator.forward(latentBatch(s, rng, n, latentDim)).toFloatArray();
-                System.arraycopy(points, 0, out, start * 2, points.length);
+        generator.setTraining(false);
+        try {
+            // Bounded so a big request never holds every activation at once.
+            int chunk = Math.max(1, Math.min(8192, (1 << 18) / sampleSize));
+            for (int start = 0; start < count; start += chunk) {
+                int n = Math.min(chunk, count - start);
+                try (NDManager s = manager.newSubManager()) {
+                    NDArray z = latentBatch(s, rng, n, latentDim);
+                    NDArray y = null;
+                    if (labels != null) {
+                        int[] part = new int[n];
+                        System.arraycopy(labels, start, part, 0, n);
+                        y = s.create(part);
+                    }
+                    float[] values = generator.forward(z, y).toFloatArray();
+                    System.arraycopy(values, 0, out, start * sampleSize, values.length);
+                }
             }
+        } finally {
+            generator.setTraining(wasTraining);
         }
         return out;
     }
@@ -174,12 +253,18 @@ final class TrainingState implements AutoCloseable {
     Checkpoint checkpoint(long step) {
         return new Checkpoint(
                 step,
-                MlpNetworks.signature(config.model()),
+                signature(),
                 generator.snapshot(),
                 discriminator.snapshot(),
                 generatorOptimizer.state(),
                 discriminatorOptimizer.state(),
-                generatorEma != null ? generatorEma.snapshot() : Map.of());
+                generatorEma != null ? generatorEma.snapshot() : Map.of(),
+                classes > 0 ? data.classNames() : List.of(),
+                Map.of());
+    }
+
+    private String signature() {
+        return Architectures.signature(config.model(), config.data(), classes);
     }
 
     /**
@@ -187,7 +272,7 @@ final class TrainingState implements AutoCloseable {
      * keeping a moving average: restarting one from the generator would not continue the run.
      */
     long restore(Checkpoint checkpoint) {
-        checkModel(config.model(), checkpoint);
+        checkSignature(signature(), checkpoint);
         boolean checkpointHasEma = !checkpoint.generatorEma().isEmpty();
         if (checkpointHasEma != (generatorEma != null)) {
             throw new InvalidCheckpointException(
@@ -209,30 +294,39 @@ final class TrainingState implements AutoCloseable {
         return checkpoint.step();
     }
 
-    static void checkModel(ModelConfig model, Checkpoint checkpoint) {
-        String expected = MlpNetworks.signature(model);
+    static void checkSignature(String expected, Checkpoint checkpoint) {
         if (!expected.equals(checkpoint.modelSignature())) {
             throw new InvalidCheckpointException("checkpoint is of model '" + checkpoint.modelSignature()
                     + "' but the run is configured for '" + expected + "'");
         }
     }
 
-    private NDArray realBatch(NDManager s, RandomGenerator rng, int batch) {
-        float[] xy = new float[batch * 2];
-        dataset.sample(rng, batch, xy);
-        return s.create(xy, new Shape(batch, 2));
+    Batch realBatch(NDManager s, RandomGenerator rng) {
+        int n = config.batchSize();
+        float[] values = new float[n * data.sampleSize()];
+        int[] labels = classes > 0 ? new int[n] : null;
+        data.sample(rng, n, values, labels);
+        long[] shape = new long[data.sampleShape().length + 1];
+        shape[0] = n;
+        System.arraycopy(data.sampleShape(), 0, shape, 1, data.sampleShape().length);
+        return new Batch(s.create(values, new Shape(shape)), labels == null ? null : s.create(labels));
     }
 
-    private NDArray latentBatch(NDManager s, RandomGenerator rng, int batch) {
-        return latentBatch(s, rng, batch, config.model().latentDim());
-    }
-
-    private static NDArray latentBatch(NDManager s, RandomGenerator rng, int batch, int dim) {
+    static NDArray latentBatch(NDManager s, RandomGenerator rng, int batch, int dim) {
         float[] z = new float[batch * dim];
         for (int i = 0; i < z.length; i++) {
             z[i] = (float) rng.nextGaussian();
         }
         return s.create(z, new Shape(batch, dim));
+    }
+
+    /** Classes for generated samples, uniform over the classes. */
+    private static NDArray labelBatch(NDManager s, RandomGenerator rng, int batch, int classes) {
+        int[] labels = new int[batch];
+        for (int i = 0; i < batch; i++) {
+            labels[i] = rng.nextInt(classes);
+        }
+        return s.create(labels);
     }
 
     /** {@code loss/<side>}, {@code loss/<side>/<part>} and {@code weight/<side>/<adaptive term>}. */

@@ -113,19 +113,19 @@ final class HostileSpecs {
     static {
         object("", false);
         SCHEMA.put("name", new Field(Kind.NAME, Set.of(), 0, 0, null, true));
-        enumOf("dataset", TrainingCatalog.DATASETS, false);
+        enumOf("dataset", Set.copyOf(TrainingCatalog.builtInDatasets()), false);
         integer("priority", -100, 100);
         object("model", true);
-        enumOf("model.architecture", TrainingCatalog.ARCHITECTURES, true);
+        enumOf("model.architecture", Set.copyOf(TrainingCatalog.architectures()), true);
         integer("model.latentDim", 1, 1024);
         integer("model.hiddenUnits", 1, 8192);
         integer("model.hiddenLayers", 1, 16);
         object("loss", true);
         object("loss.adversarial", true);
-        enumOf("loss.adversarial.type", TrainingCatalog.ADVERSARIAL_LOSSES, true);
+        enumOf("loss.adversarial.type", Set.copyOf(TrainingCatalog.adversarialLosses()), true);
         SCHEMA.put("loss.terms", new Field(Kind.ARRAY, Set.of(), 0, 0, null, true));
         object("loss.terms[]", false);
-        enumOf("loss.terms[].type", TrainingCatalog.TERMS, false);
+        enumOf("loss.terms[].type", Set.copyOf(TrainingCatalog.terms()), false);
         // The bases' only term, weight-clipping, is a constraint: its weight must be exactly 1.
         decimal("loss.terms[].weight", w -> w == 1.0, true);
         SCHEMA.put("loss.terms[].params", new Field(Kind.MAP, Set.of("clip"), 0, 0, null, true));

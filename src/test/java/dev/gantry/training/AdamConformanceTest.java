@@ -13,6 +13,8 @@ import ai.djl.training.GradientCollector;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import dev.gantry.training.config.ModelConfig;
+import dev.gantry.training.config.OptimizerConfig;
 import dev.gantry.training.model.MlpNetworks;
 import dev.gantry.training.model.Network;
 import dev.gantry.training.model.TensorData;
@@ -60,7 +62,7 @@ class AdamConformanceTest {
                 c.get("decayStartStep").getAsInt());
         try (NDManager manager = NDManager.newBaseManager();
                 AdamOptimizer adam = new AdamOptimizer(config, steps, manager)) {
-            Network net = MlpNetworks.discriminator(new ModelConfig("mlp", 2, 3, 1, false), manager);
+            Network net = MlpNetworks.discriminator(ModelConfig.mlp(2, 3, 1, false), manager);
             net.load(tensors(c.getAsJsonObject("initial")));
             JsonArray updates = c.getAsJsonArray("updates");
             for (int t = 1; t <= steps; t++) {

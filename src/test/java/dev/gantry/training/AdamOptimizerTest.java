@@ -6,6 +6,8 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
+import dev.gantry.training.config.ModelConfig;
+import dev.gantry.training.config.OptimizerConfig;
 import dev.gantry.training.model.MlpNetworks;
 import dev.gantry.training.model.Network;
 import dev.gantry.training.model.TensorData;
@@ -32,7 +34,7 @@ class AdamOptimizerTest {
         double b1 = 0.6;
         double b2 = 0.95;
         try (NDManager manager = NDManager.newBaseManager()) {
-            Network net = MlpNetworks.discriminator(new ModelConfig("mlp", 2, 4, 1, false), manager);
+            Network net = MlpNetworks.discriminator(ModelConfig.mlp(2, 4, 1, false), manager);
             AdamOptimizer adam = new AdamOptimizer(new OptimizerConfig("adam", lr, b1, b2, "constant", 0), 3, manager);
             Map<String, TensorData> start = net.snapshot();
             Map<String, double[]> p = new java.util.HashMap<>();

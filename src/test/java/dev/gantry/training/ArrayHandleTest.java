@@ -3,6 +3,8 @@ package dev.gantry.training;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.ndarray.NDManager;
+import dev.gantry.training.config.OptimizerConfig;
+import dev.gantry.training.config.TrainingConfig;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,7 +19,7 @@ class ArrayHandleTest {
         TrainingConfig tiny = TestConfigs.tiny("ring8", "non-saturating", 50, 4);
         OptimizerConfig decaying = new OptimizerConfig("adam", 1e-3, 0.5, 0.9, "linear", 10);
         TrainingConfig config = new TrainingConfig(
-                tiny.dataset(),
+                tiny.data(),
                 tiny.model(),
                 tiny.loss(),
                 decaying,
@@ -40,7 +42,7 @@ class ArrayHandleTest {
             for (int step = 2; step <= config.steps(); step++) {
                 state.trainStep(step);
                 state.checkpoint(step);
-                state.generate(100, step);
+                state.generate(100, step, null);
             }
             state.restore(state.checkpoint(config.steps()));
             assertEquals(afterFirstStep, base.getManagedArrays().size());

@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gantry.training.config.DataConfig;
+import dev.gantry.training.config.ModelConfig;
+import dev.gantry.training.config.OptimizerConfig;
+import dev.gantry.training.config.TrainingConfig;
 import dev.gantry.training.model.TensorData;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,7 +39,7 @@ class CheckpointTest {
 
     private static TrainingConfig withEma(TrainingConfig c, double decay) {
         return new TrainingConfig(
-                c.dataset(),
+                c.data(),
                 c.model(),
                 c.loss(),
                 c.generatorOptimizer(),
@@ -60,6 +64,8 @@ class CheckpointTest {
                 c.discriminator(),
                 c.generatorOptimizer(),
                 c.discriminatorOptimizer(),
+                Map.of(),
+                java.util.List.of(),
                 Map.of());
     }
 
@@ -96,8 +102,8 @@ class CheckpointTest {
     }
 
     @Test
-    void version_2_holds_the_generator_ema_only_when_the_run_keeps_one() {
-        assertEquals(2, ByteBuffer.wrap(emaBytes, 8, 4).getInt());
+    void version_3_holds_the_generator_ema_only_when_the_run_keeps_one() {
+        assertEquals(3, ByteBuffer.wrap(emaBytes, 8, 4).getInt());
         assertTrue(Checkpoint.decode(bytes).generatorEma().isEmpty());
         Checkpoint c = Checkpoint.decode(emaBytes);
         assertEquals(c.generator().keySet(), c.generatorEma().keySet());
@@ -110,12 +116,34 @@ class CheckpointTest {
     }
 
     @Test
+    void a_version_2_checkpoint_is_read_with_no_classes_and_no_training_state_and_resumes_exactly() {
+        // Version 2 is version 3 without its last two sections (two empty counts here).
+        byte[] v3 = Checkpoint.decode(emaBytes).encode();
+        byte[] v2 = java.util.Arrays.copyOf(v3, v3.length - 8 - 8);
+        ByteBuffer.wrap(v2, 8, 4).putInt(2);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(v2, 0, v2.length);
+        v2 = java.util.Arrays.copyOf(v2, v2.length + 8);
+        ByteBuffer.wrap(v2, v2.length - 8, 8).putLong(crc.getValue());
+
+        Checkpoint c = Checkpoint.decode(v2);
+        assertEquals(List.of(), c.classNames());
+        assertEquals(Map.of(), c.trainingState());
+        assertArrayEquals(v3, c.encode(), "a v2 checkpoint re-encodes as the v3 it came from");
+        RecordingListener fromV2 = new RecordingListener();
+        RecordingListener fromV3 = new RecordingListener();
+        GanTraining.run(EMA_CONFIG.withSteps(8), v2, fromV2);
+        GanTraining.run(EMA_CONFIG.withSteps(8), v3, fromV3);
+        assertEquals(fromV3.losses, fromV2.losses);
+    }
+
+    @Test
     void a_version_1_checkpoint_is_read_as_one_without_ema_and_training_resumes_from_it() throws IOException {
         // Written by the v1 code (commit cad89f9) for this config after 3 steps.
         OptimizerConfig adam = new OptimizerConfig("adam", 1e-3, 0.5, 0.9, "constant", 0);
         TrainingConfig config = new TrainingConfig(
-                "ring8",
-                new ModelConfig("mlp", 2, 8, 1, false),
+                DataConfig.points("ring8"),
+                ModelConfig.mlp(2, 8, 1, false),
                 CONFIG.loss(),
                 adam,
                 adam,
@@ -150,7 +178,7 @@ class CheckpointTest {
         assertEquals(List.of(4L, 5L), List.copyOf(resumed.losses.keySet()));
         resumed.losses.values().forEach(m -> m.values().forEach(v -> assertTrue(Double.isFinite(v), m.toString())));
         assertEquals(
-                2, ByteBuffer.wrap(resumed.checkpoints.get(5L), 8, 4).getInt(), "new checkpoints are written as v2");
+                3, ByteBuffer.wrap(resumed.checkpoints.get(5L), 8, 4).getInt(), "new checkpoints are written as v3");
 
         InvalidCheckpointException e = assertThrows(
                 InvalidCheckpointException.class,
@@ -173,8 +201,8 @@ class CheckpointTest {
     @Test
     void a_checkpoint_of_another_architecture_is_refused_by_name() {
         TrainingConfig wider = new TrainingConfig(
-                CONFIG.dataset(),
-                new ModelConfig("mlp", 2, 64, 2, false),
+                CONFIG.data(),
+                ModelConfig.mlp(2, 64, 2, false),
                 CONFIG.loss(),
                 CONFIG.generatorOptimizer(),
                 CONFIG.discriminatorOptimizer(),
@@ -206,7 +234,9 @@ class CheckpointTest {
                         c.discriminator(),
                         c.generatorOptimizer(),
                         c.discriminatorOptimizer(),
-                        c.generatorEma())
+                        c.generatorEma(),
+                        java.util.List.of(),
+                        Map.of())
                 .encode();
         InvalidCheckpointException e = assertThrows(
                 InvalidCheckpointException.class,
@@ -226,10 +256,10 @@ class CheckpointTest {
         assertThrows(InvalidCheckpointException.class, () -> Checkpoint.decode(truncated));
 
         byte[] future = bytes.clone();
-        ByteBuffer.wrap(future, 8, 4).putInt(3);
+        ByteBuffer.wrap(future, 8, 4).putInt(4);
         assertTrue(assertThrows(InvalidCheckpointException.class, () -> Checkpoint.decode(future))
                 .getMessage()
-                .contains("version 3"));
+                .contains("version 4"));
 
         assertThrows(InvalidCheckpointException.class, () -> Checkpoint.decode("hello".getBytes()));
     }
@@ -237,8 +267,10 @@ class CheckpointTest {
     @Test
     void generator_sampler_draws_from_the_ema_when_the_checkpoint_holds_one() {
         Checkpoint c = Checkpoint.decode(emaBytes);
-        float[][] ema = GeneratorSampler.sample(EMA_CONFIG, emaBytes, 200, 5);
-        float[][] raw = GeneratorSampler.sample(CONFIG, withoutEma(c).encode(), 200, 5);
+        float[] ema =
+                GeneratorSampler.sample(EMA_CONFIG, emaBytes, 200, 5, null).values();
+        float[] raw = GeneratorSampler.sample(CONFIG, withoutEma(c).encode(), 200, 5, null)
+                .values();
         // The EMA's weights in the generator's place, as the only generator of a checkpoint.
         Checkpoint emaAsGenerator = new Checkpoint(
                 c.step(),
@@ -247,19 +279,23 @@ class CheckpointTest {
                 c.discriminator(),
                 c.generatorOptimizer(),
                 c.discriminatorOptimizer(),
+                Map.of(),
+                java.util.List.of(),
                 Map.of());
-        assertTrue(java.util.Arrays.deepEquals(GeneratorSampler.sample(CONFIG, emaAsGenerator.encode(), 200, 5), ema));
-        assertFalse(java.util.Arrays.deepEquals(raw, ema));
+        assertTrue(java.util.Arrays.equals(
+                GeneratorSampler.sample(CONFIG, emaAsGenerator.encode(), 200, 5, null)
+                        .values(),
+                ema));
+        assertFalse(java.util.Arrays.equals(raw, ema));
     }
 
     @Test
     void generator_sampler_draws_the_same_points_for_the_same_seed() {
-        float[][] a = GeneratorSampler.sample(CONFIG, bytes, 300, 77);
-        float[][] b = GeneratorSampler.sample(CONFIG, bytes, 300, 77);
-        float[][] c = GeneratorSampler.sample(CONFIG, bytes, 300, 78);
-        assertEquals(300, a.length);
-        assertEquals(2, a[0].length);
-        assertTrue(java.util.Arrays.deepEquals(a, b));
-        assertTrue(!java.util.Arrays.deepEquals(a, c));
+        float[] a = GeneratorSampler.sample(CONFIG, bytes, 300, 77, null).values();
+        float[] b = GeneratorSampler.sample(CONFIG, bytes, 300, 77, null).values();
+        float[] c = GeneratorSampler.sample(CONFIG, bytes, 300, 78, null).values();
+        assertEquals(600, a.length);
+        assertTrue(java.util.Arrays.equals(a, b));
+        assertTrue(!java.util.Arrays.equals(a, c));
     }
 }

@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gantry.training.config.LossConfig;
+import dev.gantry.training.config.ModelConfig;
+import dev.gantry.training.config.OptimizerConfig;
+import dev.gantry.training.config.TermConfig;
+import dev.gantry.training.config.TrainingConfig;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -17,7 +22,7 @@ class DeterminismTest {
         TrainingConfig ns = TestConfigs.tiny("ring8", "non-saturating", 40, 3);
         TrainingConfig wgan = TestConfigs.tiny("grid25", "wasserstein", 40, 4);
         wgan = new TrainingConfig(
-                wgan.dataset(),
+                wgan.data(),
                 wgan.model(),
                 new LossConfig(
                         "wasserstein",
@@ -39,7 +44,7 @@ class DeterminismTest {
         // decay on both optimizers (TTUR rates), two discriminator updates per step.
         TrainingConfig options = TestConfigs.tiny("ring8", "non-saturating", 40, 5);
         options = new TrainingConfig(
-                options.dataset(),
+                options.data(),
                 options.model(),
                 options.loss(),
                 new OptimizerConfig("adam", 1e-3, 0.5, 0.9, "linear", 10),
@@ -58,8 +63,8 @@ class DeterminismTest {
         // the perceptual loss rebuilds its feature network from the seed: all must resume exactly.
         TrainingConfig penalties = TestConfigs.tiny("ring8", "rahinge", 40, 6);
         penalties = new TrainingConfig(
-                penalties.dataset(),
-                new ModelConfig("mlp", 2, 32, 2, true),
+                penalties.data(),
+                ModelConfig.mlp(2, 32, 2, true),
                 new LossConfig(
                         "rahinge",
                         0.0,
@@ -96,7 +101,7 @@ class DeterminismTest {
         RecordingListener other = new RecordingListener();
         GanTraining.run(
                 new TrainingConfig(
-                        config.dataset(),
+                        config.data(),
                         config.model(),
                         config.loss(),
                         config.generatorOptimizer(),
@@ -120,7 +125,7 @@ class DeterminismTest {
     @MethodSource("configs")
     void a_run_resumed_from_a_checkpoint_reproduces_the_uninterrupted_run_bitwise(TrainingConfig config) {
         TrainingConfig withCheckpoints = new TrainingConfig(
-                config.dataset(),
+                config.data(),
                 config.model(),
                 config.loss(),
                 config.generatorOptimizer(),

@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gantry.training.config.DataConfig;
+import dev.gantry.training.config.LossConfig;
+import dev.gantry.training.config.ModelConfig;
+import dev.gantry.training.config.OptimizerConfig;
+import dev.gantry.training.config.TrainingConfig;
 import dev.gantry.training.data.SyntheticDataset;
 import dev.gantry.training.data.SyntheticDatasets;
 import dev.gantry.training.eval.ModeCoverage;
@@ -27,8 +32,8 @@ class EmaAndInstanceNoiseRingTest {
     @Test
     void trains_to_finite_losses_and_evaluates_and_plots_the_ema_generator() {
         TrainingConfig config = new TrainingConfig(
-                "ring8",
-                new ModelConfig("mlp", 2, 64, 2, false),
+                DataConfig.points("ring8"),
+                ModelConfig.mlp(2, 64, 2, false),
                 new LossConfig("non-saturating", 0.0, List.of()),
                 new OptimizerConfig("adam", 1e-3, 0.5, 0.999, "linear", 200),
                 new OptimizerConfig("adam", 2e-3, 0.5, 0.999, "linear", 200),
@@ -63,7 +68,8 @@ class EmaAndInstanceNoiseRingTest {
         byte[] checkpoint = l.checkpoints.get((long) STEPS);
         Checkpoint c = Checkpoint.decode(checkpoint);
         long seed = StepSeeds.of(config.seed(), STEPS, StepSeeds.EVALUATION);
-        float[] ema = flat(GeneratorSampler.sample(config, checkpoint, config.evaluationSamples(), seed));
+        float[] ema = GeneratorSampler.sample(config, checkpoint, config.evaluationSamples(), seed, null)
+                .values();
         byte[] rawOnly = new Checkpoint(
                         c.step(),
                         c.modelSignature(),
@@ -71,9 +77,12 @@ class EmaAndInstanceNoiseRingTest {
                         c.discriminator(),
                         c.generatorOptimizer(),
                         c.discriminatorOptimizer(),
+                        Map.of(),
+                        java.util.List.of(),
                         Map.of())
                 .encode();
-        float[] raw = flat(GeneratorSampler.sample(config, rawOnly, config.evaluationSamples(), seed));
+        float[] raw = GeneratorSampler.sample(config, rawOnly, config.evaluationSamples(), seed, null)
+                .values();
         assertFalse(Arrays.equals(ema, raw), "the EMA generator draws the raw generator's points");
 
         RecordingListener.Evaluation evaluation = l.evaluations.get(l.evaluations.size() - 1);
@@ -97,14 +106,5 @@ class EmaAndInstanceNoiseRingTest {
                 coverage.modesCaptured(),
                 100 * coverage.highQualityFraction(),
                 100 * ModeCoverage.of(raw, ring.modes(), ring.sigma()).highQualityFraction());
-    }
-
-    private static float[] flat(float[][] rows) {
-        float[] out = new float[rows.length * 2];
-        for (int i = 0; i < rows.length; i++) {
-            out[2 * i] = rows[i][0];
-            out[2 * i + 1] = rows[i][1];
-        }
-        return out;
     }
 }

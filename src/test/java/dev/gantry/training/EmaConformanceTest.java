@@ -6,6 +6,7 @@ import static dev.gantry.training.OptimizerGolden.tensors;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import dev.gantry.training.config.ModelConfig;
 import dev.gantry.training.model.MlpNetworks;
 import dev.gantry.training.model.Network;
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,7 @@ class EmaConformanceTest {
 
     @Test
     void the_average_starts_at_the_generator_and_follows_torch_after_every_update() {
-        ModelConfig model = new ModelConfig("mlp", 2, 3, 1, false);
+        ModelConfig model = ModelConfig.mlp(2, 3, 1, false);
         for (JsonElement element : OptimizerGolden.JSON.getAsJsonArray("ema")) {
             JsonObject c = element.getAsJsonObject();
             double decay = c.get("decay").getAsDouble();

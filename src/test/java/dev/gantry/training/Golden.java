@@ -11,6 +11,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.gantry.training.config.ModelConfig;
 import dev.gantry.training.model.MlpNetworks;
 import dev.gantry.training.model.Network;
 import dev.gantry.training.model.TensorData;
@@ -120,8 +121,7 @@ public final class Golden {
 
     /** The case's MLP discriminator, built as training builds it, with the golden weights. */
     public static Network discriminator(JsonObject description, NDManager manager) {
-        ModelConfig config = new ModelConfig(
-                "mlp",
+        ModelConfig config = ModelConfig.mlp(
                 2,
                 description.get("hiddenUnits").getAsInt(),
                 description.get("hiddenLayers").getAsInt(),

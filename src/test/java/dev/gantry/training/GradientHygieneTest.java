@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import ai.djl.ndarray.NDManager;
+import dev.gantry.training.config.TrainingConfig;
 import dev.gantry.training.model.TensorData;
 import java.util.Arrays;
 import java.util.Map;

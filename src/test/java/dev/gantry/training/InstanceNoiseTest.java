@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.gantry.training.config.TrainingConfig;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
@@ -53,7 +54,7 @@ class InstanceNoiseTest {
     void both_updates_perturb_every_batch_the_discriminator_sees() {
         TrainingConfig plain = TestConfigs.tiny("ring8", "non-saturating", 10, 3);
         TrainingConfig noisy = new TrainingConfig(
-                plain.dataset(),
+                plain.data(),
                 plain.model(),
                 plain.loss(),
                 plain.generatorOptimizer(),

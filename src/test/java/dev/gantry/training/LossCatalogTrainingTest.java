@@ -3,6 +3,11 @@ package dev.gantry.training;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gantry.training.config.LossConfig;
+import dev.gantry.training.config.ModelConfig;
+import dev.gantry.training.config.TermConfig;
+import dev.gantry.training.config.TrainingConfig;
+import dev.gantry.training.loss.LossCatalog;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -77,7 +82,7 @@ class LossCatalogTrainingTest {
             c.loss().terms().forEach(t -> terms.add(t.type()));
         }
         assertTrue(adversarial.containsAll(Set.of("rsgan", "rasgan", "ralsgan", "rahinge")), adversarial.toString());
-        Set<String> expected = new TreeSet<>(TrainingCatalog.TERMS);
+        Set<String> expected = new TreeSet<>(TrainingCatalog.terms());
         expected.remove("weight-clipping"); // trained by DeterminismTest and the quality table since the start
         assertEquals(expected, terms);
     }
@@ -87,8 +92,8 @@ class LossCatalogTrainingTest {
     void trains_with_finite_losses_and_reports_every_part(Case c) {
         TrainingConfig tiny = TestConfigs.tiny("ring8", c.loss().adversarial(), STEPS, 17);
         TrainingConfig config = new TrainingConfig(
-                tiny.dataset(),
-                new ModelConfig("mlp", 2, 16, 2, c.spectralNorm()),
+                tiny.data(),
+                ModelConfig.mlp(2, 16, 2, c.spectralNorm()),
                 c.loss(),
                 tiny.generatorOptimizer(),
                 tiny.discriminatorOptimizer(),
@@ -115,7 +120,7 @@ class LossCatalogTrainingTest {
                 "loss/d/" + c.loss().adversarial(),
                 "loss/g/" + c.loss().adversarial()));
         for (TermConfig t : c.loss().terms()) {
-            String side = TrainingCatalog.TERM_SIDES.get(t.type()).equals(TrainingCatalog.DISCRIMINATOR) ? "d" : "g";
+            String side = LossCatalog.term(t.type()).orElseThrow().side().metric();
             expected.add("loss/" + side + "/" + t.type());
             if (t.adaptive()) {
                 expected.add("weight/" + side + "/" + t.type());

@@ -3,6 +3,13 @@ package dev.gantry.training;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gantry.training.config.ConfigViolation;
+import dev.gantry.training.config.LossConfig;
+import dev.gantry.training.config.ModelConfig;
+import dev.gantry.training.config.TermConfig;
+import dev.gantry.training.config.TrainingConfig;
+import dev.gantry.training.loss.LossCatalog;
+import dev.gantry.training.loss.TermDescriptor;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,8 +23,8 @@ class LossValidationTest {
 
     private static TrainingConfig with(LossConfig loss, int hiddenLayers) {
         return new TrainingConfig(
-                BASE.dataset(),
-                new ModelConfig("mlp", 2, 16, hiddenLayers, false),
+                BASE.data(),
+                ModelConfig.mlp(2, 16, hiddenLayers, false),
                 loss,
                 BASE.generatorOptimizer(),
                 BASE.discriminatorOptimizer(),
@@ -51,16 +58,14 @@ class LossValidationTest {
 
     @Test
     void every_loss_and_every_term_with_its_defaults_is_valid() {
-        for (String adversarial : TrainingCatalog.ADVERSARIAL_LOSSES) {
+        for (String adversarial : TrainingCatalog.adversarialLosses()) {
             assertEquals(List.of(), fields(new LossConfig(adversarial, 0, List.of())), adversarial);
         }
         List<TermConfig> all = new ArrayList<>();
-        for (String type : TrainingCatalog.TERMS) {
-            all.add(new TermConfig(type, 1, !TrainingCatalog.UNWEIGHTED_TERMS.contains(type), Map.of()));
+        for (TermDescriptor term : LossCatalog.TERMS) {
+            all.add(new TermConfig(term.name(), 1, !term.constraint(), Map.of()));
         }
         assertEquals(List.of(), fields(new LossConfig("wasserstein", 0, all)));
-        assertEquals(TrainingCatalog.TERMS, TrainingCatalog.TERM_PARAMS.keySet());
-        assertEquals(TrainingCatalog.TERMS, TrainingCatalog.TERM_SIDES.keySet());
     }
 
     @Test
@@ -108,7 +113,7 @@ class LossValidationTest {
                 v.stream().map(ConfigViolation::field).toList());
         assertTrue(
                 v.get(0).message().contains("3 hidden layers")
-                        && v.get(0).message().contains("model.hiddenLayers"),
+                        && v.get(0).message().contains("use 0 to 2"),
                 v.get(0).message());
         assertEquals(
                 List.of("loss.terms[0].params.layer", "loss.terms[1].params.layer"),
@@ -155,9 +160,14 @@ class LossValidationTest {
 
     @Test
     void a_missing_parameter_takes_its_catalog_default() {
-        assertEquals(-1.0, new TermConfig("feature-matching", 1, false, Map.of()).param("layer"));
-        assertEquals(1.0, new TermConfig("reconstruction", 1, false, Map.of()).param("p"));
-        assertEquals(2.0, new TermConfig("perceptual", 1, false, Map.of()).param("layers"));
-        assertEquals(0.5, new TermConfig("dragan", 1, false, Map.of("k", 3.0)).param("c"));
+        assertEquals(-1.0, param("feature-matching", Map.of(), "layer"));
+        assertEquals(1.0, param("reconstruction", Map.of(), "p"));
+        assertEquals(2.0, param("perceptual", Map.of(), "layers"));
+        assertEquals(0.5, param("dragan", Map.of("k", 3.0), "c"));
+        assertEquals(3.0, param("dragan", Map.of("k", 3.0), "k"));
+    }
+
+    private static double param(String term, Map<String, Double> given, String name) {
+        return LossCatalog.term(term).orElseThrow().param(new TermConfig(term, 1, false, given), name);
     }
 }

@@ -1,5 +1,9 @@
 package dev.gantry.training;
 
+import dev.gantry.training.config.LossConfig;
+import dev.gantry.training.config.ModelConfig;
+import dev.gantry.training.config.TermConfig;
+import dev.gantry.training.config.TrainingConfig;
 import java.util.List;
 import java.util.Map;
 
@@ -20,8 +24,8 @@ public final class PenaltyRssProbe {
                         new TermConfig("gradient-penalty", 10, false, Map.of()),
                         new TermConfig("feature-matching", 0.5, true, Map.of())));
         TrainingConfig config = new TrainingConfig(
-                base.dataset(),
-                new ModelConfig("mlp", 2, 128, 3, true),
+                base.data(),
+                ModelConfig.mlp(2, 128, 3, true),
                 loss,
                 base.generatorOptimizer(),
                 base.discriminatorOptimizer(),

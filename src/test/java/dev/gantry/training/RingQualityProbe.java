@@ -1,5 +1,10 @@
 package dev.gantry.training;
 
+import dev.gantry.training.config.DataConfig;
+import dev.gantry.training.config.LossConfig;
+import dev.gantry.training.config.ModelConfig;
+import dev.gantry.training.config.OptimizerConfig;
+import dev.gantry.training.config.TrainingConfig;
 import java.util.List;
 
 /** Child-process main for {@link RingQualityTest}; prints {@code result <modes> <high-quality>}. */
@@ -8,8 +13,8 @@ public final class RingQualityProbe {
     static TrainingConfig config() {
         OptimizerConfig adam = new OptimizerConfig("adam", 5e-4, 0.5, 0.999, "constant", 0);
         return new TrainingConfig(
-                "ring8",
-                new ModelConfig("mlp", 2, 128, 3, false),
+                DataConfig.points("ring8"),
+                ModelConfig.mlp(2, 128, 3, false),
                 new LossConfig("non-saturating", 0.0, List.of()),
                 adam,
                 adam,

@@ -1,5 +1,8 @@
 package dev.gantry.training;
 
+import dev.gantry.training.config.ModelConfig;
+import dev.gantry.training.config.OptimizerConfig;
+import dev.gantry.training.config.TrainingConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,8 +20,8 @@ public final class RssProbe {
         TrainingConfig base = TestConfigs.grid25("non-saturating", steps, 5);
         OptimizerConfig decaying = new OptimizerConfig("adam", 1e-4, 0.5, 0.9, "linear", steps / 2);
         TrainingConfig config = new TrainingConfig(
-                base.dataset(),
-                new ModelConfig("mlp", 2, 128, 3, false),
+                base.data(),
+                ModelConfig.mlp(2, 128, 3, false),
                 base.loss(),
                 decaying,
                 decaying,

@@ -1,5 +1,10 @@
 package dev.gantry.training;
 
+import dev.gantry.training.config.DataConfig;
+import dev.gantry.training.config.LossConfig;
+import dev.gantry.training.config.ModelConfig;
+import dev.gantry.training.config.OptimizerConfig;
+import dev.gantry.training.config.TrainingConfig;
 import java.util.List;
 
 /** Configs shared by tests and benchmarks. */
@@ -11,8 +16,8 @@ public final class TestConfigs {
     public static TrainingConfig grid25(String adversarial, int steps, long seed) {
         OptimizerConfig adam = new OptimizerConfig("adam", 1e-4, 0.5, 0.9, "constant", 0);
         return new TrainingConfig(
-                "grid25",
-                new ModelConfig("mlp", 2, 256, 3, false),
+                DataConfig.points("grid25"),
+                ModelConfig.mlp(2, 256, 3, false),
                 new LossConfig(adversarial, 0.0, List.of()),
                 adam,
                 adam,
@@ -32,8 +37,8 @@ public final class TestConfigs {
     public static TrainingConfig tiny(String dataset, String adversarial, int steps, long seed) {
         OptimizerConfig adam = new OptimizerConfig("adam", 1e-3, 0.5, 0.9, "constant", 0);
         return new TrainingConfig(
-                dataset,
-                new ModelConfig("mlp", 2, 32, 2, false),
+                DataConfig.points(dataset),
+                ModelConfig.mlp(2, 32, 2, false),
                 new LossConfig(adversarial, 0.0, List.of()),
                 adam,
                 adam,

@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gantry.training.config.ConfigViolation;
+import dev.gantry.training.config.LossConfig;
+import dev.gantry.training.config.OptimizerConfig;
+import dev.gantry.training.config.TermConfig;
+import dev.gantry.training.config.TrainingConfig;
 import dev.gantry.training.model.TensorData;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -20,7 +25,7 @@ class TrainingEventsTest {
 
     private static TrainingConfig cadence(TrainingConfig c, int checkpoint, int eval, int sample) {
         return new TrainingConfig(
-                c.dataset(),
+                c.data(),
                 c.model(),
                 c.loss(),
                 c.generatorOptimizer(),
@@ -111,7 +116,9 @@ class TrainingEventsTest {
                         d,
                         c.generatorOptimizer(),
                         c.discriminatorOptimizer(),
-                        c.generatorEma())
+                        c.generatorEma(),
+                        java.util.List.of(),
+                        Map.of())
                 .encode();
 
         TrainingDivergedException e = assertThrows(
@@ -124,7 +131,7 @@ class TrainingEventsTest {
     void an_invalid_config_is_refused_with_every_bad_field() {
         TrainingConfig c = TestConfigs.tiny("ring9", "non-saturating", 0, 1);
         c = new TrainingConfig(
-                c.dataset(),
+                c.data(),
                 c.model(),
                 new LossConfig(
                         "hinge",
@@ -149,7 +156,7 @@ class TrainingEventsTest {
                 e.violations().stream().map(ConfigViolation::field).sorted().toList();
         assertEquals(
                 List.of(
-                        "dataset",
+                        "data.dataset",
                         "generatorOptimizer.beta2",
                         "generatorOptimizer.learningRate",
                         "generatorOptimizer.type",

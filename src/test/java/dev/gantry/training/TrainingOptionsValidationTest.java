@@ -3,6 +3,9 @@ package dev.gantry.training;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gantry.training.config.ConfigViolation;
+import dev.gantry.training.config.OptimizerConfig;
+import dev.gantry.training.config.TrainingConfig;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +16,7 @@ class TrainingOptionsValidationTest {
 
     private static TrainingConfig with(OptimizerConfig g, OptimizerConfig d, double ema, double noise) {
         return new TrainingConfig(
-                BASE.dataset(),
+                BASE.data(),
                 BASE.model(),
                 BASE.loss(),
                 g,

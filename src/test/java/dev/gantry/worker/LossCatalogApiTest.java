@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.gantry.testsupport.Http;
 import dev.gantry.testsupport.Jobs;
 import dev.gantry.testsupport.TestDatabaseInitializer;
-import dev.gantry.training.TrainingCatalog;
+import dev.gantry.training.loss.LossCatalog;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,13 +37,14 @@ class LossCatalogApiTest {
     void each_loss_and_term_trains_through_the_api_and_reports_its_weighted_part_as_a_curve() throws Exception {
         Http http = new Http(port);
         Map<String, String> jobs = new LinkedHashMap<>();
-        for (String loss : new TreeSet<>(TrainingCatalog.ADVERSARIAL_LOSSES)) {
-            String smoothing = TrainingCatalog.LABEL_SMOOTHING_LOSSES.contains(loss) ? ", \"labelSmoothing\": 0.1" : "";
+        for (String loss : new TreeSet<>(LossCatalog.adversarialNames())) {
+            String smoothing =
+                    LossCatalog.adversarial(loss).orElseThrow().labelSmoothing() ? ", \"labelSmoothing\": 0.1" : "";
             jobs.put(loss, submit(http, "{\"type\": \"%s\"%s}".formatted(loss, smoothing), "[]", false));
         }
-        for (String term : new TreeSet<>(TrainingCatalog.TERMS)) {
+        for (String term : new TreeSet<>(LossCatalog.termNames())) {
             String adversarial = term.equals("weight-clipping") ? "wasserstein" : "hinge";
-            boolean constraint = TrainingCatalog.UNWEIGHTED_TERMS.contains(term);
+            boolean constraint = LossCatalog.term(term).orElseThrow().constraint();
             String terms = "[{\"type\": \"%s\", \"weight\": %s}]".formatted(term, constraint ? "1" : "0.5");
             jobs.put(term, submit(http, "{\"type\": \"%s\"}".formatted(adversarial), terms, term.equals("r1")));
         }
@@ -68,8 +69,9 @@ class LossCatalogApiTest {
             String adversarial = spec.at("/loss/adversarial/type").asString();
             List<String> expected =
                     new ArrayList<>(List.of("loss/d", "loss/g", "loss/d/" + adversarial, "loss/g/" + adversarial));
-            if (TrainingCatalog.TERMS.contains(name) && !TrainingCatalog.UNWEIGHTED_TERMS.contains(name)) {
-                String side = TrainingCatalog.TERM_SIDES.get(name).equals(TrainingCatalog.DISCRIMINATOR) ? "d" : "g";
+            var descriptor = LossCatalog.term(name);
+            if (descriptor.isPresent() && !descriptor.get().constraint()) {
+                String side = descriptor.get().side().metric();
                 expected.add("loss/" + side + "/" + name);
             }
             if (name.equals("adaptive")) {

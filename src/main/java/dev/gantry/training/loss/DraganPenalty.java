@@ -14,8 +14,8 @@ import ai.djl.ndarray.NDArray;
  * L  = E[(√(Σⱼ (∂D(x̂)/∂x̂ⱼ)² + 1e-12) − k)²]
  * </pre>
  *
- * Params {@code c} (0.5) and {@code k} (1); the paper's λ = 10 is the weight. Draw order: the n × d
- * values of δ row by row, then the n values of α. Needs double backprop.
+ * Params {@code c} (0.5) and {@code k} (1); the paper's λ = 10 is the weight. Draw order: every value
+ * of δ in row-major order, then the n values of α. Needs double backprop.
  */
 public final class DraganPenalty implements LossTerm {
 
@@ -34,7 +34,7 @@ public final class DraganPenalty implements LossTerm {
 
     @Override
     public NDArray discriminatorLoss(DiscriminatorPass pass) {
-        NDArray excess = InputGradients.rowNorms(InputGradients.of(pass.discriminator(), interpolates(pass)))
+        NDArray excess = InputGradients.rowNorms(InputGradients.of(pass, interpolates(pass), pass.realLabels()))
                 .sub(k);
         return excess.square().mean();
     }
@@ -42,10 +42,8 @@ public final class DraganPenalty implements LossTerm {
     /** x̂, drawing δ and α. Apart so tests can see it: D's input gradient is piecewise constant in x̂. */
     NDArray interpolates(DiscriminatorPass pass) {
         NDArray x = pass.real();
-        int n = (int) x.getShape().get(0);
-        int d = (int) x.getShape().get(1);
-        NDArray delta = InputGradients.uniform(pass.random(), x.getManager(), n, d);
-        NDArray alpha = InputGradients.uniform(pass.random(), x.getManager(), n, 1);
+        NDArray delta = InputGradients.uniform(pass.random(), x.getManager(), x.getShape());
+        NDArray alpha = InputGradients.uniform(pass.random(), x.getManager(), InputGradients.perSample(x));
         NDArray constant = x.stopGradient();
         NDArray sigma = constant.sub(constant.mean()).square().mean().sqrt();
         NDArray perturbed = x.add(delta.mul(sigma).mul(c));

@@ -13,7 +13,9 @@ import java.util.List;
  * </pre>
  *
  * f is the activation (after LeakyReLU) of hidden layer {@code layer}: 0 is the first, negative
- * values count from the last (−1, the default, is the last hidden layer).
+ * values count from the last (−1, the default, is the last hidden layer). A convolutional layer's
+ * feature maps are averaged over space first (global average pooling), so f has one value per
+ * channel.
  */
 public final class FeatureMatching implements LossTerm {
 
@@ -40,8 +42,20 @@ public final class FeatureMatching implements LossTerm {
         return true;
     }
 
-    /** Layer {@code index} of the taps, negative indices counting from the last. */
+    /**
+     * Layer {@code index} of the taps, negative indices counting from the last, as (n, features):
+     * maps of shape (n, c, h, w) are averaged over h and w.
+     */
     static NDArray feature(List<NDArray> hidden, int index) {
-        return hidden.get(index < 0 ? hidden.size() + index : index);
+        NDArray h = hidden.get(index < 0 ? hidden.size() + index : index);
+        int rank = h.getShape().dimension();
+        if (rank <= 2) {
+            return h;
+        }
+        int[] spatial = new int[rank - 2];
+        for (int i = 0; i < spatial.length; i++) {
+            spatial[i] = i + 2;
+        }
+        return h.mean(spatial);
     }
 }

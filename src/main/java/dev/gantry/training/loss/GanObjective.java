@@ -1,9 +1,9 @@
 package dev.gantry.training.loss;
 
 import ai.djl.ndarray.NDArray;
-import dev.gantry.training.LossConfig;
-import dev.gantry.training.TermConfig;
 import dev.gantry.training.autograd.TorchScriptAutograd;
+import dev.gantry.training.config.LossConfig;
+import dev.gantry.training.config.TermConfig;
 import dev.gantry.training.model.Network;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -57,43 +57,13 @@ public final class GanObjective {
     public static GanObjective from(LossConfig config, IntFunction<Network> featureNetworks) {
         List<WeightedTerm> terms = new ArrayList<>();
         for (TermConfig t : config.terms()) {
-            terms.add(new WeightedTerm(term(t, featureNetworks), t.weight(), t.adaptive()));
+            TermDescriptor descriptor = LossCatalog.term(t.type())
+                    .orElseThrow(() -> new IllegalArgumentException("unknown term: " + t.type()));
+            terms.add(new WeightedTerm(descriptor.create(t, featureNetworks), t.weight(), t.adaptive()));
         }
-        return new GanObjective(adversarial(config.adversarial(), config.labelSmoothing()), terms);
-    }
-
-    public static AdversarialLoss adversarial(String name, double labelSmoothing) {
-        return switch (name) {
-            case "non-saturating" -> new NonSaturatingLoss(labelSmoothing);
-            case "minimax" -> new MinimaxLoss(labelSmoothing);
-            case "least-squares" -> new LeastSquaresLoss();
-            case "wasserstein" -> new WassersteinLoss();
-            case "hinge" -> new HingeLoss();
-            case "rsgan" -> new RelativisticLoss();
-            case "rasgan" -> new RelativisticAverageLoss();
-            case "ralsgan" -> new RelativisticAverageLeastSquaresLoss();
-            case "rahinge" -> new RelativisticAverageHingeLoss();
-            default -> throw new IllegalArgumentException("unknown adversarial loss: " + name);
-        };
-    }
-
-    /** The term a validated config names; params are whole numbers where the catalog says so. */
-    public static LossTerm term(TermConfig t, IntFunction<Network> featureNetworks) {
-        return switch (t.type()) {
-            case "weight-clipping" -> new WeightClipping(t.param("clip"));
-            case "gradient-penalty" -> new GradientPenalty(t.param("target"), t.param("oneSided") != 0);
-            case "r1" -> ZeroCenteredPenalty.r1();
-            case "r2" -> ZeroCenteredPenalty.r2();
-            case "dragan" -> new DraganPenalty(t.param("c"), t.param("k"));
-            case "feature-matching" -> new FeatureMatching((int) t.param("layer"));
-            case "reconstruction" -> new ReconstructionLoss((int) t.param("p"));
-            case "contrastive" -> new ContrastiveLoss((int) t.param("layer"), t.param("margin"));
-            case "perceptual" -> {
-                int layers = (int) t.param("layers");
-                yield new PerceptualLoss(featureNetworks.apply(layers), layers);
-            }
-            default -> throw new IllegalArgumentException("unknown term: " + t.type());
-        };
+        AdversarialDescriptor adversarial = LossCatalog.adversarial(config.adversarial())
+                .orElseThrow(() -> new IllegalArgumentException("unknown adversarial loss: " + config.adversarial()));
+        return new GanObjective(adversarial.create(config.labelSmoothing()), terms);
     }
 
     public AdversarialLoss adversarial() {

@@ -11,10 +11,10 @@ import java.util.random.RandomGenerator;
 /**
  * What one generator step computed, handed to every term.
  *
- * @param fakeFeatures the discriminator's hidden activations on the fake batch, first layer first
+ * @param fakeFeatures the discriminator's tapped features on the fake batch, first layer first
  * @param real a real batch, or {@code null} unless the objective asked for it
  * @param realLogits D(real), or {@code null} unless the objective asked for it
- * @param realFeatures hidden activations on the real batch, or {@code null} with {@code real}
+ * @param realFeatures features on the real batch, or {@code null} with {@code real}
  * @param generator the network this step trains
  * @param discriminator frozen during this step: gradients flow through it to the generator only
  * @param random the step's generator
@@ -30,17 +30,36 @@ public record GeneratorPass(
         Network discriminator,
         RandomGenerator random) {
 
-    /**
-     * Runs the discriminator once, over real and fake together when {@code real} is given, keeping
-     * its hidden activations for feature-based terms.
-     */
     public static GeneratorPass of(
             Network generator, Network discriminator, NDArray fake, NDArray real, RandomGenerator random) {
+        return of(generator, discriminator, fake, null, real, null, random);
+    }
+
+    /**
+     * Runs the discriminator once, over real and fake together when {@code real} is given and D
+     * keeps no batch statistics (see {@link DiscriminatorPass#of}), keeping its features for
+     * feature-based terms.
+     */
+    public static GeneratorPass of(
+            Network generator,
+            Network discriminator,
+            NDArray fake,
+            NDArray fakeLabels,
+            NDArray real,
+            NDArray realLabels,
+            RandomGenerator random) {
         if (real == null) {
-            Activations a = discriminator.forwardWithFeatures(fake);
+            Activations a = discriminator.forwardWithFeatures(fake, fakeLabels);
             return new GeneratorPass(fake, a.output(), a.hidden(), null, null, null, generator, discriminator, random);
         }
-        Activations a = discriminator.forwardWithFeatures(real.concat(fake, 0));
+        if (discriminator.batchStatistics()) {
+            Activations r = discriminator.forwardWithFeatures(real, realLabels);
+            Activations f = discriminator.forwardWithFeatures(fake, fakeLabels);
+            return new GeneratorPass(
+                    fake, f.output(), f.hidden(), real, r.output(), r.hidden(), generator, discriminator, random);
+        }
+        Activations a = discriminator.forwardWithFeatures(
+                real.concat(fake, 0), DiscriminatorPass.concat(realLabels, fakeLabels));
         List<NDArray> realFeatures = new ArrayList<>();
         List<NDArray> fakeFeatures = new ArrayList<>();
         for (NDArray h : a.hidden()) {

@@ -9,7 +9,7 @@ import ai.djl.nn.Activation;
  * εᵢ ~ U[0, 1) drawn per sample,
  *
  * <pre>
- * ‖g‖ᵢ = √(Σⱼ (∂D(x̂ᵢ)/∂x̂ᵢⱼ)² + 1e-12)
+ * ‖g‖ᵢ = √(Σⱼ (∂D(x̂ᵢ)/∂x̂ᵢⱼ)² + 1e-12)      j over every value of a sample
  * two-sided (the paper):   E[(‖g‖ − target)²]
  * one-sided:               E[relu(‖g‖ − target)²]  (Petzka et al. 2018, "On the regularization of Wasserstein GANs")
  * </pre>
@@ -35,7 +35,7 @@ public final class GradientPenalty implements LossTerm {
 
     @Override
     public NDArray discriminatorLoss(DiscriminatorPass pass) {
-        NDArray excess = InputGradients.rowNorms(InputGradients.of(pass.discriminator(), interpolates(pass)))
+        NDArray excess = InputGradients.rowNorms(InputGradients.of(pass, interpolates(pass), pass.realLabels()))
                 .sub(target);
         return (oneSided ? Activation.relu(excess) : excess).square().mean();
     }
@@ -43,8 +43,7 @@ public final class GradientPenalty implements LossTerm {
     /** x̂, drawing the ε. Apart so tests can see it: D's input gradient is piecewise constant in x̂. */
     NDArray interpolates(DiscriminatorPass pass) {
         NDArray real = pass.real();
-        int n = (int) real.getShape().get(0);
-        NDArray epsilon = InputGradients.uniform(pass.random(), real.getManager(), n, 1);
+        NDArray epsilon = InputGradients.uniform(pass.random(), real.getManager(), InputGradients.perSample(real));
         return real.mul(epsilon).add(pass.fake().mul(epsilon.neg().add(1)));
     }
 }

@@ -11,13 +11,13 @@ import java.util.List;
  * layers} layers,
  *
  * <pre>
- * L_G = Σ_l E[(φ_l(G(z)ᵢ) − φ_l(xᵢ))²]     mean over rows and units of layer l
+ * L_G = Σ_l E[(φ_l(G(z)ᵢ) − φ_l(xᵢ))²]     mean over samples and all values of layer l
  * </pre>
  *
- * Points in the plane have no pretrained feature network, so φ is a random MLP ({@link
- * dev.gantry.training.model.MlpNetworks#features}) built from the job's seed, never trained and
- * not checkpointed: it is rebuilt identically on resume. Rows are paired as in {@link
- * ReconstructionLoss}.
+ * φ is a random network ({@code model.Architectures.features}: an MLP for points, strided
+ * convolutions for images) built from the job's seed, never trained and not checkpointed: it is
+ * rebuilt identically on resume. Random features make a weak but well-defined perceptual distance;
+ * a pretrained network is the next step. Samples are paired as in {@link ReconstructionLoss}.
  */
 public final class PerceptualLoss implements LossTerm {
 
@@ -25,8 +25,9 @@ public final class PerceptualLoss implements LossTerm {
     private final int layers;
 
     public PerceptualLoss(Network features, int layers) {
-        if (layers < 1 || layers > features.hiddenLayers()) {
-            throw new IllegalArgumentException("layers must be in [1, " + features.hiddenLayers() + "], got " + layers);
+        if (layers < 1 || layers > features.featureLayers()) {
+            throw new IllegalArgumentException(
+                    "layers must be in [1, " + features.featureLayers() + "], got " + layers);
         }
         this.features = features;
         this.layers = layers;
@@ -39,8 +40,8 @@ public final class PerceptualLoss implements LossTerm {
 
     @Override
     public NDArray generatorLoss(GeneratorPass pass) {
-        List<NDArray> fake = features.hiddenFeatures(pass.fake(), layers);
-        List<NDArray> real = features.hiddenFeatures(pass.real(), layers);
+        List<NDArray> fake = features.features(pass.fake(), layers);
+        List<NDArray> real = features.features(pass.real(), layers);
         NDArray total = fake.get(0).sub(real.get(0)).square().mean();
         for (int l = 1; l < layers; l++) {
             total = total.add(fake.get(l).sub(real.get(l)).square().mean());

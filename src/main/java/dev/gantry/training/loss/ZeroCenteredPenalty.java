@@ -36,7 +36,9 @@ public final class ZeroCenteredPenalty implements LossTerm {
 
     @Override
     public NDArray discriminatorLoss(DiscriminatorPass pass) {
-        NDArray gradients = InputGradients.of(pass.discriminator(), onReal ? pass.real() : pass.fake());
-        return Scalars.times(gradients.square().sum(new int[] {1}).mean(), 0.5);
+        NDArray gradients = onReal
+                ? InputGradients.of(pass, pass.real(), pass.realLabels())
+                : InputGradients.of(pass, pass.fake(), pass.fakeLabels());
+        return Scalars.times(InputGradients.squaredNorms(gradients).mean(), 0.5);
     }
 }

@@ -4,11 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
-import dev.gantry.training.ModelConfig;
+import dev.gantry.training.config.ModelConfig;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.UnaryOperator;
 
 /**
  * The {@code mlp} architecture: generator latentDim → [Linear, ReLU] × hiddenLayers → Linear → 2;
@@ -23,19 +21,21 @@ import java.util.function.UnaryOperator;
  */
 public final class MlpNetworks {
 
-    public static final float LEAKY_SLOPE = 0.2f;
-
     /** Width of every layer of the frozen feature network of the perceptual loss. */
     public static final int FEATURE_UNITS = 64;
-
-    private static final UnaryOperator<NDArray> RELU = Activation::relu;
-    private static final UnaryOperator<NDArray> LEAKY_RELU = x -> Activation.leakyRelu(x, LEAKY_SLOPE);
 
     private MlpNetworks() {}
 
     public static Network generator(ModelConfig config, NDManager manager) {
         return build(
-                "generator", config.latentDim(), config.hiddenUnits(), config.hiddenLayers(), 2, RELU, false, manager);
+                "generator",
+                config.latentDim(),
+                config.hiddenUnits(),
+                config.hiddenLayers(),
+                2,
+                Nonlinearity.RELU,
+                false,
+                manager);
     }
 
     public static Network discriminator(ModelConfig config, NDManager manager) {
@@ -45,7 +45,7 @@ public final class MlpNetworks {
                 config.hiddenUnits(),
                 config.hiddenLayers(),
                 1,
-                LEAKY_RELU,
+                Nonlinearity.LEAKY_RELU,
                 config.spectralNorm(),
                 manager);
     }
@@ -55,7 +55,7 @@ public final class MlpNetworks {
      * {@code layers}, no output layer, never trained.
      */
     public static Network features(int layers, NDManager manager) {
-        Network net = build("features", 2, FEATURE_UNITS, layers, 0, LEAKY_RELU, false, manager);
+        Network net = build("features", 2, FEATURE_UNITS, layers, 0, Nonlinearity.LEAKY_RELU, false, manager);
         net.setTrainable(false);
         return net;
     }
@@ -66,7 +66,7 @@ public final class MlpNetworks {
             int units,
             int hiddenLayers,
             int outputs,
-            UnaryOperator<NDArray> activation,
+            Nonlinearity activation,
             boolean spectralNorm,
             NDManager manager) {
         List<NDArray[]> weights = new ArrayList<>();
@@ -82,24 +82,28 @@ public final class MlpNetworks {
             weights.add(new NDArray[] {w, b});
             fanIn = out;
         }
-        List<DenseLayer> layers = new ArrayList<>();
+        Network.Builder net = Network.builder(role);
+        List<Dense> layers = new ArrayList<>();
         for (int i = 0; i < weights.size(); i++) {
-            NDArray w = weights.get(i)[0];
-            w.setRequiresGradient(true);
-            weights.get(i)[1].setRequiresGradient(true);
-            NDArray u = null;
-            if (spectralNorm) {
-                // torch.nn.utils.spectral_norm: u = normalize(N(0, 1) of length out).
-                try (NDManager scratch = manager.newSubManager()) {
-                    NDArray draw = scratch.randomNormal(new Shape(w.getShape().get(0)));
-                    u = draw.div(draw.norm().maximum(SpectralNorm.EPSILON));
-                    u.attach(manager);
-                }
-            }
-            layers.add(new DenseLayer("fc" + i, w, weights.get(i)[1], u));
+            String name = "fc" + i;
+            NDArray w = net.parameter(name + ".weight", weights.get(i)[0]);
+            NDArray b = net.parameter(name + ".bias", weights.get(i)[1]);
+            layers.add(new Dense(name, w, b, null));
         }
-        DenseLayer output = outputs == 0 ? null : layers.remove(layers.size() - 1);
-        return new Network(role, layers, output, activation);
+        if (spectralNorm) {
+            for (int i = 0; i < layers.size(); i++) {
+                Dense d = layers.get(i);
+                NDArray u = net.buffer(d.name() + ".weight_u", SpectralNorm.initialU(d.weight(), manager));
+                layers.set(i, new Dense(d.name(), d.weight(), d.bias(), u));
+            }
+        }
+        for (int i = 0; i < hiddenLayers; i++) {
+            net.add(layers.get(i)).add(activation).tap();
+        }
+        if (outputs > 0) {
+            net.output(layers.get(hiddenLayers));
+        }
+        return net.build();
     }
 
     /** Identifies the shape of both networks; a checkpoint only loads into an equal signature. */

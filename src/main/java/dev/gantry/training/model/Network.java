@@ -9,49 +9,106 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 
 /**
- * A multilayer perceptron: hidden dense layers each followed by {@code activation}, then an
- * optional output layer, with a stable name → array view of its parameters ({@code fc0.weight} …)
- * and of its non-trainable state (the spectral-norm vectors {@code fc0.weight_u} …). The names are
- * ours, not DJL's, because the checkpoint and the optimizer state are keyed by them and must
- * survive process restarts; DJL's parameter ids are random per process.
+ * A network of any architecture: a sequence of {@link Layer}s, the outputs of some of them tapped
+ * as features, and an optional output layer, with a stable name → array view of its parameters
+ * ({@code fc0.weight} …) and of its non-trainable state (spectral-norm vectors {@code
+ * fc0.weight_u}, batch-norm running statistics …). The names are ours, not DJL's, because the
+ * checkpoint and the optimizer state are keyed by them and must survive process restarts; DJL's
+ * parameter ids are random per process.
  *
- * <p>The forward pass is written out here instead of going through a DJL {@code Block}: spectral
- * normalization and feature taps need the layers one by one, and calling the same libtorch
- * {@code linear} kernel keeps the results bitwise equal to DJL's {@code Linear}.
+ * <p>The forward pass is written out here instead of going through DJL {@code Block}s: spectral
+ * normalization, conditional layers and feature taps need the layers one by one, and calling the
+ * same libtorch kernels keeps the results bitwise equal to DJL's blocks.
  */
 public final class Network {
 
     private final String role;
-    private final List<DenseLayer> hidden;
-    private final DenseLayer output;
-    private final UnaryOperator<NDArray> activation;
+    private final List<Layer> body;
+    /** Indices into {@code body} whose outputs are features, ascending. */
+    private final List<Integer> taps;
+
+    private final Layer output;
     private final Map<String, NDArray> parameters;
     private final Map<String, NDArray> state;
+    private final boolean batchStatistics;
     private boolean trainable = true;
+    private boolean training = true;
 
-    Network(String role, List<DenseLayer> hidden, DenseLayer output, UnaryOperator<NDArray> activation) {
-        this.role = role;
-        this.hidden = List.copyOf(hidden);
-        this.output = output;
-        this.activation = activation;
-        Map<String, NDArray> params = new LinkedHashMap<>();
-        Map<String, NDArray> buffers = new LinkedHashMap<>();
-        List<DenseLayer> all = new ArrayList<>(hidden);
-        if (output != null) {
-            all.add(output);
+    private Network(Builder b) {
+        this.role = b.role;
+        this.body = List.copyOf(b.body);
+        this.taps = List.copyOf(b.taps);
+        this.output = b.output;
+        this.parameters = Collections.unmodifiableMap(new LinkedHashMap<>(b.parameters));
+        this.state = Collections.unmodifiableMap(new LinkedHashMap<>(b.state));
+        boolean batch = output != null && output.batchStatistics();
+        for (Layer layer : body) {
+            batch |= layer.batchStatistics();
         }
-        for (DenseLayer layer : all) {
-            params.put(layer.name() + ".weight", layer.weight());
-            params.put(layer.name() + ".bias", layer.bias());
-            if (layer.u() != null) {
-                buffers.put(layer.name() + ".weight_u", layer.u());
+        this.batchStatistics = batch;
+    }
+
+    public static Builder builder(String role) {
+        return new Builder(role);
+    }
+
+    /** Collects layers and names their arrays; the order of registration is the checkpoint's. */
+    public static final class Builder {
+        private final String role;
+        private final List<Layer> body = new ArrayList<>();
+        private final List<Integer> taps = new ArrayList<>();
+        private final Map<String, NDArray> parameters = new LinkedHashMap<>();
+        private final Map<String, NDArray> state = new LinkedHashMap<>();
+        private Layer output;
+
+        private Builder(String role) {
+            this.role = role;
+        }
+
+        public Builder add(Layer layer) {
+            body.add(layer);
+            return this;
+        }
+
+        /** The output of the layer added last is a feature ({@link #forwardWithFeatures}). */
+        public Builder tap() {
+            if (body.isEmpty() || taps.contains(body.size() - 1)) {
+                throw new IllegalStateException("nothing new to tap");
             }
+            taps.add(body.size() - 1);
+            return this;
         }
-        this.parameters = Collections.unmodifiableMap(params);
-        this.state = Collections.unmodifiableMap(buffers);
+
+        public Builder output(Layer layer) {
+            this.output = layer;
+            return this;
+        }
+
+        /** A trainable array; it starts recording gradients. */
+        public NDArray parameter(String name, NDArray array) {
+            register(parameters, name, array);
+            array.setRequiresGradient(true);
+            return array;
+        }
+
+        /** Non-trainable state saved with the network. */
+        public NDArray buffer(String name, NDArray array) {
+            register(state, name, array);
+            return array;
+        }
+
+        private void register(Map<String, NDArray> into, String name, NDArray array) {
+            if (parameters.containsKey(name) || state.containsKey(name)) {
+                throw new IllegalArgumentException(role + " already has an array named " + name);
+            }
+            into.put(name, array);
+        }
+
+        public Network build() {
+            return new Network(this);
+        }
     }
 
     /** "generator", "discriminator" or "features". */
@@ -59,8 +116,9 @@ public final class Network {
         return role;
     }
 
-    public int hiddenLayers() {
-        return hidden.size();
+    /** How many features {@link #forwardWithFeatures} returns. */
+    public int featureLayers() {
+        return taps.size();
     }
 
     /** Trainable arrays by name, in layer order. Mutated in place by optimizers and constraints. */
@@ -68,43 +126,80 @@ public final class Network {
         return parameters;
     }
 
-    /** Non-trainable state by name (spectral-norm vectors), updated by every forward pass. */
+    /** Non-trainable state by name, updated by forward passes in training mode. */
     public Map<String, NDArray> state() {
         return state;
     }
 
-    /** Output arrays are attached to the input's manager. */
+    /** True when some layer normalizes with batch statistics in training mode. */
+    public boolean batchStatistics() {
+        return batchStatistics && training;
+    }
+
+    /**
+     * Training mode (the default) or evaluation mode: batch normalization uses batch statistics and
+     * updates its running averages, or uses the running averages. Samples shown to users and
+     * exported are drawn in evaluation mode, where a sample does not depend on its batch.
+     */
+    public void setTraining(boolean training) {
+        this.training = training;
+    }
+
+    public boolean isTraining() {
+        return training;
+    }
+
+    /** An unconditional pass. Output arrays are attached to the input's manager. */
     public NDArray forward(NDArray input) {
-        NDArray x = input;
-        for (DenseLayer layer : hidden) {
-            x = activation.apply(layer.forward(x));
-        }
-        return outputLayer().forward(x);
+        return forward(input, null);
     }
 
-    /** The forward pass with every hidden activation kept, for feature-based losses. */
-    public Activations forwardWithFeatures(NDArray input) {
-        List<NDArray> taps = new ArrayList<>();
+    /** @param labels class indices for a conditional network, else {@code null} */
+    public NDArray forward(NDArray input, NDArray labels) {
+        Pass pass = pass(input, labels);
         NDArray x = input;
-        for (DenseLayer layer : hidden) {
-            x = activation.apply(layer.forward(x));
-            taps.add(x);
+        for (Layer layer : body) {
+            x = layer.forward(x, pass);
         }
-        return new Activations(taps, outputLayer().forward(x));
+        return outputLayer().forward(x, pass);
     }
 
-    /** The first {@code count} hidden activations; the layers after them are not evaluated. */
-    public List<NDArray> hiddenFeatures(NDArray input, int count) {
-        List<NDArray> taps = new ArrayList<>();
+    /** The forward pass with every tapped feature kept, for feature-based losses. */
+    public Activations forwardWithFeatures(NDArray input, NDArray labels) {
+        Pass pass = pass(input, labels);
+        List<NDArray> features = new ArrayList<>();
         NDArray x = input;
-        for (DenseLayer layer : hidden.subList(0, count)) {
-            x = activation.apply(layer.forward(x));
-            taps.add(x);
+        for (int i = 0; i < body.size(); i++) {
+            x = body.get(i).forward(x, pass);
+            if (taps.contains(i)) {
+                features.add(x);
+            }
         }
-        return taps;
+        return new Activations(features, outputLayer().forward(x, pass));
     }
 
-    private DenseLayer outputLayer() {
+    /** The first {@code count} features; the layers after them are not evaluated. */
+    public List<NDArray> features(NDArray input, int count) {
+        if (count < 0 || count > taps.size()) {
+            throw new IllegalArgumentException(role + " has " + taps.size() + " feature layers, not " + count);
+        }
+        Pass pass = pass(input, null);
+        List<NDArray> features = new ArrayList<>();
+        NDArray x = input;
+        for (int i = 0; features.size() < count; i++) {
+            x = body.get(i).forward(x, pass);
+            if (taps.contains(i)) {
+                features.add(x);
+            }
+        }
+        return features;
+    }
+
+    private Pass pass(NDArray input, NDArray labels) {
+        return new Pass(training, labels, input.getManager());
+    }
+
+    private Layer outputLayer() {
         if (output == null) {
             throw new IllegalStateException(role + " network has no output layer");
         }

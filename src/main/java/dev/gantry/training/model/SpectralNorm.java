@@ -2,6 +2,7 @@ package dev.gantry.training.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 
 /**
  * Spectral normalization (Miyato et al. 2018, "Spectral Normalization for Generative Adversarial
@@ -41,6 +42,19 @@ public final class SpectralNorm {
         // The autograd graph keeps the tensor σ was computed from; u itself only swaps handles.
         u.intern(next);
         return normalized;
+    }
+
+    /**
+     * torch.nn.utils.spectral_norm's first u: normalize(N(0, 1)) of length out, W's first axis,
+     * drawn from libtorch's generator and attached to {@code manager}.
+     */
+    public static NDArray initialU(NDArray weight, NDManager manager) {
+        try (NDManager scratch = manager.newSubManager()) {
+            NDArray draw = scratch.randomNormal(new Shape(weight.getShape().get(0)));
+            NDArray u = draw.div(draw.norm().maximum(EPSILON));
+            u.attach(manager);
+            return u;
+        }
     }
 
     private static NDArray unit(NDArray x) {

@@ -2,8 +2,8 @@ package dev.gantry.training.bench;
 
 import dev.gantry.training.GanTraining;
 import dev.gantry.training.TestConfigs;
-import dev.gantry.training.TrainingConfig;
 import dev.gantry.training.TrainingListener;
+import dev.gantry.training.config.TrainingConfig;
 import java.util.Map;
 
 /**

@@ -1,13 +1,14 @@
 package dev.gantry.training.bench;
 
 import dev.gantry.training.GanTraining;
-import dev.gantry.training.LossConfig;
-import dev.gantry.training.ModelConfig;
-import dev.gantry.training.OptimizerConfig;
-import dev.gantry.training.TermConfig;
-import dev.gantry.training.TrainingConfig;
 import dev.gantry.training.TrainingListener;
 import dev.gantry.training.TrainingResult;
+import dev.gantry.training.config.DataConfig;
+import dev.gantry.training.config.LossConfig;
+import dev.gantry.training.config.ModelConfig;
+import dev.gantry.training.config.OptimizerConfig;
+import dev.gantry.training.config.TermConfig;
+import dev.gantry.training.config.TrainingConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -88,8 +89,8 @@ public final class QualityTable {
     private static TrainingConfig config(String dataset, Row row, int steps, long seed) {
         OptimizerConfig adam = new OptimizerConfig("adam", 5e-4, 0.5, 0.999, "constant", 0);
         return new TrainingConfig(
-                dataset,
-                new ModelConfig("mlp", 2, 128, 3, row.spectralNorm()),
+                DataConfig.points(dataset),
+                ModelConfig.mlp(2, 128, 3, row.spectralNorm()),
                 row.loss(),
                 adam,
                 adam,

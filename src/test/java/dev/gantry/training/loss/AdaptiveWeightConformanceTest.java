@@ -12,7 +12,7 @@ import ai.djl.training.GradientCollector;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.gantry.training.Golden;
-import dev.gantry.training.ModelConfig;
+import dev.gantry.training.config.ModelConfig;
 import dev.gantry.training.model.MlpNetworks;
 import dev.gantry.training.model.Network;
 import java.util.ArrayList;
@@ -62,7 +62,8 @@ class AdaptiveWeightConformanceTest {
                         t.get("adaptive").getAsBoolean()));
             }
             String adversarial = c.get("adversarial").getAsString();
-            GanObjective objective = new GanObjective(GanObjective.adversarial(adversarial, 0), terms);
+            GanObjective objective = new GanObjective(
+                    LossCatalog.adversarial(adversarial).orElseThrow().create(0), terms);
             NDArray real = Golden.matrix(m, c.getAsJsonArray("real"));
             boolean discriminatorSide = c.get("side").getAsString().equals("discriminator");
             Network trained;
@@ -74,7 +75,7 @@ class AdaptiveWeightConformanceTest {
                     loss = objective.discriminator(
                             DiscriminatorPass.of(d, real, fake, Golden.replay(c.getAsJsonArray("draws"))));
                 } else {
-                    trained = MlpNetworks.generator(new ModelConfig("mlp", 2, 4, 1, false), m);
+                    trained = MlpNetworks.generator(ModelConfig.mlp(2, 4, 1, false), m);
                     trained.load(Golden.tensors(c.getAsJsonObject("generator")));
                     d.setTrainable(false);
                     NDArray fake = trained.forward(Golden.matrix(m, c.getAsJsonArray("latent")));

@@ -41,8 +41,9 @@ class AdversarialLossConformanceTest {
     }
 
     private static void check(String name, JsonObject c, String what) {
-        AdversarialLoss loss =
-                GanObjective.adversarial(name, c.get("labelSmoothing").getAsDouble());
+        AdversarialLoss loss = LossCatalog.adversarial(name)
+                .orElseThrow()
+                .create(c.get("labelSmoothing").getAsDouble());
         assertEquals(c.has("gGradReal"), loss.generatorNeedsRealLogits(), what + ": needs real logits in the G step");
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray real = logits(m, c, "real");

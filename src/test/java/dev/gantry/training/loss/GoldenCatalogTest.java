@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.gantry.training.Golden;
-import dev.gantry.training.TrainingCatalog;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -29,12 +28,12 @@ class GoldenCatalogTest {
         Map<String, List<JsonObject>> cases = Golden.group("adversarial");
         print("adversarial", cases);
         assertEquals(
-                new TreeSet<>(TrainingCatalog.ADVERSARIAL_LOSSES), counts(cases).keySet());
+                new TreeSet<>(LossCatalog.adversarialNames()), counts(cases).keySet());
         cases.forEach((name, list) -> {
             assertTrue(list.size() >= MIN_CASES, name + " has " + list.size() + " cases");
             Set<Double> smoothing = new HashSet<>();
             list.forEach(c -> smoothing.add(c.get("labelSmoothing").getAsDouble()));
-            boolean smoothable = TrainingCatalog.LABEL_SMOOTHING_LOSSES.contains(name);
+            boolean smoothable = LossCatalog.adversarial(name).orElseThrow().labelSmoothing();
             assertEquals(
                     smoothable,
                     smoothing.stream().anyMatch(s -> s > 0),
@@ -46,13 +45,15 @@ class GoldenCatalogTest {
     void every_term_of_the_catalog_has_golden_cases_and_no_other() {
         Map<String, List<JsonObject>> cases = Golden.group("terms");
         print("terms", cases);
-        assertEquals(new TreeSet<>(TrainingCatalog.TERMS), counts(cases).keySet());
+        assertEquals(new TreeSet<>(LossCatalog.termNames()), counts(cases).keySet());
         cases.forEach((name, list) -> assertTrue(list.size() >= MIN_CASES, name + " has " + list.size() + " cases"));
         for (Map.Entry<String, List<JsonObject>> e : cases.entrySet()) {
             Set<String> params = new HashSet<>();
             e.getValue().forEach(c -> params.addAll(c.getAsJsonObject("params").keySet()));
             assertEquals(
-                    TrainingCatalog.TERM_PARAMS.get(e.getKey()).keySet(),
+                    LossCatalog.term(e.getKey()).orElseThrow().params().stream()
+                            .map(TermParam::name)
+                            .collect(java.util.stream.Collectors.toSet()),
                     params,
                     e.getKey() + ": every parameter is set in some case");
         }
@@ -75,7 +76,7 @@ class GoldenCatalogTest {
                 String type = t.getAsJsonObject().get("type").getAsString();
                 assertEquals(
                         c.get("side").getAsString(),
-                        TrainingCatalog.TERM_SIDES.get(type),
+                        LossCatalog.term(type).orElseThrow().side().label(),
                         type + " in an adaptive case");
             }
         }

@@ -14,8 +14,7 @@ import ai.djl.training.GradientCollector;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.gantry.training.Golden;
-import dev.gantry.training.TermConfig;
-import dev.gantry.training.TrainingCatalog;
+import dev.gantry.training.config.TermConfig;
 import dev.gantry.training.model.MlpNetworks;
 import dev.gantry.training.model.Network;
 import java.util.ArrayList;
@@ -54,7 +53,7 @@ class LossTermConformanceTest {
     private static void check(String type, JsonObject c, String what) {
         if (type.equals("weight-clipping")) {
             weightClipping(c, what);
-        } else if (TrainingCatalog.TERM_SIDES.get(type).equals(TrainingCatalog.DISCRIMINATOR)) {
+        } else if (LossCatalog.term(type).orElseThrow().side() == Side.DISCRIMINATOR) {
             // Once as training calls it (constant batches), once with the batches as leaves to
             // check the gradient w.r.t. the inputs too: the penalties take different paths.
             discriminatorTerm(type, c, false, what + " (constants)");
@@ -69,7 +68,7 @@ class LossTermConformanceTest {
         c.getAsJsonObject("params")
                 .entrySet()
                 .forEach(e -> params.put(e.getKey(), e.getValue().getAsDouble()));
-        return GanObjective.term(new TermConfig(type, 1.0, false, params), features);
+        return LossCatalog.term(type).orElseThrow().create(new TermConfig(type, 1.0, false, params), features);
     }
 
     private static void discriminatorTerm(String type, JsonObject c, boolean inputGradients, String what) {
@@ -81,8 +80,8 @@ class LossTermConformanceTest {
             real.setRequiresGradient(inputGradients);
             fake.setRequiresGradient(inputGradients);
             LossTerm term = term(type, c, layers -> null);
-            DiscriminatorPass pass =
-                    new DiscriminatorPass(real, fake, null, null, d, Golden.replay(c.getAsJsonArray("draws")));
+            DiscriminatorPass pass = new DiscriminatorPass(
+                    real, null, fake, null, null, null, d, Golden.replay(c.getAsJsonArray("draws")));
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 NDArray value = term.discriminatorLoss(pass);
                 assertNull(term.generatorLoss(null), type + " acts on the discriminator only");
@@ -101,8 +100,8 @@ class LossTermConformanceTest {
             }
             assertEquals(c.getAsJsonObject("stateAfter").keySet(), d.state().keySet());
             if (c.has("interpolates")) {
-                DiscriminatorPass again =
-                        new DiscriminatorPass(real, fake, null, null, d, Golden.replay(c.getAsJsonArray("draws")));
+                DiscriminatorPass again = new DiscriminatorPass(
+                        real, null, fake, null, null, null, d, Golden.replay(c.getAsJsonArray("draws")));
                 NDArray points = term instanceof GradientPenalty gp
                         ? gp.interpolates(again)
                         : ((DraganPenalty) term).interpolates(again);

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import dev.gantry.training.ModelConfig;
+import dev.gantry.training.config.ModelConfig;
 import dev.gantry.training.model.MlpNetworks;
 import dev.gantry.training.model.Network;
 import org.junit.jupiter.api.Test;
@@ -17,7 +17,7 @@ class WeightClippingTest {
     void clamps_every_discriminator_parameter_and_keeps_values_inside_the_interval() {
         try (NDManager manager = NDManager.newBaseManager()) {
             // fanIn 2 → first-layer values up to 1/√2, well beyond the clip.
-            Network d = MlpNetworks.discriminator(new ModelConfig("mlp", 2, 16, 2, false), manager);
+            Network d = MlpNetworks.discriminator(ModelConfig.mlp(2, 16, 2, false), manager);
             float clip = 0.05f;
             java.util.Map<String, float[]> before = new java.util.HashMap<>();
             d.parameters().forEach((k, p) -> before.put(k, p.toFloatArray()));

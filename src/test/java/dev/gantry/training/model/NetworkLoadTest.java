@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
-import dev.gantry.training.ModelConfig;
+import dev.gantry.training.config.ModelConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
@@ -21,7 +21,7 @@ class NetworkLoadTest {
     void loaded_parameters_survive_garbage_collection_of_the_buffers_they_were_made_from() throws Exception {
         try (NDManager manager = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(1);
-            Network network = MlpNetworks.discriminator(new ModelConfig("mlp", 2, 64, 2, false), manager);
+            Network network = MlpNetworks.discriminator(ModelConfig.mlp(2, 64, 2, false), manager);
             Map<String, TensorData> values = new LinkedHashMap<>();
             Random random = new Random(7);
             network.parameters().forEach((name, p) -> {

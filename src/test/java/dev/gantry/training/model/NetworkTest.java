@@ -9,7 +9,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.gantry.training.ModelConfig;
+import dev.gantry.training.config.ModelConfig;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 class NetworkTest {
 
-    private static final ModelConfig SPECTRAL = new ModelConfig("mlp", 2, 8, 2, true);
+    private static final ModelConfig SPECTRAL = ModelConfig.mlp(2, 8, 2, true);
 
     @Test
     void spectral_norm_vectors_are_state_in_the_snapshot_not_parameters() {
@@ -35,7 +35,7 @@ class NetworkTest {
                 assertFalse(u.hasGradient());
                 assertEquals(1.0, u.norm().getFloat(), 1e-6, "u starts as a unit vector");
             }
-            Network plain = MlpNetworks.discriminator(new ModelConfig("mlp", 2, 8, 2, false), m);
+            Network plain = MlpNetworks.discriminator(ModelConfig.mlp(2, 8, 2, false), m);
             assertTrue(plain.state().isEmpty());
             assertEquals(plain.parameters().keySet(), plain.snapshot().keySet());
         }
@@ -90,7 +90,7 @@ class NetworkTest {
             Engine.getInstance().setRandomSeed(5);
             Network b = MlpNetworks.discriminator(SPECTRAL, m);
             Engine.getInstance().setRandomSeed(5);
-            Network plain = MlpNetworks.discriminator(new ModelConfig("mlp", 2, 8, 2, false), m);
+            Network plain = MlpNetworks.discriminator(ModelConfig.mlp(2, 8, 2, false), m);
             assertArrayEquals(
                     a.state().get("fc0.weight_u").toFloatArray(),
                     b.state().get("fc0.weight_u").toFloatArray());
@@ -104,12 +104,12 @@ class NetworkTest {
     @Test
     void feature_taps_are_the_hidden_activations_of_the_forward_pass() {
         try (NDManager m = NDManager.newBaseManager()) {
-            Network d = MlpNetworks.discriminator(new ModelConfig("mlp", 2, 8, 3, false), m);
+            Network d = MlpNetworks.discriminator(ModelConfig.mlp(2, 8, 3, false), m);
             NDArray x = m.randomNormal(new Shape(4, 2));
-            Activations all = d.forwardWithFeatures(x);
+            Activations all = d.forwardWithFeatures(x, null);
             assertEquals(3, all.hidden().size());
             assertArrayEquals(d.forward(x).toFloatArray(), all.output().toFloatArray());
-            List<NDArray> first2 = d.hiddenFeatures(x, 2);
+            List<NDArray> first2 = d.features(x, 2);
             assertEquals(2, first2.size());
             assertArrayEquals(all.hidden().get(1).toFloatArray(), first2.get(1).toFloatArray());
             assertEquals(new Shape(4, 8), first2.get(0).getShape());
@@ -120,7 +120,6 @@ class NetworkTest {
     void the_signature_names_spectral_norm_only_when_it_is_on() {
         assertEquals("mlp latentDim=2 hiddenUnits=8 hiddenLayers=2 spectralNorm=true", MlpNetworks.signature(SPECTRAL));
         assertEquals(
-                "mlp latentDim=2 hiddenUnits=8 hiddenLayers=2",
-                MlpNetworks.signature(new ModelConfig("mlp", 2, 8, 2, false)));
+                "mlp latentDim=2 hiddenUnits=8 hiddenLayers=2", MlpNetworks.signature(ModelConfig.mlp(2, 8, 2, false)));
     }
 }

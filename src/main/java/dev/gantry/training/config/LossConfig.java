@@ -1,11 +1,11 @@
-package dev.gantry.training;
+package dev.gantry.training.config;
 
 import java.util.List;
 
 /**
  * The training objective: one adversarial loss plus weighted terms.
  *
- * @param adversarial a name in {@link TrainingCatalog#ADVERSARIAL_LOSSES}
+ * @param adversarial a name in adversarial loss of the loss catalog
  * @param labelSmoothing one-sided label smoothing s ∈ [0, 0.5) (Salimans et al. 2016): the
  *     discriminator's target for real samples becomes 1 − s. Only for {@code minimax} and {@code
  *     non-saturating}; 0 turns it off

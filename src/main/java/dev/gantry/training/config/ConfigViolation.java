@@ -1,4 +1,4 @@
-package dev.gantry.training;
+package dev.gantry.training.config;
 
 /**
  * One invalid field of a {@link TrainingConfig}.

@@ -49,8 +49,11 @@ public final class JobSpecValidator {
                 v.errors.addAll(e.errors());
             }
         }
-        if (shape != null) {
-            v.checkTrainingRules(spec, shape);
+        if (spec != null) {
+            // Without a dataset, check the rest against the kind of data the spec asks for.
+            boolean images = spec.data() != null && spec.data().resolution() != null;
+            v.checkTrainingRules(
+                    spec, shape != null ? shape : images ? new DataShape(true, 3, 0, 0, 0) : DataShape.POINTS);
         }
         if (!v.errors.isEmpty()) {
             throw new InvalidRequestException(v.errors);
@@ -204,7 +207,7 @@ public final class JobSpecValidator {
     }
 
     /** Echoes at most the start of a value: a megabyte of input is not worth a megabyte of answer. */
-    private static String quote(String value) {
+    static String quote(String value) {
         return value.length() <= 64 ? value : value.substring(0, 64) + "…";
     }
 

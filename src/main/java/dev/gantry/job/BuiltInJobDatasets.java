@@ -12,7 +12,11 @@ class BuiltInJobDatasets implements JobDatasets {
     @Override
     public DataShape require(String dataset) {
         return TrainingCatalog.builtInShape(dataset)
-                .orElseThrow(() -> new InvalidRequestException(List.of(
-                        new FieldError("dataset", "unknown dataset; one of " + TrainingCatalog.builtInDatasets()))));
+                .orElseThrow(() -> new InvalidRequestException(List.of(new FieldError(
+                        "dataset",
+                        "unknown value '" + JobSpecValidator.quote(dataset) + "'; one of "
+                                + TrainingCatalog.builtInDatasets().stream()
+                                        .sorted()
+                                        .toList()))));
     }
 }

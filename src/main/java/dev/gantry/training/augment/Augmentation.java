@@ -232,34 +232,30 @@ public final class Augmentation {
     /**
      * One gather from the zero-padded batch: output (i, j) of image b reads padded pixel
      * (clamp(i + Δr_b + 1, 0, H + 1), clamp(j + Δc_b + 1, 0, W + 1)), so whatever falls outside
-     * reads the zero border. The index is built in Java, one int64 per output value.
+     * reads the zero border. The index is built in Java, one int64 per output pixel, and expanded
+     * (a view, no copy) over the channels.
      */
     private static NDArray translate(NDArray x, int[] rows, int[] columns) {
         Shape s = x.getShape();
         int n = Math.toIntExact(s.get(0));
-        int c = Math.toIntExact(s.get(1));
+        long c = s.get(1);
         int h = Math.toIntExact(s.get(2));
         int w = Math.toIntExact(s.get(3));
         int paddedW = w + 2;
-        long[] index = new long[n * c * h * w];
+        long[] index = new long[n * h * w];
         int k = 0;
         for (int b = 0; b < n; b++) {
-            int start = k;
             for (int i = 0; i < h; i++) {
                 int row = clamp(i + rows[b] + 1, 0, h + 1);
                 for (int j = 0; j < w; j++) {
                     index[k++] = (long) row * paddedW + clamp(j + columns[b] + 1, 0, w + 1);
                 }
             }
-            // Every channel reads the same pixels.
-            for (int ch = 1; ch < c; ch++) {
-                System.arraycopy(index, start, index, start + ch * h * w, h * w);
-            }
-            k = start + c * h * w;
         }
         NDArray padded = x.pad(new Shape(1, 1, 1, 1), 0).reshape(n, c, (long) (h + 2) * paddedW);
-        NDArray gathered = padded.gather(x.getManager().create(index, new Shape(n, c, (long) h * w)), 2);
-        return gathered.reshape(s);
+        NDArray perPixel = x.getManager().create(index, new Shape(n, 1, (long) h * w));
+        return padded.gather(perPixel.broadcast(new Shape(n, c, (long) h * w)), 2)
+                .reshape(s);
     }
 
     /** N×1×H×W values: 0 inside each cut square, 1 elsewhere (and everywhere for images left out). */

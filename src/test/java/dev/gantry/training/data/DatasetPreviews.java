@@ -8,8 +8,8 @@ import javax.imageio.ImageIO;
 
 /**
  * Writes an 8×8 grid of the first 64 images of each built-in image set to {@code bench/images/},
- * for people to look at: {@code ./mvnw -q test-compile exec:java} is not set up, so run it from an
- * IDE or with {@code java -cp target/classes:target/test-classes dev.gantry.training.data.DatasetPreviews}.
+ * for people to look at. After {@code ./mvnw -q test-compile}: {@code java -cp
+ * target/classes:target/test-classes dev.gantry.training.data.DatasetPreviews}.
  */
 public final class DatasetPreviews {
 

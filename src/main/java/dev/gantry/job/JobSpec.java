@@ -78,7 +78,19 @@ public record JobSpec(
             Integer discriminatorSteps,
             Long seed,
             Double emaDecay,
-            Double instanceNoise) {}
+            Double instanceNoise,
+            Augment augment) {}
+
+    /**
+     * DiffAugment (Zhao et al. 2020) of every image the discriminator sees, optionally adaptive as
+     * ADA (Karras et al. 2020). Images only.
+     *
+     * @param policy {@code color}, {@code translation}, {@code cutout}, in the order applied
+     * @param adaptive apply each with a probability p driven toward {@code target} by E[sign D(real)]
+     * @param interval discriminator updates between adjustments of p
+     * @param kimg thousands of real images for p to move by 1
+     */
+    public record Augment(List<String> policy, Boolean adaptive, Double target, Integer interval, Double kimg) {}
 
     public record Checkpoints(Long everySteps, Integer keepLast) {}
 

@@ -1,6 +1,7 @@
 package dev.gantry.job;
 
 import dev.gantry.training.TrainingCatalog;
+import dev.gantry.training.config.AugmentConfig;
 import dev.gantry.training.config.DataShape;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -37,15 +38,17 @@ public final class JobSpecDefaults {
         JobSpec.Optimizers o = or(spec.optimizer(), new JobSpec.Optimizers(null, null));
         JobSpec.Optimizers optimizer = new JobSpec.Optimizers(optimizer(o.generator()), optimizer(o.discriminator()));
 
-        JobSpec.Training t = or(spec.training(), new JobSpec.Training(null, null, null, null, null, null));
+        JobSpec.Training t = or(spec.training(), new JobSpec.Training(null, null, null, null, null, null, null));
         long steps = or(t.steps(), 20_000L);
         JobSpec.Training training = new JobSpec.Training(
                 steps,
-                or(t.batchSize(), 256),
+                // DCGAN's batch for images; PacGAN's experiments used larger ones for points.
+                or(t.batchSize(), shape.images() ? 64 : 256),
                 or(t.discriminatorSteps(), 1),
                 t.seed() != null ? t.seed() : SEEDS.nextLong(1L << 53),
                 or(t.emaDecay(), 0.0),
-                or(t.instanceNoise(), 0.0));
+                or(t.instanceNoise(), 0.0),
+                shape.images() ? augment(t.augment()) : t.augment());
 
         JobSpec.Checkpoints c = or(spec.checkpoints(), new JobSpec.Checkpoints(null, null));
         JobSpec.Checkpoints checkpoints =
@@ -71,6 +74,17 @@ public final class JobSpecDefaults {
                 checkpoints,
                 evaluation,
                 limits(spec.limits(), defaultMaxRuntime));
+    }
+
+    private static JobSpec.Augment augment(JobSpec.Augment given) {
+        JobSpec.Augment a = or(given, new JobSpec.Augment(null, null, null, null, null));
+        AugmentConfig off = AugmentConfig.OFF;
+        return new JobSpec.Augment(
+                or(a.policy(), off.policy()),
+                or(a.adaptive(), off.adaptive()),
+                or(a.target(), off.target()),
+                or(a.interval(), off.interval()),
+                or(a.kimg(), off.kimg()));
     }
 
     private static JobSpec.Data data(JobSpec.Data given, DataShape shape) {

@@ -1,6 +1,7 @@
 package dev.gantry.job;
 
 import dev.gantry.training.TrainingCatalog;
+import dev.gantry.training.config.AugmentConfig;
 import dev.gantry.training.config.ConfigViolation;
 import dev.gantry.training.config.DataConfig;
 import dev.gantry.training.config.DataShape;
@@ -32,6 +33,7 @@ public final class TrainingConfigs {
             Map.entry("seed", "training.seed"),
             Map.entry("emaDecay", "training.emaDecay"),
             Map.entry("instanceNoise", "training.instanceNoise"),
+            Map.entry("augment", "training.augment"),
             Map.entry("checkpointEverySteps", "checkpoints.everySteps"),
             Map.entry("evaluationEverySteps", "evaluation.everySteps"),
             Map.entry("sampleEverySteps", "evaluation.everySteps"),
@@ -79,7 +81,8 @@ public final class TrainingConfigs {
                 spec.evaluation().samples(),
                 evaluationEvery,
                 or(training.emaDecay(), 0.0),
-                or(training.instanceNoise(), 0.0));
+                or(training.instanceNoise(), 0.0),
+                augment(training.augment()));
     }
 
     /** What {@link TrainingCatalog#validate} finds wrong with a complete spec, under JSON paths. */
@@ -99,6 +102,22 @@ public final class TrainingConfigs {
             }
         }
         return field;
+    }
+
+    private static AugmentConfig augment(JobSpec.Augment a) {
+        if (a == null) {
+            return AugmentConfig.OFF;
+        }
+        AugmentConfig off = AugmentConfig.OFF;
+        return new AugmentConfig(
+                // A null entry stays, so the catalog reports it rather than this mapping failing.
+                a.policy() == null
+                        ? off.policy()
+                        : a.policy().stream().map(String::valueOf).toList(),
+                or(a.adaptive(), off.adaptive()),
+                or(a.target(), off.target()),
+                or(a.interval(), off.interval()),
+                or(a.kimg(), off.kimg()));
     }
 
     private static OptimizerConfig optimizer(JobSpec.Optimizer o) {

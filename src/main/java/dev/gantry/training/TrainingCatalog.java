@@ -1,5 +1,7 @@
 package dev.gantry.training;
 
+import dev.gantry.training.augment.Augmentation;
+import dev.gantry.training.config.AugmentConfig;
 import dev.gantry.training.config.ConfigViolation;
 import dev.gantry.training.config.DataConfig;
 import dev.gantry.training.config.DataShape;
@@ -136,7 +138,40 @@ public final class TrainingCatalog {
         if (!(c.instanceNoise() >= 0 && Double.isFinite(c.instanceNoise()))) {
             out.add(new ConfigViolation("instanceNoise", "must be 0 (off) or a finite standard deviation > 0"));
         }
+        augment(out, c.augment(), data, shape);
         return out;
+    }
+
+    private static void augment(List<ConfigViolation> out, AugmentConfig a, DataConfig data, DataShape shape) {
+        if (a == null) {
+            out.add(new ConfigViolation("augment", "is required"));
+            return;
+        }
+        if (!a.isOn()) {
+            if (a.adaptive()) {
+                out.add(new ConfigViolation("augment.adaptive", "adapts the probability of a policy; set a policy"));
+            }
+            return;
+        }
+        if (!shape.images()) {
+            out.add(new ConfigViolation(
+                    "augment.policy", "augmentations apply to images; " + data.dataset() + " holds 2-D points"));
+            return;
+        }
+        try {
+            Augmentation.parse(String.join(",", a.policy()));
+        } catch (IllegalArgumentException e) {
+            out.add(new ConfigViolation("augment.policy", e.getMessage()));
+        }
+        if (a.adaptive()) {
+            if (!(a.target() > 0 && a.target() < 1)) {
+                out.add(new ConfigViolation("augment.target", "must be in (0, 1); ADA uses 0.6"));
+            }
+            range(out, "augment.interval", a.interval(), 1, 10_000);
+            if (!(a.kimg() > 0 && a.kimg() <= 1e6)) {
+                out.add(new ConfigViolation("augment.kimg", "must be in (0, 1000000]; ADA uses 500"));
+            }
+        }
     }
 
     private static void data(List<ConfigViolation> out, DataConfig data, DataShape shape) {

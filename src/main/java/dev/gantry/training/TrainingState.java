@@ -5,6 +5,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import dev.gantry.training.augment.AdaptiveAugment;
+import dev.gantry.training.augment.Augmentation;
+import dev.gantry.training.config.AugmentConfig;
 import dev.gantry.training.config.ModelConfig;
 import dev.gantry.training.config.TrainingConfig;
 import dev.gantry.training.data.Datasets;
@@ -39,6 +42,10 @@ final class TrainingState implements AutoCloseable {
     final GeneratorEma generatorEma;
 
     final InstanceNoise instanceNoise;
+    /** Off when the policy is empty. */
+    final Augmentation augmentation;
+    /** {@code null} unless augmentation is adaptive. */
+    final AdaptiveAugment adaptiveAugment;
     /** Classes the networks are conditioned on; 0 for unconditional models. */
     final int classes;
 
@@ -71,6 +78,11 @@ final class TrainingState implements AutoCloseable {
                         config.emaDecay(), generator, Architectures.generator(model, config.data(), classes, manager))
                 : null;
         this.instanceNoise = new InstanceNoise(config.instanceNoise(), config.steps());
+        AugmentConfig augment = config.augment();
+        this.augmentation = Augmentation.parse(String.join(",", augment.policy()));
+        this.adaptiveAugment = augment.isOn() && augment.adaptive()
+                ? new AdaptiveAugment(augmentation, augment.target(), augment.interval(), augment.kimg())
+                : null;
     }
 
     static TrainingState create(TrainingConfig config, TrainingData data, NDManager parent) {
@@ -123,6 +135,9 @@ final class TrainingState implements AutoCloseable {
         if (instanceNoise.isOn()) {
             metrics.put("noise/sigma", instanceNoise.sigma(step));
         }
+        if (adaptiveAugment != null) {
+            metrics.putAll(adaptiveAugment.metrics());
+        }
         return metrics;
     }
 
@@ -143,9 +158,21 @@ final class TrainingState implements AutoCloseable {
         }
     }
 
+    /**
+     * What D sees of a batch: augmented (the same policy for real and generated images, so D
+     * cannot tell them apart by the augmentation), then with instance noise. Both are
+     * differentiable, so the generator's gradient flows through them.
+     */
+    private NDArray discriminatorInput(NDArray x, RandomGenerator rng, long step) {
+        NDArray augmented = adaptiveAugment != null
+                ? adaptiveAugment.apply(x, rng)
+                : augmentation.isOn() ? augmentation.apply(x, rng) : x;
+        return instanceNoise.apply(augmented, rng, step);
+    }
+
     Map<String, Double> discriminatorUpdate(RandomGenerator rng, long step, Batch real, Batch fake) {
-        // The discriminator and the loss terms see the noisy batches, real and fake alike.
-        NDArray realSamples = instanceNoise.apply(real.samples(), rng, step);
+        // The discriminator and the loss terms see the same inputs, real and fake alike.
+        NDArray realSamples = discriminatorInput(real.samples(), rng, step);
         discriminator.setTrainable(true);
         // Gradients accumulate in libtorch until zeroed; never trust the previous phase to have
         // left D's at zero.
@@ -177,7 +204,7 @@ final class TrainingState implements AutoCloseable {
     /** @param fake generated with its graph recorded ({@link #fakeBatch} for the generator) */
     Map<String, Double> generatorUpdate(RandomGenerator rng, long step, Batch real, Batch fake) {
         boolean needsReal = objective.generatorNeedsRealBatch();
-        NDArray realSamples = needsReal ? instanceNoise.apply(real.samples(), rng, step) : null;
+        NDArray realSamples = needsReal ? discriminatorInput(real.samples(), rng, step) : null;
         // D frozen: the generator's backward must not write into D's gradients (they would leak
         // into the next D update) and skipping them saves a third of the backward.
         discriminator.setTrainable(false);
@@ -185,7 +212,7 @@ final class TrainingState implements AutoCloseable {
         generator.zeroGradients();
         Map<String, Double> values;
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            NDArray fakeSamples = instanceNoise.apply(fake.samples(), rng, step);
+            NDArray fakeSamples = discriminatorInput(fake.samples(), rng, step);
             LossBreakdown loss = objective.generator(GeneratorPass.of(
                     generator,
                     discriminator,
@@ -260,7 +287,16 @@ final class TrainingState implements AutoCloseable {
                 discriminatorOptimizer.state(),
                 generatorEma != null ? generatorEma.snapshot() : Map.of(),
                 classes > 0 ? data.classNames() : List.of(),
-                Map.of());
+                adaptiveAugment != null ? prefixed(AUGMENT_STATE, adaptiveAugment.state()) : Map.of());
+    }
+
+    /** Key prefix of the adaptive augmentation's entries in {@link Checkpoint#trainingState()}. */
+    static final String AUGMENT_STATE = "augment.";
+
+    private static Map<String, Double> prefixed(String prefix, Map<String, Double> values) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        values.forEach((k, v) -> out.put(prefix + k, v));
+        return out;
     }
 
     private String signature() {
@@ -287,6 +323,18 @@ final class TrainingState implements AutoCloseable {
             discriminatorOptimizer.load(checkpoint.discriminatorOptimizer(), discriminator);
             if (generatorEma != null) {
                 generatorEma.load(checkpoint.generatorEma());
+            }
+            if (adaptiveAugment != null) {
+                Map<String, Double> augment = new LinkedHashMap<>();
+                checkpoint.trainingState().forEach((k, v) -> {
+                    if (k.startsWith(AUGMENT_STATE)) {
+                        augment.put(k.substring(AUGMENT_STATE.length()), v);
+                    }
+                });
+                // A checkpoint from before augmentation was turned on starts it at p = 0.
+                if (!augment.isEmpty()) {
+                    adaptiveAugment.restore(augment);
+                }
             }
         } catch (IllegalArgumentException e) {
             throw new InvalidCheckpointException("checkpoint does not fit the configured model: " + e.getMessage(), e);

@@ -20,6 +20,7 @@ package dev.gantry.training.config;
  *     which samples and evaluation then use; {@code 0} is off, else in (0, 1), typically 0.999
  * @param instanceNoise σ₀ of Gaussian noise on every discriminator input, annealed linearly to
  *     0 over the run ({@code InstanceNoise}); {@code 0} is off
+ * @param augment augmentation of D's images; {@link AugmentConfig#OFF} for points
  */
 public record TrainingConfig(
         DataConfig data,
@@ -36,7 +37,44 @@ public record TrainingConfig(
         int evaluationSamples,
         int sampleEverySteps,
         double emaDecay,
-        double instanceNoise) {
+        double instanceNoise,
+        AugmentConfig augment) {
+
+    /** Without augmentation. */
+    public TrainingConfig(
+            DataConfig data,
+            ModelConfig model,
+            LossConfig loss,
+            OptimizerConfig generatorOptimizer,
+            OptimizerConfig discriminatorOptimizer,
+            int steps,
+            int batchSize,
+            int discriminatorSteps,
+            long seed,
+            int checkpointEverySteps,
+            int evaluationEverySteps,
+            int evaluationSamples,
+            int sampleEverySteps,
+            double emaDecay,
+            double instanceNoise) {
+        this(
+                data,
+                model,
+                loss,
+                generatorOptimizer,
+                discriminatorOptimizer,
+                steps,
+                batchSize,
+                discriminatorSteps,
+                seed,
+                checkpointEverySteps,
+                evaluationEverySteps,
+                evaluationSamples,
+                sampleEverySteps,
+                emaDecay,
+                instanceNoise,
+                AugmentConfig.OFF);
+    }
 
     public String dataset() {
         return data.dataset();
@@ -58,7 +96,8 @@ public record TrainingConfig(
                 evaluationSamples,
                 sampleEverySteps,
                 emaDecay,
-                instanceNoise);
+                instanceNoise,
+                augment);
     }
 
     public TrainingConfig withData(DataConfig newData) {
@@ -77,7 +116,8 @@ public record TrainingConfig(
                 evaluationSamples,
                 sampleEverySteps,
                 emaDecay,
-                instanceNoise);
+                instanceNoise,
+                augment);
     }
 
     public TrainingConfig withModel(ModelConfig newModel) {
@@ -96,7 +136,8 @@ public record TrainingConfig(
                 evaluationSamples,
                 sampleEverySteps,
                 emaDecay,
-                instanceNoise);
+                instanceNoise,
+                augment);
     }
 
     public TrainingConfig withLoss(LossConfig newLoss) {
@@ -115,6 +156,27 @@ public record TrainingConfig(
                 evaluationSamples,
                 sampleEverySteps,
                 emaDecay,
-                instanceNoise);
+                instanceNoise,
+                augment);
+    }
+
+    public TrainingConfig withAugment(AugmentConfig newAugment) {
+        return new TrainingConfig(
+                data,
+                model,
+                loss,
+                generatorOptimizer,
+                discriminatorOptimizer,
+                steps,
+                batchSize,
+                discriminatorSteps,
+                seed,
+                checkpointEverySteps,
+                evaluationEverySteps,
+                evaluationSamples,
+                sampleEverySteps,
+                emaDecay,
+                instanceNoise,
+                newAugment);
     }
 }

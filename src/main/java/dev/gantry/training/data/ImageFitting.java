@@ -2,8 +2,9 @@ package dev.gantry.training.data;
 
 /**
  * Fits images to what the networks see: the largest centered square is cropped, area-resized to
- * {@code resolution}, and the channels converted (RGB to grayscale by ITU-R 601 luma, as PIL's
- * {@code convert("L")}; grayscale to RGB by copying). Done once per run, in plain Java.
+ * {@code resolution} and rounded to bytes, and then the channels converted (RGB to grayscale by
+ * ITU-R 601 luma in PIL's fixed-point form, as {@code convert("L")}; grayscale to RGB by
+ * copying). Done once per run, in plain Java.
  *
  * <p>Area resizing weighs every source pixel by the share of the target pixel it covers (a box
  * filter over exact coverage, like PIL's {@code BOX} and OpenCV's {@code INTER_AREA} when
@@ -54,8 +55,11 @@ public final class ImageFitting {
                     out[offset + c * plane + i] = toByte(image[c * plane + i]);
                 }
             } else if (from == 3) {
-                float luma = image[i] * 0.299f + image[plane + i] * 0.587f + image[2 * plane + i] * 0.114f;
-                out[offset + i] = toByte(luma);
+                int r = toByte(image[i]) & 0xff;
+                int g = toByte(image[plane + i]) & 0xff;
+                int b = toByte(image[2 * plane + i]) & 0xff;
+                // PIL's L = R·299/1000 + G·587/1000 + B·114/1000 in 16-bit fixed point.
+                out[offset + i] = (byte) ((r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16);
             } else {
                 byte gray = toByte(image[i]);
                 for (int c = 0; c < 3; c++) {

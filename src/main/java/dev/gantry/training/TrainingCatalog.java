@@ -37,6 +37,45 @@ public final class TrainingCatalog {
 
     private TrainingCatalog() {}
 
+    /** An adversarial loss as clients see it. */
+    public record LossInfo(String name, boolean labelSmoothing, String description) {}
+
+    /** A term's parameter as clients see it: its default and the values it takes. */
+    public record ParamInfo(String name, double defaultValue, String values, String description) {}
+
+    /**
+     * A term as clients see it.
+     *
+     * @param side {@code discriminator} or {@code generator}
+     * @param constraint no loss, so no weight (it must be 1) and no curve
+     */
+    public record TermInfo(String name, String side, boolean constraint, List<ParamInfo> params, String description) {}
+
+    public static List<LossInfo> lossInfo() {
+        return LossCatalog.ADVERSARIAL.stream()
+                .map(d -> new LossInfo(d.name(), d.labelSmoothing(), d.description()))
+                .toList();
+    }
+
+    public static List<TermInfo> termInfo() {
+        return LossCatalog.TERMS.stream()
+                .map(d -> new TermInfo(
+                        d.name(),
+                        d.side().label(),
+                        d.constraint(),
+                        d.params().stream()
+                                .map(p -> new ParamInfo(
+                                        p.name(), p.defaultValue(), p.rule().text(), p.description()))
+                                .toList(),
+                        d.description()))
+                .toList();
+    }
+
+    /** The augmentations a policy may name, in their usual order. */
+    public static List<String> augmentations() {
+        return Augmentation.NAMES;
+    }
+
     public static List<String> adversarialLosses() {
         return LossCatalog.adversarialNames();
     }

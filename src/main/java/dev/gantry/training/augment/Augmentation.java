@@ -50,6 +50,9 @@ public final class Augmentation {
         CUTOUT
     }
 
+    /** The names a policy may use, in DiffAugment's usual order. */
+    public static final List<String> NAMES = List.of("color", "translation", "cutout");
+
     static final Map<String, List<Op>> POLICIES = Map.of(
             "color", List.of(Op.BRIGHTNESS, Op.SATURATION, Op.CONTRAST),
             "translation", List.of(Op.TRANSLATION),

@@ -1,0 +1,40 @@
+package dev.gantry.api;
+
+import dev.gantry.training.TrainingCatalog;
+import java.util.List;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * What a job spec may name: losses, terms with their parameters, architectures, augmentations,
+ * optimizers. Read from the same descriptors the validator and the trainer use, so it cannot
+ * drift from what the service accepts.
+ */
+@RestController
+class CatalogController {
+
+    record CatalogResponse(
+            List<TrainingCatalog.LossInfo> adversarialLosses,
+            List<TrainingCatalog.TermInfo> terms,
+            List<String> architectures,
+            List<Integer> resolutions,
+            List<String> augmentations,
+            List<String> optimizers,
+            List<String> schedules) {}
+
+    @GetMapping(path = "/api/v1/catalog", produces = MediaType.APPLICATION_JSON_VALUE)
+    CatalogResponse catalog() {
+        return new CatalogResponse(
+                TrainingCatalog.lossInfo(),
+                TrainingCatalog.termInfo(),
+                TrainingCatalog.architectures(),
+                TrainingCatalog.RESOLUTIONS.stream()
+                        .sorted()
+                        .map(String::valueOf)
+                        .toList(),
+                TrainingCatalog.augmentations(),
+                TrainingCatalog.OPTIMIZERS.stream().sorted().toList(),
+                TrainingCatalog.SCHEDULES.stream().sorted().toList());
+    }
+}

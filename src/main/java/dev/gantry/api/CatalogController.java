@@ -29,10 +29,7 @@ class CatalogController {
                 TrainingCatalog.lossInfo(),
                 TrainingCatalog.termInfo(),
                 TrainingCatalog.architectures(),
-                TrainingCatalog.RESOLUTIONS.stream()
-                        .sorted()
-                        .map(String::valueOf)
-                        .toList(),
+                TrainingCatalog.RESOLUTIONS.stream().sorted().toList(),
                 TrainingCatalog.augmentations(),
                 TrainingCatalog.OPTIMIZERS.stream().sorted().toList(),
                 TrainingCatalog.SCHEDULES.stream().sorted().toList());

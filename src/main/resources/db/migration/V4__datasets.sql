@@ -4,7 +4,8 @@
 CREATE TABLE datasets (
     id                uuid PRIMARY KEY,
     name              text        NOT NULL,
-    format            text        NOT NULL CHECK (format IN ('zip', 'idx', 'npy')),
+    -- NULL while an upload whose format was not declared is still arriving.
+    format            text CHECK (format IN ('zip', 'idx', 'npy')),
     state             text        NOT NULL CHECK (state IN ('PROCESSING', 'READY', 'FAILED')),
     failure_reason    text,
     -- Set once READY.

@@ -244,34 +244,12 @@ public final class ImageTensorFile {
     public static ImageTensor read(InputStream stream, long size) throws IOException {
         DataInputStream in = new DataInputStream(new BufferedInputStream(stream, 1 << 16));
         try {
-            if (size < HEADER_BYTES) {
-                throw invalid("truncated: " + size + " bytes, shorter than the " + HEADER_BYTES + "-byte header");
-            }
-            byte[] magic = in.readNBytes(MAGIC.length);
-            if (!Arrays.equals(magic, MAGIC)) {
-                throw invalid("not a Gantry image tensor file (bad magic)");
-            }
-            int version = in.readInt();
-            if (version != FORMAT_VERSION) {
-                throw invalid("format version " + version + " is not supported; this build reads " + FORMAT_VERSION);
-            }
-            int count = in.readInt();
-            int channels = in.readInt();
-            int height = in.readInt();
-            int width = in.readInt();
-            if (count < 0) {
-                throw invalid("negative image count " + count);
-            }
-            try {
-                checkShape(channels, height, width);
-            } catch (IllegalArgumentException e) {
-                throw invalid(e.getMessage());
-            }
-            long pixelBytes = (long) count * channels * height * width;
-            if (pixelBytes > MAX_PIXEL_BYTES) {
-                throw invalid(count + " images of " + channels + "×" + height + "×" + width + " need " + pixelBytes
-                        + " bytes, more than the " + MAX_PIXEL_BYTES + " one file holds");
-            }
+            Header header = header(in, size);
+            int count = header.count;
+            int channels = header.channels;
+            int height = header.height;
+            int width = header.width;
+            long pixelBytes = header.pixelBytes();
             long expectedAtLeast = HEADER_BYTES + pixelBytes + 4;
             if (size < expectedAtLeast) {
                 throw invalid("truncated: " + count + " images need at least " + expectedAtLeast
@@ -319,6 +297,65 @@ public final class ImageTensorFile {
         } catch (EOFException e) {
             throw invalid("truncated: the data ends before the header's sizes say it should", e);
         }
+    }
+
+    /**
+     * The first {@code limit} images of a tensor file, unlabeled, without reading the rest: what a
+     * preview needs of a set of two gigabytes. The header is checked as {@link #read} does.
+     */
+    public static ImageTensor readFirst(InputStream stream, long size, int limit) throws IOException {
+        DataInputStream in = new DataInputStream(new BufferedInputStream(stream, 1 << 16));
+        try {
+            Header header = header(in, size);
+            if (header.pixelBytes() > size - HEADER_BYTES) {
+                throw invalid("truncated: " + header.count + " images do not fit its " + size + " bytes");
+            }
+            int count = header.count;
+            int channels = header.channels;
+            int height = header.height;
+            int width = header.width;
+            int n = Math.min(count, limit);
+            byte[] pixels = new byte[n * channels * height * width];
+            in.readFully(pixels);
+            return new ImageTensor(n, channels, height, width, pixels, null, List.of());
+        } catch (EOFException e) {
+            throw invalid("truncated: the data ends before the header's sizes say it should", e);
+        }
+    }
+
+    private record Header(int count, int channels, int height, int width) {
+
+        long pixelBytes() {
+            return (long) count * channels * height * width;
+        }
+    }
+
+    /** Magic, version and sizes, each checked; the pixel count against what one file holds. */
+    private static Header header(DataInputStream in, long size) throws IOException {
+        if (size < HEADER_BYTES) {
+            throw invalid("truncated: " + size + " bytes, shorter than the " + HEADER_BYTES + "-byte header");
+        }
+        if (!Arrays.equals(in.readNBytes(MAGIC.length), MAGIC)) {
+            throw invalid("not a Gantry image tensor file (bad magic)");
+        }
+        int version = in.readInt();
+        if (version != FORMAT_VERSION) {
+            throw invalid("format version " + version + " is not supported; this build reads " + FORMAT_VERSION);
+        }
+        Header header = new Header(in.readInt(), in.readInt(), in.readInt(), in.readInt());
+        if (header.count < 0) {
+            throw invalid("negative image count " + header.count);
+        }
+        try {
+            checkShape(header.channels, header.height, header.width);
+        } catch (IllegalArgumentException e) {
+            throw invalid(e.getMessage());
+        }
+        if (header.pixelBytes() > MAX_PIXEL_BYTES) {
+            throw invalid(header.count + " images of " + header.channels + "×" + header.height + "×" + header.width
+                    + " need " + header.pixelBytes() + " bytes, more than the " + MAX_PIXEL_BYTES + " one file holds");
+        }
+        return header;
     }
 
     private static void checkShape(int channels, int height, int width) {

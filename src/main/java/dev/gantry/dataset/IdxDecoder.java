@@ -104,8 +104,9 @@ final class IdxDecoder {
             case GZIP -> new GZIPInputStream(Files.newInputStream(upload), 1 << 16);
             case ZIP -> zip.open(entries.images());
         };
+        // A gzip upload is inflated above already; inside a ZIP, the entry's name tells.
         String name =
-                container == UploadInspector.Container.ZIP ? entries.images().getName() : "upload.gz";
+                container == UploadInspector.Container.ZIP ? entries.images().getName() : "upload";
         try (DataInputStream in = open(raw, name)) {
             IdxHeader header = IdxHeader.read(in, 3, "images");
             int[] dims = header.dims();

@@ -39,6 +39,9 @@ final class ImageZipDecoder {
     private static final Set<String> ARCHIVES =
             Set.of(".zip", ".gz", ".tgz", ".tar", ".7z", ".rar", ".bz2", ".xz", ".zst", ".jar", ".npz");
 
+    private static final java.util.regex.Pattern DATA_LOST =
+            java.util.regex.Pattern.compile("truncat|corrupt|premature", java.util.regex.Pattern.CASE_INSENSITIVE);
+
     static {
         // Decoding streams from memory: no temp files of ImageIO's own left behind in the server.
         ImageIO.setUseCache(false);
@@ -182,11 +185,12 @@ final class ImageZipDecoder {
             } finally {
                 reader.dispose();
             }
-        } catch (DatasetContentException e) {
-            throw e;
         } catch (IOException | RuntimeException e) {
+            zip.checkLimits();
             context.skip("corrupt");
             return null;
+        } finally {
+            zip.checkLimits();
         }
     }
 
@@ -209,15 +213,25 @@ final class ImageZipDecoder {
                     context.skip("too-many-pixels");
                     return null;
                 }
+                // A JPEG that ends early decodes with its rest filled gray, and only a warning says so.
+                // (Other warnings, such as a CMYK file without a colour profile, lose nothing.)
+                boolean[] warned = {false};
+                reader.addIIOReadWarningListener((source, warning) ->
+                        warned[0] |= DATA_LOST.matcher(warning).find());
                 image = reader.read(0);
+                if (warned[0]) {
+                    context.skip("corrupt");
+                    return null;
+                }
             } finally {
                 reader.dispose();
             }
-        } catch (DatasetContentException e) {
-            throw e;
         } catch (IOException | RuntimeException e) {
+            zip.checkLimits();
             context.skip("corrupt");
             return null;
+        } finally {
+            zip.checkLimits();
         }
         if (image.getWidth() != header.width() || image.getHeight() != header.height()) {
             context.skip("corrupt");

@@ -103,6 +103,11 @@ final class ZipDirectory implements Closeable {
         return limits.open(printable(entry.getName()), zip.getInputStream(entry));
     }
 
+    /** @throws DatasetContentException when any read so far broke a limit, even if a reader swallowed it */
+    void checkLimits() {
+        limits.throwIfViolated();
+    }
+
     @Override
     public void close() throws IOException {
         zip.close();

@@ -19,6 +19,9 @@ final class ZipLimits {
     private final int maxInflateRatio;
     private final long graceBytes;
     private long inflated;
+    // The first limit broken. Readers that wrap streams (ImageIO) may swallow or rewrap the
+    // exception; the decoder asks here after every entry, so a bomb is never mistaken for a corrupt image.
+    private DatasetContentException violation;
 
     ZipLimits(int maxEntries, long maxEntryBytes, long maxInflatedBytes, int maxInflateRatio, long graceBytes) {
         this.maxEntries = maxEntries;
@@ -56,6 +59,20 @@ final class ZipLimits {
             throw new DatasetContentException("the entries declare " + size
                     + " bytes inflated, more than gantry.datasets.max-inflated-bytes (" + maxInflatedBytes + ")");
         }
+    }
+
+    /** @throws DatasetContentException when a read of this upload has broken a limit */
+    void throwIfViolated() {
+        if (violation != null) {
+            throw violation;
+        }
+    }
+
+    private DatasetContentException violated(DatasetContentException e) {
+        if (violation == null) {
+            violation = e;
+        }
+        return e;
     }
 
     /** Wraps an entry's inflating stream: every read is checked against the limits. */
@@ -119,17 +136,18 @@ final class ZipLimits {
             entryBytes += n;
             inflated += n;
             if (entryBytes > maxEntryBytes) {
-                throw new DatasetContentException("entry '" + name + "' inflates past "
-                        + "gantry.datasets.max-entry-bytes (" + maxEntryBytes + ")");
+                throw violated(new DatasetContentException("entry '" + name + "' inflates past "
+                        + "gantry.datasets.max-entry-bytes (" + maxEntryBytes + ")"));
             }
             if (inflated > maxInflatedBytes) {
-                throw new DatasetContentException("the ZIP's entries inflate past gantry.datasets.max-inflated-bytes ("
-                        + maxInflatedBytes + ") together");
+                throw violated(new DatasetContentException(
+                        "the ZIP's entries inflate past gantry.datasets.max-inflated-bytes (" + maxInflatedBytes
+                                + ") together"));
             }
             if (entryBytes > graceBytes && in instanceof InputStreamStatistics stats) {
                 long compressed = stats.getCompressedCount();
                 if (entryBytes > compressed * maxInflateRatio) {
-                    throw ratioExceeded(name, entryBytes, compressed);
+                    throw violated(ratioExceeded(name, entryBytes, compressed));
                 }
             }
         }

@@ -155,6 +155,83 @@ public final class DatasetFiles {
         return lie;
     }
 
+    /**
+     * A gray PNG of zeros whose image data is stored uncompressed (zlib level 0): a valid image
+     * that a ZIP deflates about a thousandfold, the making of a zip bomb that still decodes.
+     */
+    public static byte[] uncompressedPng(int width, int height) {
+        byte[] raw = new byte[height * (width + 1)];
+        java.util.zip.Deflater deflater = new java.util.zip.Deflater(java.util.zip.Deflater.NO_COMPRESSION);
+        deflater.setInput(raw);
+        deflater.finish();
+        ByteArrayOutputStream idat = new ByteArrayOutputStream();
+        byte[] buffer = new byte[65_536];
+        while (!deflater.finished()) {
+            idat.write(buffer, 0, deflater.deflate(buffer));
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10});
+        chunk(
+                out,
+                "IHDR",
+                ByteBuffer.allocate(13)
+                        .putInt(width)
+                        .putInt(height)
+                        .put((byte) 8)
+                        .array());
+        chunk(out, "IDAT", idat.toByteArray());
+        chunk(out, "IEND", new byte[0]);
+        return out.toByteArray();
+    }
+
+    private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
+        byte[] typeBytes = type.getBytes(StandardCharsets.US_ASCII);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(typeBytes);
+        crc.update(data);
+        out.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
+        out.writeBytes(typeBytes);
+        out.writeBytes(data);
+        out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+    }
+
+    /** Entries stored, not deflated: each inflates to exactly its own size. */
+    public static byte[] storedZip(Map<String, byte[]> entries) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+                ZipEntry entry = new ZipEntry(e.getKey());
+                entry.setMethod(ZipEntry.STORED);
+                entry.setSize(e.getValue().length);
+                entry.setCompressedSize(e.getValue().length);
+                java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+                crc.update(e.getValue());
+                entry.setCrc(crc.getValue());
+                zip.putNextEntry(entry);
+                zip.write(e.getValue());
+                zip.closeEntry();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * Rewrites the uncompressed size every central directory record declares, as a zip bomb
+     * lies about itself.
+     */
+    public static byte[] lyingSizes(byte[] zip, int declaredSize) {
+        byte[] copy = zip.clone();
+        ByteBuffer buffer = ByteBuffer.wrap(copy).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i + 46 <= copy.length; i++) {
+            if (buffer.getInt(i) == 0x02014b50) {
+                buffer.putInt(i + 24, declaredSize);
+            }
+        }
+        return copy;
+    }
+
     /** Entries in the map's order; a null value is a directory. */
     public static byte[] zip(Map<String, byte[]> entries) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();

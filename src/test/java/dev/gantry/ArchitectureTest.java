@@ -1,11 +1,20 @@
 package dev.gantry;
 
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.belongToAnyOf;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import dev.gantry.training.data.BuiltInDatasets;
+import dev.gantry.training.data.ImageTensor;
+import dev.gantry.training.data.ImageTensorFile;
+import dev.gantry.training.data.InvalidImageTensorFileException;
 import org.junit.jupiter.api.Test;
 
 /** The package map of DESIGN §2, enforced. */
@@ -38,11 +47,15 @@ class ArchitectureTest {
                 .check(CLASSES);
     }
 
+    /** The plain-Java part of {@code training.data} that the dataset service writes and previews with. */
+    static final DescribedPredicate<JavaClass> PLAIN_DATA = belongToAnyOf(
+            ImageTensor.class, ImageTensorFile.class, InvalidImageTensorFileException.class, BuiltInDatasets.class);
+
     @Test
     void only_the_worker_runs_training() {
         noClasses()
                 .that()
-                .resideOutsideOfPackages("dev.gantry.training..", "dev.gantry.worker..")
+                .resideOutsideOfPackages("dev.gantry.training..", "dev.gantry.worker..", "dev.gantry.dataset..")
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage(
@@ -58,6 +71,31 @@ class ArchitectureTest {
                 .should()
                 .dependOnClassesThat()
                 .haveFullyQualifiedName("dev.gantry.training.GanTraining")
+                .check(CLASSES);
+    }
+
+    /** Datasets are decoded in the server: the image-file classes only, never DJL or the rest of training. */
+    @Test
+    void the_dataset_service_uses_only_the_plain_java_image_files_of_training() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.gantry.dataset..")
+                .should()
+                .dependOnClassesThat(
+                        resideInAnyPackage("dev.gantry.training..", "ai.djl..").and(DescribedPredicate.not(PLAIN_DATA)))
+                .check(CLASSES);
+        classes()
+                .that(PLAIN_DATA)
+                .should()
+                .onlyDependOnClassesThat(resideInAnyPackage("java..", "javax..", "dev.gantry.training.data..")
+                        .and(DescribedPredicate.not(resideInAnyPackage("ai.djl.."))))
+                .check(CLASSES);
+        noClasses()
+                .that()
+                .resideInAPackage("dev.gantry.dataset..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("dev.gantry.api..", "dev.gantry.job..", "dev.gantry.worker..")
                 .check(CLASSES);
     }
 

@@ -1,6 +1,12 @@
 package dev.gantry.api;
 
 import dev.gantry.artifact.ArtifactNotFoundException;
+import dev.gantry.dataset.DatasetInUseException;
+import dev.gantry.dataset.DatasetNotFoundException;
+import dev.gantry.dataset.DatasetUnusableException;
+import dev.gantry.dataset.DatasetsBusyException;
+import dev.gantry.dataset.InvalidUploadException;
+import dev.gantry.dataset.UploadTooLargeException;
 import dev.gantry.job.FieldError;
 import dev.gantry.job.InvalidRequestException;
 import dev.gantry.job.JobConflictException;
@@ -49,10 +55,14 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     static final URI QUEUE_FULL = URI.create("urn:gantry:problem:queue-full");
     static final URI TOO_LARGE = URI.create("urn:gantry:problem:request-too-large");
     static final URI INTERNAL = URI.create("urn:gantry:problem:internal");
+    static final URI BUSY = URI.create("urn:gantry:problem:busy");
 
     private static final URI ABOUT_BLANK = URI.create("about:blank");
 
     static final int MAX_LISTED_ERRORS = 100;
+
+    // A decode takes seconds to minutes; the queue before the decode threads is short.
+    static final int BUSY_RETRY_AFTER_SECONDS = 10;
 
     // Jobs hold a worker for minutes, so the queue rarely frees a slot sooner than this.
     static final int QUEUE_FULL_RETRY_AFTER_SECONDS = 30;
@@ -79,13 +89,37 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return invalid(e.errors());
     }
 
-    @ExceptionHandler({JobNotFoundException.class, ArtifactNotFoundException.class})
+    @ExceptionHandler(InvalidUploadException.class)
+    ProblemDetail invalidUpload(InvalidUploadException e) {
+        return invalid(List.of(new FieldError(e.field(), e.getMessage())));
+    }
+
+    /** A job spec naming a dataset it cannot train on: the spec's field is {@code dataset}. */
+    @ExceptionHandler(DatasetUnusableException.class)
+    ProblemDetail unusableDataset(DatasetUnusableException e) {
+        return invalid(List.of(new FieldError("dataset", e.getMessage())));
+    }
+
+    @ExceptionHandler(UploadTooLargeException.class)
+    ResponseEntity<ProblemDetail> uploadTooLarge(UploadTooLargeException e) {
+        return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE)
+                .body(problem(HttpStatus.CONTENT_TOO_LARGE, TOO_LARGE, "Request too large", e.getMessage()));
+    }
+
+    @ExceptionHandler(DatasetsBusyException.class)
+    ResponseEntity<ProblemDetail> busy(DatasetsBusyException e) {
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, String.valueOf(BUSY_RETRY_AFTER_SECONDS))
+                .body(problem(HttpStatus.SERVICE_UNAVAILABLE, BUSY, "Busy", e.getMessage()));
+    }
+
+    @ExceptionHandler({JobNotFoundException.class, ArtifactNotFoundException.class, DatasetNotFoundException.class})
     ProblemDetail notFound(RuntimeException e) {
         return problem(HttpStatus.NOT_FOUND, NOT_FOUND, "Not found", e.getMessage());
     }
 
-    @ExceptionHandler(JobConflictException.class)
-    ProblemDetail conflict(JobConflictException e) {
+    @ExceptionHandler({JobConflictException.class, DatasetInUseException.class})
+    ProblemDetail conflict(RuntimeException e) {
         return problem(HttpStatus.CONFLICT, CONFLICT, "Conflict", e.getMessage());
     }
 

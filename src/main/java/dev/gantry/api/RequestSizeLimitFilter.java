@@ -25,7 +25,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * memory: a declared {@code Content-Length} over the cap fails before the first byte is read, and a
  * chunked body fails as soon as it passes the cap. The failure surfaces where the body is read, as
  * the cause of an unreadable body, and {@link ProblemHandler} answers 413. Multipart uploads are
- * left to their own limits ({@code spring.servlet.multipart.*}).
+ * left to their own limits ({@code spring.servlet.multipart.*}), dataset uploads to theirs
+ * ({@code gantry.datasets.max-upload-bytes}).
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -43,7 +44,10 @@ class RequestSizeLimitFilter extends OncePerRequestFilter {
         String contentType = request.getContentType();
         boolean multipart =
                 contentType != null && contentType.toLowerCase().startsWith(MediaType.MULTIPART_FORM_DATA_VALUE);
-        chain.doFilter(multipart ? request : new CappedRequest(request, maxBytes), response);
+        // Dataset uploads have their own cap (gantry.datasets.max-upload-bytes), counted as they stream.
+        boolean datasetUpload =
+                "POST".equals(request.getMethod()) && DatasetController.PATH.equals(request.getRequestURI());
+        chain.doFilter(multipart || datasetUpload ? request : new CappedRequest(request, maxBytes), response);
     }
 
     private static final class CappedRequest extends HttpServletRequestWrapper {

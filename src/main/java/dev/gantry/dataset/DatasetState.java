@@ -1,0 +1,7 @@
+package dev.gantry.dataset;
+
+public enum DatasetState {
+    PROCESSING,
+    READY,
+    FAILED
+}

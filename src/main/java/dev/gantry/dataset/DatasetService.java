@@ -302,8 +302,10 @@ public class DatasetService {
     private static DatasetUnusableException unusable(String nameOrId) {
         List<String> names =
                 BuiltInDatasets.all().stream().map(BuiltInDatasets.Info::name).toList();
+        // Echo only the start: a megabyte of input is not worth a megabyte of answer.
+        String shown = nameOrId == null || nameOrId.length() <= 64 ? nameOrId : nameOrId.substring(0, 64) + "…";
         return new DatasetUnusableException(
-                "no dataset '" + nameOrId + "': the id of an uploaded dataset or one of " + names);
+                "unknown value '" + shown + "'; the id of an uploaded dataset or one of " + names);
     }
 
     /**

@@ -128,6 +128,13 @@ public class JobService {
         Job job = get(id);
         if (job.state() == JobState.FAILED || job.state() == JobState.CANCELLED) {
             requireQueueRoom();
+            // Uploads may be deleted while no job is queued or running on them.
+            try {
+                datasets.require(job.spec().dataset());
+            } catch (InvalidRequestException e) {
+                throw new JobConflictException(
+                        "Job " + id + " cannot resume: " + e.errors().get(0).message());
+            }
         }
         if (jobs.resume(id).isEmpty()) {
             throw new JobConflictException(

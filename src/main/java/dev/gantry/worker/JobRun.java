@@ -4,6 +4,8 @@ import dev.gantry.artifact.Artifact;
 import dev.gantry.artifact.ArtifactKind;
 import dev.gantry.artifact.ArtifactStoreException;
 import dev.gantry.artifact.Artifacts;
+import dev.gantry.dataset.CorruptDatasetException;
+import dev.gantry.dataset.DatasetUnusableException;
 import dev.gantry.job.TrainingConfigs;
 import dev.gantry.metrics.MetricPoint;
 import dev.gantry.metrics.MetricWriter;
@@ -15,6 +17,7 @@ import dev.gantry.training.TrainingDivergedException;
 import dev.gantry.training.TrainingListener;
 import dev.gantry.training.TrainingResult;
 import dev.gantry.training.config.TrainingConfig;
+import dev.gantry.training.data.TrainingData;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +44,7 @@ final class JobRun implements TrainingListener {
     private final JobLeases leases;
     private final MetricWriter metrics;
     private final Artifacts artifacts;
+    private final TrainingDataLoader data;
     private final Duration heartbeatInterval;
     private final Duration flushInterval;
     private final OutageRetry outage;
@@ -64,6 +68,7 @@ final class JobRun implements TrainingListener {
             JobLeases leases,
             MetricWriter metrics,
             Artifacts artifacts,
+            TrainingDataLoader data,
             Duration heartbeatInterval,
             Duration flushInterval,
             Duration leaseDuration) {
@@ -71,6 +76,7 @@ final class JobRun implements TrainingListener {
         this.leases = leases;
         this.metrics = metrics;
         this.artifacts = artifacts;
+        this.data = data;
         this.heartbeatInterval = heartbeatInterval;
         this.flushInterval = flushInterval;
         this.outage = new OutageRetry(leaseDuration);
@@ -118,7 +124,8 @@ final class JobRun implements TrainingListener {
                     config.steps(),
                     config.loss().adversarial(),
                     config.dataset());
-            TrainingResult result = GanTraining.run(config, resumeFrom, this);
+            TrainingData trainingData = outage.call(() -> data.load(config.data()));
+            TrainingResult result = GanTraining.run(config, trainingData, resumeFrom, this);
             side.shutdown();
             outage.run(this::flush);
             finish(result);
@@ -129,6 +136,8 @@ final class JobRun implements TrainingListener {
             outage.call(() -> leases.fail(job, e.step(), "DIVERGED", e.getMessage()));
         } catch (ArtifactStoreException e) {
             failQuietly(e, "STORAGE");
+        } catch (DatasetUnusableException | CorruptDatasetException e) {
+            failQuietly(e, "DATASET");
         } catch (RuntimeException e) {
             failQuietly(e, "ERROR");
         } finally {

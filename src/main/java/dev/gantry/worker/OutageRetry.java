@@ -11,6 +11,7 @@ import org.springframework.core.retry.Retryable;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.RecoverableDataAccessException;
 import org.springframework.dao.TransientDataAccessException;
+import org.springframework.transaction.CannotCreateTransactionException;
 
 /**
  * Carries a worker's database writes through an outage (a PostgreSQL restart, a failover): the
@@ -40,11 +41,16 @@ final class OutageRetry {
         });
     }
 
-    /** Connection-level failures only: a constraint violation or bad SQL will not heal by waiting. */
+    /**
+     * Connection-level failures only: a constraint violation or bad SQL will not heal by waiting. A
+     * transaction that cannot even begin failed to get a connection (Spring reports that outside
+     * the data-access hierarchy, and only for writes that open their own transaction).
+     */
     static boolean isOutage(Throwable e) {
         return e instanceof TransientDataAccessException
                 || e instanceof DataAccessResourceFailureException
-                || e instanceof RecoverableDataAccessException;
+                || e instanceof RecoverableDataAccessException
+                || e instanceof CannotCreateTransactionException;
     }
 
     <T> T call(Supplier<T> write) {

@@ -42,6 +42,7 @@ class WorkerLoop implements SmartLifecycle {
     private final JdbcClient jdbc;
     private final SchedulerProperties scheduling;
     private final WorkerProperties properties;
+    private final TrainingDataLoader data;
     private final Counter loopErrors;
     private final String workerId;
 
@@ -59,6 +60,7 @@ class WorkerLoop implements SmartLifecycle {
             JdbcClient jdbc,
             SchedulerProperties scheduling,
             WorkerProperties properties,
+            TrainingDataLoader data,
             MeterRegistry meters) {
         this.claimer = claimer;
         this.leases = leases;
@@ -68,6 +70,7 @@ class WorkerLoop implements SmartLifecycle {
         this.jdbc = jdbc;
         this.scheduling = scheduling;
         this.properties = properties;
+        this.data = data;
         this.loopErrors = meters.counter("gantry.worker.loop.errors");
         this.workerId = hostName() + "-" + ProcessHandle.current().pid() + "-"
                 + UUID.randomUUID().toString().substring(0, 8);
@@ -105,6 +108,7 @@ class WorkerLoop implements SmartLifecycle {
                         leases,
                         metrics,
                         artifacts,
+                        data,
                         scheduling.heartbeatInterval(),
                         properties.metricsFlushInterval(),
                         scheduling.leaseDuration());

@@ -1,0 +1,34 @@
+package dev.gantry.job;
+
+import dev.gantry.dataset.DatasetDescriptor;
+import dev.gantry.dataset.DatasetService;
+import dev.gantry.dataset.DatasetUnusableException;
+import dev.gantry.training.config.DataShape;
+import java.util.List;
+import org.springframework.stereotype.Component;
+
+/** Built-in sets and {@code READY} uploads, the upload's row locked against a delete until commit. */
+@Component
+class DatasetJobDatasets implements JobDatasets {
+
+    private final DatasetService datasets;
+
+    DatasetJobDatasets(DatasetService datasets) {
+        this.datasets = datasets;
+    }
+
+    @Override
+    public DataShape require(String dataset) {
+        try {
+            DatasetDescriptor d = datasets.requireReadyForJob(dataset);
+            return new DataShape(
+                    d.channels() > 0,
+                    d.channels(),
+                    d.height(),
+                    d.width(),
+                    d.classNames().size());
+        } catch (DatasetUnusableException e) {
+            throw new InvalidRequestException(List.of(new FieldError("dataset", e.getMessage())));
+        }
+    }
+}

@@ -12,6 +12,7 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import dev.gantry.training.data.BuiltInDatasets;
+import dev.gantry.training.data.ImageFitting;
 import dev.gantry.training.data.ImageTensor;
 import dev.gantry.training.data.ImageTensorFile;
 import dev.gantry.training.data.InvalidImageTensorFileException;
@@ -49,7 +50,11 @@ class ArchitectureTest {
 
     /** The plain-Java part of {@code training.data} that the dataset service writes and previews with. */
     static final DescribedPredicate<JavaClass> PLAIN_DATA = belongToAnyOf(
-            ImageTensor.class, ImageTensorFile.class, InvalidImageTensorFileException.class, BuiltInDatasets.class);
+            ImageTensor.class,
+            ImageTensorFile.class,
+            InvalidImageTensorFileException.class,
+            BuiltInDatasets.class,
+            ImageFitting.class);
 
     @Test
     void only_the_worker_runs_training() {

@@ -1,5 +1,6 @@
 package dev.gantry.dataset;
 
+import dev.gantry.training.data.ImageFitting;
 import dev.gantry.training.data.ImageTensorFile;
 import java.io.IOException;
 import java.io.InputStream;
@@ -61,7 +62,7 @@ final class ArrayImages {
                     image = toChannelsFirst(image, height, width, channels);
                 }
                 if (fit) {
-                    image = AreaResize.cropAndResize(image, channels, height, width, maxSide);
+                    image = ImageFitting.cropAndResize(image, channels, height, width, maxSide);
                 }
                 if (labels != null) {
                     writer.append(image, labels[i]);

@@ -1,5 +1,6 @@
 package dev.gantry.dataset;
 
+import dev.gantry.training.data.ImageFitting;
 import dev.gantry.training.data.ImageTensorFile;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -239,7 +240,7 @@ final class ImageZipDecoder {
         }
         byte[] chw = ImagePixels.toChw(image, channels);
         if (shape.crop) {
-            return AreaResize.cropAndResize(chw, channels, header.height(), header.width(), shape.height);
+            return ImageFitting.cropAndResize(chw, channels, header.height(), header.width(), shape.height);
         }
         return chw;
     }

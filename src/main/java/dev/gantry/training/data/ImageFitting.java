@@ -21,49 +21,42 @@ public final class ImageFitting {
         if (source.height() == resolution && source.width() == resolution && source.channels() == channels) {
             return source;
         }
-        int side = Math.min(source.height(), source.width());
-        int top = (source.height() - side) / 2;
-        int left = (source.width() - side) / 2;
-        Resampler resampler = new Resampler(side, resolution);
         int outSize = channels * resolution * resolution;
         byte[] out = new byte[Math.multiplyExact(source.count(), outSize)];
-        float[] plane = new float[side * side];
-        float[] resized = new float[resolution * resolution];
-        float[] image = new float[source.channels() * resolution * resolution];
-        int inPlane = source.height() * source.width();
+        byte[] image = new byte[source.imageBytes()];
+        Resampler resampler = new Resampler(Math.min(source.height(), source.width()), resolution);
         for (int n = 0; n < source.count(); n++) {
-            for (int c = 0; c < source.channels(); c++) {
-                int base = n * source.imageBytes() + c * inPlane;
-                for (int y = 0; y < side; y++) {
-                    for (int x = 0; x < side; x++) {
-                        plane[y * side + x] = source.pixels()[base + (top + y) * source.width() + left + x] & 0xff;
-                    }
-                }
-                resampler.resize(plane, resized);
-                System.arraycopy(resized, 0, image, c * resized.length, resized.length);
-            }
-            convert(image, source.channels(), channels, resolution * resolution, out, n * outSize);
+            System.arraycopy(source.pixels(), n * image.length, image, 0, image.length);
+            byte[] resized = resampler.cropAndResize(image, source.channels(), source.height(), source.width());
+            convert(resized, source.channels(), channels, resolution * resolution, out, n * outSize);
         }
         return new ImageTensor(
                 source.count(), channels, resolution, resolution, out, source.labels(), source.classNames());
     }
 
-    private static void convert(float[] image, int from, int to, int plane, byte[] out, int offset) {
+    /**
+     * One image: the largest centered square of {@code channels × height × width} bytes,
+     * area-resized to {@code side × side} and rounded.
+     */
+    public static byte[] cropAndResize(byte[] chw, int channels, int height, int width, int side) {
+        return new Resampler(Math.min(height, width), side).cropAndResize(chw, channels, height, width);
+    }
+
+    private static void convert(byte[] image, int from, int to, int plane, byte[] out, int offset) {
+        if (from == to) {
+            System.arraycopy(image, 0, out, offset, image.length);
+            return;
+        }
         for (int i = 0; i < plane; i++) {
-            if (from == to) {
-                for (int c = 0; c < to; c++) {
-                    out[offset + c * plane + i] = toByte(image[c * plane + i]);
-                }
-            } else if (from == 3) {
-                int r = toByte(image[i]) & 0xff;
-                int g = toByte(image[plane + i]) & 0xff;
-                int b = toByte(image[2 * plane + i]) & 0xff;
+            if (from == 3) {
+                int r = image[i] & 0xff;
+                int g = image[plane + i] & 0xff;
+                int b = image[2 * plane + i] & 0xff;
                 // PIL's L = R·299/1000 + G·587/1000 + B·114/1000 in 16-bit fixed point.
                 out[offset + i] = (byte) ((r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16);
             } else {
-                byte gray = toByte(image[i]);
                 for (int c = 0; c < 3; c++) {
-                    out[offset + c * plane + i] = gray;
+                    out[offset + c * plane + i] = image[i];
                 }
             }
         }
@@ -102,8 +95,29 @@ public final class ImageFitting {
             }
         }
 
+        byte[] cropAndResize(byte[] chw, int channels, int height, int width) {
+            int top = (height - from) / 2;
+            int left = (width - from) / 2;
+            float[] plane = new float[from * from];
+            float[] resized = new float[to * to];
+            byte[] out = new byte[channels * to * to];
+            for (int c = 0; c < channels; c++) {
+                int base = c * height * width;
+                for (int y = 0; y < from; y++) {
+                    for (int x = 0; x < from; x++) {
+                        plane[y * from + x] = chw[base + (top + y) * width + left + x] & 0xff;
+                    }
+                }
+                resize(plane, resized);
+                for (int i = 0; i < resized.length; i++) {
+                    out[c * resized.length + i] = toByte(resized[i]);
+                }
+            }
+            return out;
+        }
+
         /** {@code in} is from×from, {@code out} to×to. */
-        void resize(float[] in, float[] out) {
+        private void resize(float[] in, float[] out) {
             for (int y = 0; y < from; y++) {
                 for (int x = 0; x < to; x++) {
                     rows[y * to + x] = weighted(in, y * from + first[x], 1, weights[x]);

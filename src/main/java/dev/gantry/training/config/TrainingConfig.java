@@ -81,102 +81,133 @@ public record TrainingConfig(
     }
 
     public TrainingConfig withSteps(int newSteps) {
-        return new TrainingConfig(
-                data,
-                model,
-                loss,
-                generatorOptimizer,
-                discriminatorOptimizer,
-                newSteps,
-                batchSize,
-                discriminatorSteps,
-                seed,
-                checkpointEverySteps,
-                evaluationEverySteps,
-                evaluationSamples,
-                sampleEverySteps,
-                emaDecay,
-                instanceNoise,
-                augment);
+        return toBuilder().steps(newSteps).build();
     }
 
-    public TrainingConfig withData(DataConfig newData) {
-        return new TrainingConfig(
-                newData,
-                model,
-                loss,
-                generatorOptimizer,
-                discriminatorOptimizer,
-                steps,
-                batchSize,
-                discriminatorSteps,
-                seed,
-                checkpointEverySteps,
-                evaluationEverySteps,
-                evaluationSamples,
-                sampleEverySteps,
-                emaDecay,
-                instanceNoise,
-                augment);
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
-    public TrainingConfig withModel(ModelConfig newModel) {
-        return new TrainingConfig(
-                data,
-                newModel,
-                loss,
-                generatorOptimizer,
-                discriminatorOptimizer,
-                steps,
-                batchSize,
-                discriminatorSteps,
-                seed,
-                checkpointEverySteps,
-                evaluationEverySteps,
-                evaluationSamples,
-                sampleEverySteps,
-                emaDecay,
-                instanceNoise,
-                augment);
-    }
+    /** A copy with some fields changed. */
+    public static final class Builder {
+        private DataConfig data;
+        private ModelConfig model;
+        private LossConfig loss;
+        private OptimizerConfig generatorOptimizer;
+        private OptimizerConfig discriminatorOptimizer;
+        private int steps;
+        private int batchSize;
+        private int discriminatorSteps;
+        private long seed;
+        private int checkpointEverySteps;
+        private int evaluationEverySteps;
+        private int evaluationSamples;
+        private int sampleEverySteps;
+        private double emaDecay;
+        private double instanceNoise;
+        private AugmentConfig augment;
 
-    public TrainingConfig withLoss(LossConfig newLoss) {
-        return new TrainingConfig(
-                data,
-                model,
-                newLoss,
-                generatorOptimizer,
-                discriminatorOptimizer,
-                steps,
-                batchSize,
-                discriminatorSteps,
-                seed,
-                checkpointEverySteps,
-                evaluationEverySteps,
-                evaluationSamples,
-                sampleEverySteps,
-                emaDecay,
-                instanceNoise,
-                augment);
-    }
+        private Builder(TrainingConfig c) {
+            data = c.data;
+            model = c.model;
+            loss = c.loss;
+            generatorOptimizer = c.generatorOptimizer;
+            discriminatorOptimizer = c.discriminatorOptimizer;
+            steps = c.steps;
+            batchSize = c.batchSize;
+            discriminatorSteps = c.discriminatorSteps;
+            seed = c.seed;
+            checkpointEverySteps = c.checkpointEverySteps;
+            evaluationEverySteps = c.evaluationEverySteps;
+            evaluationSamples = c.evaluationSamples;
+            sampleEverySteps = c.sampleEverySteps;
+            emaDecay = c.emaDecay;
+            instanceNoise = c.instanceNoise;
+            augment = c.augment;
+        }
 
-    public TrainingConfig withAugment(AugmentConfig newAugment) {
-        return new TrainingConfig(
-                data,
-                model,
-                loss,
-                generatorOptimizer,
-                discriminatorOptimizer,
-                steps,
-                batchSize,
-                discriminatorSteps,
-                seed,
-                checkpointEverySteps,
-                evaluationEverySteps,
-                evaluationSamples,
-                sampleEverySteps,
-                emaDecay,
-                instanceNoise,
-                newAugment);
+        public Builder data(DataConfig value) {
+            data = value;
+            return this;
+        }
+
+        public Builder model(ModelConfig value) {
+            model = value;
+            return this;
+        }
+
+        public Builder loss(LossConfig value) {
+            loss = value;
+            return this;
+        }
+
+        /** Both networks' optimizers. */
+        public Builder optimizers(OptimizerConfig value) {
+            generatorOptimizer = value;
+            discriminatorOptimizer = value;
+            return this;
+        }
+
+        public Builder steps(int value) {
+            steps = value;
+            return this;
+        }
+
+        public Builder batchSize(int value) {
+            batchSize = value;
+            return this;
+        }
+
+        public Builder discriminatorSteps(int value) {
+            discriminatorSteps = value;
+            return this;
+        }
+
+        public Builder seed(long value) {
+            seed = value;
+            return this;
+        }
+
+        public Builder checkpointEverySteps(int value) {
+            checkpointEverySteps = value;
+            return this;
+        }
+
+        /** Evaluation metrics and samples alike, as the service sets them. */
+        public Builder evaluationEverySteps(int value) {
+            evaluationEverySteps = value;
+            sampleEverySteps = value;
+            return this;
+        }
+
+        public Builder emaDecay(double value) {
+            emaDecay = value;
+            return this;
+        }
+
+        public Builder augment(AugmentConfig value) {
+            augment = value;
+            return this;
+        }
+
+        public TrainingConfig build() {
+            return new TrainingConfig(
+                    data,
+                    model,
+                    loss,
+                    generatorOptimizer,
+                    discriminatorOptimizer,
+                    steps,
+                    batchSize,
+                    discriminatorSteps,
+                    seed,
+                    checkpointEverySteps,
+                    evaluationEverySteps,
+                    evaluationSamples,
+                    sampleEverySteps,
+                    emaDecay,
+                    instanceNoise,
+                    augment);
+        }
     }
 }

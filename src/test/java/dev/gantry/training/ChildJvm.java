@@ -14,17 +14,17 @@ import java.util.concurrent.TimeUnit;
  * the same cores (a test beside another JVM training) spin on OpenMP barriers and each slows down
  * ~70x, measured here. One thread has no barriers to spin on.
  */
-final class ChildJvm {
+public final class ChildJvm {
 
-    record Result(int exitCode, List<String> lines, double seconds) {
-        String output() {
+    public record Result(int exitCode, List<String> lines, double seconds) {
+        public String output() {
             return String.join("\n", lines);
         }
     }
 
     private ChildJvm() {}
 
-    static Result run(Class<?> main, List<String> jvmOptions, String... args) throws Exception {
+    public static Result run(Class<?> main, List<String> jvmOptions, String... args) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Dai.djl.offline=true");

@@ -170,7 +170,7 @@ public final class Golden {
     }
 
     /** The reference values at full (double) precision. */
-    private static double[] doubles(JsonElement element) {
+    public static double[] doubles(JsonElement element) {
         List<Double> values = new ArrayList<>();
         collectDoubles(element, values);
         return values.stream().mapToDouble(Double::doubleValue).toArray();

@@ -46,7 +46,7 @@ public final class RssProbe {
         System.out.println("done");
     }
 
-    static long rssKb() {
+    public static long rssKb() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
                 if (line.startsWith("VmRSS:")) {

@@ -48,14 +48,10 @@ public final class FeatureMatching implements LossTerm {
      */
     static NDArray feature(List<NDArray> hidden, int index) {
         NDArray h = hidden.get(index < 0 ? hidden.size() + index : index);
-        int rank = h.getShape().dimension();
-        if (rank <= 2) {
-            return h;
+        // DJL's PyTorch mean takes one axis at a time; equal counts make the mean of means the mean.
+        for (int axis = h.getShape().dimension() - 1; axis >= 2; axis--) {
+            h = h.mean(new int[] {axis});
         }
-        int[] spatial = new int[rank - 2];
-        for (int i = 0; i < spatial.length; i++) {
-            spatial[i] = i + 2;
-        }
-        return h.mean(spatial);
+        return h;
     }
 }

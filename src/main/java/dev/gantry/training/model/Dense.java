@@ -11,7 +11,7 @@ record Dense(String name, NDArray weight, NDArray bias, NDArray u) implements La
 
     @Override
     public NDArray forward(NDArray input, Pass pass) {
-        NDArray w = u == null ? weight : SpectralNorm.normalize(weight, u, input.getManager());
+        NDArray w = u == null ? weight : SpectralNorm.normalize(weight, u, pass.manager(), pass.training());
         return Linear.linear(input, w, bias).singletonOrThrow();
     }
 }

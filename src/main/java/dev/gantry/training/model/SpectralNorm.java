@@ -7,17 +7,21 @@ import ai.djl.ndarray.types.Shape;
 /**
  * Spectral normalization (Miyato et al. 2018, "Spectral Normalization for Generative Adversarial
  * Networks", Algorithm 1) exactly as {@code torch.nn.utils.spectral_norm} computes it in training
- * mode with one power iteration: with W of shape (out, in) and the persistent vector u,
+ * mode with one power iteration: with W viewed as the matrix W_mat of shape (out, rest), where out
+ * is W's first axis and rest the product of the others ((out, in) for a linear layer, (out,
+ * in·k·k) for a convolution, (classes, dim) for an embedding), and the persistent vector u,
  *
  * <pre>
- * v  ← normalize(Wᵀu)          normalize(x) = x / max(‖x‖, 1e-12)
- * u  ← normalize(W v)          (u and v carry no gradient)
- * σ  = uᵀ W v
- * W_SN = W / σ                 (the gradient flows through σ to W)
+ * v  ← normalize(W_matᵀ u)          normalize(x) = x / max(‖x‖, 1e-12)
+ * u  ← normalize(W_mat v)           (u and v carry no gradient)
+ * σ  = uᵀ W_mat v
+ * W_SN = W / σ                      (the gradient flows through σ to W)
  * </pre>
  *
  * Like PyTorch in training mode, every forward pass runs one iteration and v is recomputed from u
- * each time, so u is the only state; it is kept by {@link Network} as {@code fcN.weight_u}.
+ * each time, so u is the only state; it is kept by {@link Network} as {@code <layer>.weight_u}. In
+ * evaluation mode u stays and only v is recomputed from it (PyTorch keeps the last v instead);
+ * discriminators are never run in evaluation mode.
  */
 public final class SpectralNorm {
 
@@ -25,22 +29,36 @@ public final class SpectralNorm {
 
     private SpectralNorm() {}
 
-    /**
-     * Returns W_SN attached to {@code manager} and replaces the tensor behind {@code u} with the new
-     * estimate (in place, so its owner and name stay).
-     */
+    /** One training-mode step: returns W_SN and advances u. */
     public static NDArray normalize(NDArray weight, NDArray u, NDManager manager) {
+        return normalize(weight, u, manager, true);
+    }
+
+    /**
+     * Returns W_SN, of W's shape, attached to {@code manager}; with {@code iterate} (training)
+     * also replaces the tensor behind {@code u} with the new estimate (in place, so its owner and
+     * name stay).
+     */
+    public static NDArray normalize(NDArray weight, NDArray u, NDManager manager, boolean iterate) {
         // Ops on an array attach their results to that array's manager: everything derived from
         // the weight would pile up in the model's manager for the whole run unless moved here.
+        long rows = weight.getShape().get(0);
         NDArray w = weight.stopGradient();
         w.attach(manager);
-        NDArray v = unit(w.transpose().matMul(u));
-        NDArray next = unit(w.matMul(v));
-        NDArray sigma = next.matMul(weight).dot(v);
+        NDArray matrix = w.reshape(rows, -1);
+        NDArray v = unit(matrix.transpose().matMul(u));
+        NDArray next = iterate ? unit(matrix.matMul(v)) : u;
+        NDArray differentiable = weight.getShape().dimension() == 2 ? weight : weight.reshape(rows, -1);
+        if (differentiable != weight) {
+            differentiable.attach(manager);
+        }
+        NDArray sigma = next.matMul(differentiable).dot(v);
         NDArray normalized = weight.div(sigma);
         normalized.attach(manager);
-        // The autograd graph keeps the tensor σ was computed from; u itself only swaps handles.
-        u.intern(next);
+        if (iterate) {
+            // The autograd graph keeps the tensor σ was computed from; u itself only swaps handles.
+            u.intern(next);
+        }
         return normalized;
     }
 

@@ -18,7 +18,9 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * One training-mode step of {@link SpectralNorm} against {@code torch.nn.utils.spectral_norm}:
- * W_SN, the new u, and dL/dW for L = Σ W_SN ⊙ R (the gradient through σ(W)).
+ * W_SN, the new u, and dL/dW for L = Σ W_SN ⊙ R (the gradient through σ(W)), on linear weights
+ * ({@code loss-golden.json}) and on convolution weights viewed as (out, in·k·k) ({@code
+ * conv-golden.json}).
  */
 class SpectralNormConformanceTest {
 
@@ -33,6 +35,35 @@ class SpectralNormConformanceTest {
             tests.add(dynamicTest(name, () -> check(c, name)));
         }
         return tests;
+    }
+
+    @TestFactory
+    List<DynamicTest> spectral_norm_of_a_convolution_weight_matches_torch() {
+        List<DynamicTest> tests = new ArrayList<>();
+        List<JsonObject> cases = ConvGolden.group("spectralNorm");
+        for (int i = 0; i < cases.size(); i++) {
+            JsonObject c = cases.get(i);
+            String name = "spectral norm #" + i + " conv W "
+                    + c.getAsJsonObject("weight").get("shape");
+            tests.add(dynamicTest(name, () -> checkConv(c, name)));
+        }
+        return tests;
+    }
+
+    private static void checkConv(JsonObject c, String what) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray weight = ConvGolden.array(m, c.get("weight"));
+            weight.setRequiresGradient(true);
+            NDArray u = m.create(Golden.floats(c.get("u")));
+            NDArray upstream = ConvGolden.array(m, c.get("upstream"), weight.getShape());
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDArray normalized = SpectralNorm.normalize(weight, u, m);
+                ConvGolden.assertClose(c, "weightSn", normalized.toFloatArray(), FIRST_ORDER, what + " W_SN");
+                collector.backward(normalized.mul(upstream).sum());
+            }
+            ConvGolden.assertClose(c, "uAfter", u.toFloatArray(), FIRST_ORDER, what + " u after");
+            ConvGolden.assertClose(c, "gradWeight", weight.getGradient().toFloatArray(), FIRST_ORDER, what + " dL/dW");
+        }
     }
 
     private static void check(JsonObject c, String what) {

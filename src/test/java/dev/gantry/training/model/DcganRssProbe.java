@@ -1,0 +1,54 @@
+package dev.gantry.training.model;
+
+import dev.gantry.training.GanTraining;
+import dev.gantry.training.RssProbe;
+import dev.gantry.training.TrainingListener;
+import dev.gantry.training.config.DataConfig;
+import dev.gantry.training.config.ModelConfig;
+import dev.gantry.training.config.TrainingConfig;
+import java.util.Map;
+
+/**
+ * Child-process main for {@link ConvMemoryTest}: trains a small conditional DCGAN-32 (batch norm in
+ * G, spectral norm and the projection in D, generator EMA) on random images for the given steps,
+ * with checkpoints and sample grids along the way, and prints {@code rss <step> <kB>} every 100
+ * steps.
+ */
+public final class DcganRssProbe {
+
+    public static void main(String[] args) {
+        int steps = Integer.parseInt(args[0]);
+        TrainingConfig base = ConvConfigs.config(
+                new DataConfig("random", 32, 1),
+                new ModelConfig("dcgan", 32, 0, 0, 8, true, true, "none"),
+                ConvConfigs.loss("hinge"),
+                steps,
+                16,
+                1);
+        TrainingConfig config = new TrainingConfig(
+                base.data(),
+                base.model(),
+                base.loss(),
+                base.generatorOptimizer(),
+                base.discriminatorOptimizer(),
+                steps,
+                base.batchSize(),
+                1,
+                base.seed(),
+                500,
+                0,
+                64,
+                500,
+                0.999,
+                0);
+        GanTraining.run(config, ConvConfigs.data(config, 256, 4), null, new TrainingListener() {
+            @Override
+            public void onStep(long step, Map<String, Double> metrics) {
+                if (step % 100 == 0) {
+                    System.out.println("rss " + step + " " + RssProbe.rssKb());
+                }
+            }
+        });
+        System.out.println("done");
+    }
+}

@@ -7,7 +7,7 @@ import java.util.SplittableRandom;
  * a set's classes are separable from given features. Seeded, so its accuracy on a fixed set is a
  * fixed number.
  */
-final class SoftmaxRegression {
+public final class SoftmaxRegression {
 
     private final double[][] weights;
 
@@ -15,7 +15,7 @@ final class SoftmaxRegression {
         this.weights = new double[classes][features + 1];
     }
 
-    static SoftmaxRegression train(float[][] x, int[] y, int classes, int epochs, double rate) {
+    public static SoftmaxRegression train(float[][] x, int[] y, int classes, int epochs, double rate) {
         SoftmaxRegression model = new SoftmaxRegression(classes, x[0].length);
         SplittableRandom rng = new SplittableRandom(1);
         double[] p = new double[classes];
@@ -34,7 +34,7 @@ final class SoftmaxRegression {
         return model;
     }
 
-    double accuracy(float[][] x, int[] y) {
+    public double accuracy(float[][] x, int[] y) {
         double[] p = new double[weights.length];
         int right = 0;
         for (int i = 0; i < x.length; i++) {
@@ -48,6 +48,13 @@ final class SoftmaxRegression {
             right += best == y[i] ? 1 : 0;
         }
         return (double) right / x.length;
+    }
+
+    /** Class probabilities of {@code x}. */
+    public double[] predict(float[] x) {
+        double[] p = new double[weights.length];
+        probabilities(x, p);
+        return p;
     }
 
     private void probabilities(float[] x, double[] p) {

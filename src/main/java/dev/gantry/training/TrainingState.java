@@ -180,11 +180,15 @@ final class TrainingState implements AutoCloseable {
         Map<String, Double> values;
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             // Detached: the D loss must never reach G's parameters, whether or not G recorded a graph.
-            NDArray fakeSamples = instanceNoise.apply(fake.samples().stopGradient(), rng, step);
-            LossBreakdown loss = objective.discriminator(
-                    DiscriminatorPass.of(discriminator, realSamples, real.labels(), fakeSamples, fake.labels(), rng));
+            NDArray fakeSamples = discriminatorInput(fake.samples().stopGradient(), rng, step);
+            DiscriminatorPass pass =
+                    DiscriminatorPass.of(discriminator, realSamples, real.labels(), fakeSamples, fake.labels(), rng);
+            LossBreakdown loss = objective.discriminator(pass);
             values = scalars("d", loss, step);
             collector.backward(loss.total());
+            if (adaptiveAugment != null) {
+                adaptiveAugment.observe(pass.realLogits());
+            }
         }
         discriminatorOptimizer.update(discriminator, step);
         objective.afterDiscriminatorUpdate(discriminator);

@@ -20,7 +20,6 @@ class TrainingDataLoader {
     TrainingDataLoader(DatasetService datasets, PlatformTransactionManager transactions) {
         this.datasets = datasets;
         this.transaction = new TransactionTemplate(transactions);
-        this.transaction.setReadOnly(true);
     }
 
     /**

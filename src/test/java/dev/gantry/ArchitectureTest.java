@@ -1,6 +1,8 @@
 package dev.gantry;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.belongToAnyOf;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.equivalentTo;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
@@ -11,11 +13,14 @@ import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import dev.gantry.training.GanTraining;
+import dev.gantry.training.GeneratorSampler;
 import dev.gantry.training.data.BuiltInDatasets;
 import dev.gantry.training.data.ImageFitting;
 import dev.gantry.training.data.ImageTensor;
 import dev.gantry.training.data.ImageTensorFile;
 import dev.gantry.training.data.InvalidImageTensorFileException;
+import dev.gantry.training.model.TensorData;
 import org.junit.jupiter.api.Test;
 
 /** The package map of DESIGN §2, enforced. */
@@ -25,6 +30,21 @@ class ArchitectureTest {
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("dev.gantry");
 
+    /** Spring, SQL and the service's packages: what a plain-Java part must not touch. */
+    static final String[] THE_SERVICE = {
+        "org.springframework..",
+        "java.sql..",
+        "dev.gantry.job..",
+        "dev.gantry.scheduler..",
+        "dev.gantry.worker..",
+        "dev.gantry.api..",
+        "dev.gantry.metrics..",
+        "dev.gantry.storage..",
+        "dev.gantry.artifact..",
+        "dev.gantry.dataset..",
+        "dev.gantry.database.."
+    };
+
     @Test
     void the_training_core_is_plain_java_and_djl() {
         noClasses()
@@ -32,19 +52,82 @@ class ArchitectureTest {
                 .resideInAPackage("dev.gantry.training..")
                 .should()
                 .dependOnClassesThat()
-                .resideInAnyPackage(
-                        "org.springframework..",
-                        "jakarta.persistence..",
-                        "jakarta.servlet..",
-                        "java.sql..",
-                        "dev.gantry.job..",
-                        "dev.gantry.scheduler..",
+                .resideInAnyPackage("jakarta.persistence..", "jakarta.servlet..")
+                .orShould()
+                .dependOnClassesThat()
+                .resideInAnyPackage(THE_SERVICE)
+                .check(CLASSES);
+    }
+
+    /** The training core's internals and DJL: what loads libtorch or builds networks. */
+    static final String[] TRAINING_INTERNALS = {
+        "dev.gantry.training.loss..",
+        "dev.gantry.training.model..",
+        "dev.gantry.training.data..",
+        "dev.gantry.training.eval..",
+        "ai.djl.."
+    };
+
+    /**
+     * libtorch runs in worker processes and generation processes ({@code generation.child}), never
+     * in the API process: a native crash there would take the API down.
+     */
+    @Test
+    void only_the_worker_and_the_generation_process_run_training() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackages(
+                        "dev.gantry.training..",
                         "dev.gantry.worker..",
-                        "dev.gantry.api..",
-                        "dev.gantry.metrics..",
-                        "dev.gantry.storage..",
-                        "dev.gantry.artifact..",
-                        "dev.gantry.database..")
+                        "dev.gantry.dataset..",
+                        "dev.gantry.generation.child..",
+                        "dev.gantry.generation.export..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(TRAINING_INTERNALS)
+                .check(CLASSES);
+        noClasses()
+                .that()
+                .resideOutsideOfPackages(
+                        "dev.gantry.training..", "dev.gantry.worker..", "dev.gantry.generation.child..")
+                .should()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName(GanTraining.class.getName())
+                .orShould()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName(GeneratorSampler.class.getName())
+                .check(CLASSES);
+    }
+
+    /**
+     * An export runs in the API process: it may read a checkpoint's tensors as Java arrays
+     * ({@link TensorData}, a record of floats) and nothing else of the core's internals.
+     */
+    @Test
+    void an_export_reads_checkpoints_as_bytes_without_libtorch() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.gantry.generation.export..")
+                .should()
+                .dependOnClassesThat(resideInAnyPackage(TRAINING_INTERNALS).and(not(equivalentTo(TensorData.class))))
+                .check(CLASSES);
+    }
+
+    /**
+     * The generation process is a plain JVM that talks to its server through its pipes: no Spring,
+     * no database, none of the server's side of generation.
+     */
+    @Test
+    void the_generation_process_knows_nothing_of_the_service() {
+        noClasses()
+                .that()
+                .resideInAnyPackage("dev.gantry.generation.child..", "dev.gantry.generation.protocol..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("dev.gantry.generation", "dev.gantry.generation.export..")
+                .orShould()
+                .dependOnClassesThat()
+                .resideInAnyPackage(THE_SERVICE)
                 .check(CLASSES);
     }
 
@@ -55,29 +138,6 @@ class ArchitectureTest {
             InvalidImageTensorFileException.class,
             BuiltInDatasets.class,
             ImageFitting.class);
-
-    @Test
-    void only_the_worker_runs_training() {
-        noClasses()
-                .that()
-                .resideOutsideOfPackages("dev.gantry.training..", "dev.gantry.worker..", "dev.gantry.dataset..")
-                .should()
-                .dependOnClassesThat()
-                .resideInAnyPackage(
-                        "dev.gantry.training.loss..",
-                        "dev.gantry.training.model..",
-                        "dev.gantry.training.data..",
-                        "dev.gantry.training.eval..",
-                        "ai.djl..")
-                .check(CLASSES);
-        noClasses()
-                .that()
-                .resideOutsideOfPackages("dev.gantry.training..", "dev.gantry.worker..")
-                .should()
-                .dependOnClassesThat()
-                .haveFullyQualifiedName("dev.gantry.training.GanTraining")
-                .check(CLASSES);
-    }
 
     /** Datasets are decoded in the server: the image-file classes only, never DJL or the rest of training. */
     @Test

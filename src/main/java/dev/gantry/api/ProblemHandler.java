@@ -7,6 +7,9 @@ import dev.gantry.dataset.DatasetUnusableException;
 import dev.gantry.dataset.DatasetsBusyException;
 import dev.gantry.dataset.InvalidUploadException;
 import dev.gantry.dataset.UploadTooLargeException;
+import dev.gantry.generation.GenerationBusyException;
+import dev.gantry.generation.GenerationFailedException;
+import dev.gantry.generation.GenerationUnavailableException;
 import dev.gantry.job.FieldError;
 import dev.gantry.job.InvalidRequestException;
 import dev.gantry.job.JobConflictException;
@@ -56,6 +59,9 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     static final URI TOO_LARGE = URI.create("urn:gantry:problem:request-too-large");
     static final URI INTERNAL = URI.create("urn:gantry:problem:internal");
     static final URI BUSY = URI.create("urn:gantry:problem:busy");
+    static final URI GENERATION_BUSY = URI.create("urn:gantry:problem:generation-busy");
+    static final URI GENERATION_UNAVAILABLE = URI.create("urn:gantry:problem:generation-unavailable");
+    static final URI GENERATION_FAILED = URI.create("urn:gantry:problem:generation-failed");
 
     private static final URI ABOUT_BLANK = URI.create("about:blank");
 
@@ -128,6 +134,30 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
                 .header(HttpHeaders.RETRY_AFTER, String.valueOf(QUEUE_FULL_RETRY_AFTER_SECONDS))
                 .body(problem(HttpStatus.TOO_MANY_REQUESTS, QUEUE_FULL, "Queue full", e.getMessage()));
+    }
+
+    @ExceptionHandler(GenerationBusyException.class)
+    ResponseEntity<ProblemDetail> generationBusy(GenerationBusyException e) {
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, String.valueOf(GenerationBusyException.RETRY_AFTER_SECONDS))
+                .body(problem(HttpStatus.SERVICE_UNAVAILABLE, GENERATION_BUSY, "Generation busy", e.getMessage()));
+    }
+
+    @ExceptionHandler(GenerationUnavailableException.class)
+    ResponseEntity<ProblemDetail> generationUnavailable(GenerationUnavailableException e) {
+        ResponseEntity.BodyBuilder response = ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE);
+        if (e.retryAfterSeconds() != null) {
+            response.header(HttpHeaders.RETRY_AFTER, String.valueOf(e.retryAfterSeconds()));
+        }
+        return response.body(problem(
+                HttpStatus.SERVICE_UNAVAILABLE, GENERATION_UNAVAILABLE, "Generation unavailable", e.getMessage()));
+    }
+
+    /** The process answered but could not draw: a fault of the server's data, not of the request. */
+    @ExceptionHandler(GenerationFailedException.class)
+    ProblemDetail generationFailed(GenerationFailedException e) {
+        log.warn("Generation failed: {}", e.getMessage());
+        return problem(HttpStatus.INTERNAL_SERVER_ERROR, GENERATION_FAILED, "Generation failed", e.getMessage());
     }
 
     /** A path or query value of the wrong type, such as a job id that is not a UUID. */

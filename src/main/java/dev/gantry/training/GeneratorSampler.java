@@ -2,58 +2,147 @@ package dev.gantry.training;
 
 import ai.djl.ndarray.NDManager;
 import dev.gantry.training.config.TrainingConfig;
+import dev.gantry.training.data.SyntheticDataset;
+import dev.gantry.training.data.SyntheticDatasets;
+import dev.gantry.training.eval.ImageGrid;
+import dev.gantry.training.eval.ScatterPlot;
 import dev.gantry.training.model.Architectures;
 import dev.gantry.training.model.Network;
+import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 
-/** Draws samples from a trained generator, for serving: no gradient collector is involved. */
-public final class GeneratorSampler {
+/**
+ * A trained generator loaded for serving: draws samples in evaluation mode, with no gradient
+ * collector involved. It owns libtorch memory until {@link #close()}; load it once and draw many
+ * times (the generation process keeps a few loaded).
+ */
+public final class GeneratorSampler implements AutoCloseable {
 
     /** Generated samples: {@code shape[0]} samples, row-major. */
     public record Samples(float[] values, long[] shape, List<String> classNames, int[] labels) {}
 
-    private GeneratorSampler() {}
+    private final TrainingConfig config;
+    private final NDManager manager;
+    private final Network generator;
+    private final List<String> classNames;
+    private final boolean ema;
+    private final long step;
+    private final int sampleSize;
+
+    private GeneratorSampler(
+            TrainingConfig config, NDManager manager, Network generator, Checkpoint checkpoint, int classes) {
+        this.config = config;
+        this.manager = manager;
+        this.generator = generator;
+        this.classNames = classes > 0 ? checkpoint.classNames() : List.of();
+        this.ema = !checkpoint.generatorEma().isEmpty();
+        this.step = checkpoint.step();
+        int size = 1;
+        for (long d : config.data().sampleShape()) {
+            size *= (int) d;
+        }
+        this.sampleSize = size;
+    }
 
     /**
-     * Loads the generator of {@code checkpoint} into the model {@code config} describes and draws
-     * {@code count} samples in evaluation mode; the same seed gives the same samples, and sample i
-     * does not depend on {@code count}. When the checkpoint holds a moving average of the
-     * generator, that is what samples, as in the run's own evaluations.
+     * Loads the generator of {@code checkpoint} into the model {@code config} describes. When the
+     * checkpoint holds a moving average of the generator, that is what samples, as in the run's
+     * own evaluations.
      *
-     * @param classIndex for a conditional model, the class of every sample; {@code null} gives sample
-     *     i class i mod classes
      * @throws InvalidCheckpointException when the checkpoint is corrupt or of another model
-     * @throws IllegalArgumentException when the class does not exist, or is given to an
-     *     unconditional model
      */
-    public static Samples sample(TrainingConfig config, byte[] checkpoint, int count, long seed, Integer classIndex) {
-        if (count < 0) {
-            throw new IllegalArgumentException("count must be >= 0, got " + count);
-        }
+    public static GeneratorSampler load(TrainingConfig config, byte[] checkpoint) {
         Checkpoint c = Checkpoint.decode(checkpoint);
         int classes = config.model().conditional() ? c.classNames().size() : 0;
         TrainingState.checkSignature(Architectures.signature(config.model(), config.data(), classes), c);
-        int[] labels = labels(classes, count, classIndex);
-        long[] sampleShape = config.data().sampleShape();
-        int sampleSize = 1;
-        for (long d : sampleShape) {
-            sampleSize *= (int) d;
-        }
-        try (NDManager manager = NDManager.newBaseManager()) {
+        NDManager manager = NDManager.newBaseManager();
+        try {
             Network generator = Architectures.generator(config.model(), config.data(), classes, manager);
-            try {
-                generator.load(c.generatorEma().isEmpty() ? c.generator() : c.generatorEma());
-            } catch (IllegalArgumentException e) {
-                throw new InvalidCheckpointException(
-                        "checkpoint does not fit the configured model: " + e.getMessage(), e);
-            }
-            float[] values = TrainingState.generate(
-                    generator, config.model().latentDim(), sampleSize, count, seed, labels, manager);
-            long[] shape = new long[sampleShape.length + 1];
-            shape[0] = count;
-            System.arraycopy(sampleShape, 0, shape, 1, sampleShape.length);
-            return new Samples(values, shape, classes > 0 ? c.classNames() : List.of(), labels);
+            generator.load(c.generatorEma().isEmpty() ? c.generator() : c.generatorEma());
+            return new GeneratorSampler(config, manager, generator, c, classes);
+        } catch (IllegalArgumentException e) {
+            manager.close();
+            throw new InvalidCheckpointException("checkpoint does not fit the configured model: " + e.getMessage(), e);
+        } catch (RuntimeException | Error e) {
+            manager.close();
+            throw e;
         }
+    }
+
+    /**
+     * Loads, draws once and frees: {@link #load} then {@link #sample}.
+     *
+     * @throws InvalidCheckpointException when the checkpoint is corrupt or of another model
+     */
+    public static Samples sample(TrainingConfig config, byte[] checkpoint, int count, long seed, Integer classIndex) {
+        try (GeneratorSampler sampler = load(config, checkpoint)) {
+            return sampler.sample(count, seed, classIndex);
+        }
+    }
+
+    /**
+     * Draws {@code count} samples; the same seed gives the same samples, and sample i does not
+     * depend on {@code count}: latents are drawn in one sequence from {@code seed}, N(0, 1) floats
+     * from {@link SplittableRandom#nextGaussian()}, row-major {@code count × latentDim}.
+     *
+     * @param classIndex for a conditional model, the class of every sample; {@code null} gives sample
+     *     i class i mod classes
+     * @throws IllegalArgumentException when the class does not exist, or is given to an
+     *     unconditional model
+     */
+    public Samples sample(int count, long seed, Integer classIndex) {
+        if (count < 0) {
+            throw new IllegalArgumentException("count must be >= 0, got " + count);
+        }
+        int[] labels = labels(classNames.size(), count, classIndex);
+        float[] values =
+                TrainingState.generate(generator, config.model().latentDim(), sampleSize, count, seed, labels, manager);
+        long[] sampleShape = config.data().sampleShape();
+        long[] shape = new long[sampleShape.length + 1];
+        shape[0] = count;
+        System.arraycopy(sampleShape, 0, shape, 1, sampleShape.length);
+        return new Samples(values, shape, classNames, labels);
+    }
+
+    /**
+     * Samples as the run's own sample images show them: images in a grid of {@value
+     * GanTraining#GRID_SIDE} columns, 2-D points over the real data and its modes.
+     */
+    public byte[] png(Samples samples) {
+        int count = (int) samples.shape()[0];
+        if (config.data().images()) {
+            long[] s = samples.shape();
+            return ImageGrid.png(samples.values(), count, (int) s[1], (int) s[2], (int) s[3], GanTraining.GRID_SIDE);
+        }
+        SyntheticDataset dataset = SyntheticDatasets.byName(config.dataset());
+        // The real points the run's own plots show, from the same seed.
+        float[] real = new float[GanTraining.PLOT_REAL_POINTS * 2];
+        dataset.sample(
+                new SplittableRandom(StepSeeds.of(config.seed(), 0, StepSeeds.REAL_PLOT)),
+                GanTraining.PLOT_REAL_POINTS,
+                real);
+        return ScatterPlot.png(samples.values(), real, dataset.modes(), dataset.bounds(), GanTraining.PLOT_SIZE);
+    }
+
+    /** The classes a conditional generator takes, label order; empty for an unconditional one. */
+    public List<String> classNames() {
+        return classNames;
+    }
+
+    /** True when samples come from the run's moving average of the generator. */
+    public boolean usesEma() {
+        return ema;
+    }
+
+    /** The step of the checkpoint the generator was loaded from. */
+    public long step() {
+        return step;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
     }
 
     private static int[] labels(int classes, int count, Integer classIndex) {
@@ -70,7 +159,7 @@ public final class GeneratorSampler {
             throw new IllegalArgumentException("class must be between 0 and " + (classes - 1) + ", got " + classIndex);
         }
         int[] labels = new int[count];
-        java.util.Arrays.fill(labels, classIndex);
+        Arrays.fill(labels, classIndex);
         return labels;
     }
 }

@@ -7,11 +7,11 @@ import java.lang.annotation.Target;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.ContextConfiguration;
 
-/** The server on a random port, on the shared test PostgreSQL, without local worker processes. */
+/** The server on a random port, on the shared test PostgreSQL, without local worker or generation processes. */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"gantry.worker.local-count=0"})
+        properties = {"gantry.worker.local-count=0", "gantry.generation.local-count=0"})
 @ContextConfiguration(initializers = TestDatabaseInitializer.class)
 public @interface GantryIntegrationTest {}

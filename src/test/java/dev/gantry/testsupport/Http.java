@@ -46,7 +46,8 @@ public final class Http {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json == null ? "" : json));
-        headers.forEach(request::header);
+        // setHeader: a Content-Type given here replaces the JSON default instead of joining it.
+        headers.forEach(request::setHeader);
         return send(request);
     }
 

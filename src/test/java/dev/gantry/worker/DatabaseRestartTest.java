@@ -32,6 +32,7 @@ import tools.jackson.databind.JsonNode;
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
             "gantry.worker.local-count=1",
+            "gantry.generation.local-count=0",
             "gantry.worker.jvm-options=-Xmx384m",
             "gantry.scheduler.lease-duration=30s",
             "gantry.scheduler.heartbeat-interval=500ms",

@@ -24,7 +24,11 @@ import tools.jackson.databind.JsonNode;
  */
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"gantry.worker.local-count=1", "gantry.worker.metrics-flush-interval=200ms"})
+        properties = {
+            "gantry.worker.local-count=1",
+            "gantry.generation.local-count=0",
+            "gantry.worker.metrics-flush-interval=200ms"
+        })
 @ContextConfiguration(initializers = TestDatabaseInitializer.class)
 class LossCatalogApiTest {
 

@@ -1,0 +1,257 @@
+package dev.gantry.generation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.gantry.artifact.Artifacts;
+import dev.gantry.generation.TrainedJobs.TrainedJob;
+import dev.gantry.job.JobService;
+import dev.gantry.testsupport.Http;
+import dev.gantry.testsupport.TestDatabaseInitializer;
+import dev.gantry.training.GeneratorSampler;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.util.Map;
+import java.util.UUID;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ContextConfiguration;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code POST /api/v1/jobs/{id}/generate} over real HTTP, drawn by a real generation child
+ * process, from checkpoints the training core wrote. No worker runs: generation needs none.
+ */
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"gantry.worker.local-count=0", "gantry.generation.local-count=1"})
+@ContextConfiguration(initializers = TestDatabaseInitializer.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class GenerationApiTest {
+
+    static final Map<String, String> NPY = Map.of("Accept", "application/x-npy");
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JobService jobs;
+
+    @Autowired
+    Artifacts artifacts;
+
+    Http http;
+    TrainedJob plain;
+    TrainedJob ema;
+
+    @BeforeAll
+    void train() {
+        http = new Http(port);
+        plain = TrainedJobs.train(http, jobs, artifacts, TrainedJobs.spec("gen-plain", 0));
+        ema = TrainedJobs.train(http, jobs, artifacts, TrainedJobs.spec("gen-ema", 0.99));
+    }
+
+    @BeforeEach
+    void client() {
+        http = new Http(port);
+    }
+
+    private Http.Response generate(UUID job, String body, Map<String, String> headers) {
+        return http.post("/api/v1/jobs/" + job + "/generate", body, headers);
+    }
+
+    @Test
+    void npy_samples_are_the_training_cores_bitwise_and_sample_i_does_not_depend_on_count() {
+        Http.Response five = generate(plain.id(), "{\"count\": 5, \"seed\": 42}", NPY);
+
+        assertThat(five.status()).isEqualTo(200);
+        assertThat(five.contentType()).isEqualTo("application/x-npy");
+        assertThat(five.header("X-Gantry-Seed")).isEqualTo("42");
+        assertThat(five.header("X-Gantry-Step")).isEqualTo("200");
+        assertThat(five.header("X-Gantry-Ema")).isEqualTo("false");
+        NpyArrays.Array array = NpyArrays.read(five.bytes());
+        assertThat(array.shape()).containsExactly(5, 2);
+        float[] expected = GeneratorSampler.sample(
+                        plain.config(), plain.checkpoints().get(200L), 5, 42, null)
+                .values();
+        assertThat(array.values()).containsExactly(expected);
+
+        float[] three = NpyArrays.read(generate(plain.id(), "{\"count\": 3, \"seed\": 42}", NPY)
+                        .bytes())
+                .values();
+        // The same latents; another batch size may change libtorch's summation order by an ulp.
+        assertThat(three).containsExactly(java.util.Arrays.copyOf(expected, 6), within(1e-6f));
+        float[] otherSeed = NpyArrays.read(generate(plain.id(), "{\"count\": 5, \"seed\": 43}", NPY)
+                        .bytes())
+                .values();
+        assertThat(otherSeed).isNotEqualTo(expected);
+    }
+
+    @Test
+    void png_is_what_a_client_gets_by_default_a_scatter_plot_for_2d_data() throws Exception {
+        Http.Response response = generate(plain.id(), null, Map.of());
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.contentType()).isEqualTo("image/png");
+        BufferedImage image = ImageIO.read(new ByteArrayInputStream(response.bytes()));
+        assertThat(image.getWidth()).isEqualTo(512);
+        assertThat(image.getHeight()).isEqualTo(512);
+        assertThat(generate(plain.id(), "{}", Map.of("Accept", "image/*")).contentType())
+                .isEqualTo("image/png");
+    }
+
+    @Test
+    void json_points_and_octet_stream_hold_the_same_values_as_npy() {
+        float[] npy = NpyArrays.read(
+                        generate(plain.id(), "{\"count\": 4, \"seed\": 9}", NPY).bytes())
+                .values();
+
+        Http.Response json = generate(plain.id(), "{\"count\": 4, \"seed\": 9}", Map.of("Accept", "application/json"));
+        assertThat(json.contentType()).isEqualTo("application/json");
+        JsonNode points = json.json().get("points");
+        assertThat(points).hasSize(4);
+        for (int i = 0; i < 4; i++) {
+            assertThat(points.get(i)).hasSize(2);
+            assertThat(points.get(i).get(0).floatValue()).isEqualTo(npy[2 * i]);
+            assertThat(points.get(i).get(1).floatValue()).isEqualTo(npy[2 * i + 1]);
+        }
+        assertThat(json.json().get("seed").asLong()).isEqualTo(9);
+        assertThat(json.json().get("step").asLong()).isEqualTo(200);
+
+        Http.Response octets =
+                generate(plain.id(), "{\"count\": 4, \"seed\": 9}", Map.of("Accept", "application/octet-stream"));
+        assertThat(octets.contentType()).isEqualTo("application/octet-stream");
+        assertThat(NpyArrays.read(octets.bytes()).values()).containsExactly(npy);
+        // Preferences by quality: JSON is refused outright, NPY preferred over PNG.
+        assertThat(generate(plain.id(), "{}", Map.of("Accept", "image/png;q=0.5, application/x-npy"))
+                        .contentType())
+                .isEqualTo("application/x-npy");
+        assertThat(generate(plain.id(), "{}", Map.of("Accept", "image/png;q=0, */*"))
+                        .contentType())
+                .isEqualTo("application/x-npy");
+    }
+
+    @Test
+    void a_seed_left_out_is_drawn_and_sending_it_back_reproduces_the_samples() {
+        Http.Response first = generate(plain.id(), "{\"count\": 8}", NPY);
+        long seed = Long.parseLong(first.header("X-Gantry-Seed"));
+        assertThat(seed).isBetween(0L, 1L << 53);
+
+        Http.Response again = generate(plain.id(), "{\"count\": 8, \"seed\": " + seed + "}", NPY);
+        assertThat(again.bytes()).isEqualTo(first.bytes());
+        assertThat(generate(plain.id(), "{\"count\": 8}", NPY).header("X-Gantry-Seed"))
+                .isNotEqualTo(first.header("X-Gantry-Seed"));
+    }
+
+    @Test
+    void step_picks_a_checkpoint_and_the_latest_is_the_default() {
+        Http.Response at100 = generate(plain.id(), "{\"count\": 4, \"seed\": 1, \"step\": 100}", NPY);
+        Http.Response latest = generate(plain.id(), "{\"count\": 4, \"seed\": 1}", NPY);
+
+        assertThat(at100.header("X-Gantry-Step")).isEqualTo("100");
+        assertThat(latest.header("X-Gantry-Step")).isEqualTo("200");
+        float[] expected100 = GeneratorSampler.sample(
+                        plain.config(), plain.checkpoints().get(100L), 4, 1, null)
+                .values();
+        assertThat(NpyArrays.read(at100.bytes()).values()).containsExactly(expected100);
+        assertThat(NpyArrays.read(latest.bytes()).values()).isNotEqualTo(expected100);
+    }
+
+    @Test
+    void a_run_that_keeps_a_moving_average_is_sampled_from_it() {
+        Http.Response response = generate(ema.id(), "{\"count\": 6, \"seed\": 5}", NPY);
+
+        assertThat(response.header("X-Gantry-Ema")).isEqualTo("true");
+        float[] expected = GeneratorSampler.sample(
+                        ema.config(), ema.checkpoints().get(200L), 6, 5, null)
+                .values();
+        assertThat(NpyArrays.read(response.bytes()).values()).containsExactly(expected);
+    }
+
+    @ParameterizedTest(name = "{0} → {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            {"count": 0}                    | count
+            {"count": 5000}                 | count
+            {"count": 1025}                 | count
+            {"count": "5"}                  | count
+            {"count": 1.5}                  | count
+            {"count": 99999999999}          | count
+            {"seed": -1}                    | seed
+            {"seed": "seven"}               | seed
+            {"step": 150}                   | step
+            {"step": -1}                    | step
+            {"class": 1}                    | class
+            {"class": "seven"}              | class
+            {"klass": 1}                    | klass
+            [1, 2]                          | ''
+            {"count": 5                     | ''
+            """)
+    void bad_input_is_a_400_problem_naming_the_field(String body, String field) {
+        for (Map<String, String> accept :
+                java.util.List.of(NPY, Map.of("Accept", "image/png"), Map.<String, String>of())) {
+            Http.Response response = generate(plain.id(), body, accept);
+
+            assertThat(response.status()).as("%s with %s", body, accept).isEqualTo(400);
+            assertThat(response.contentType()).isEqualTo("application/problem+json");
+            JsonNode problem = response.json();
+            assertThat(problem.get("type").asString()).isEqualTo("urn:gantry:problem:invalid-request");
+            assertThat(problem.at("/errors/0/field").asString()).isEqualTo(field);
+        }
+    }
+
+    @Test
+    void every_bad_field_is_named_at_once() {
+        JsonNode problem = generate(plain.id(), "{\"count\": 0, \"seed\": -3, \"class\": 2, \"step\": 7}", NPY)
+                .json();
+
+        assertThat(problem.get("errors"))
+                .extracting(e -> e.get("field").asString())
+                .containsExactly("count", "seed", "class", "step");
+        assertThat(problem.at("/errors/3/message").asString()).contains("100", "200");
+    }
+
+    @Test
+    void an_unknown_job_is_404_and_a_job_without_a_checkpoint_409() {
+        Http.Response unknown = generate(UUID.randomUUID(), "{}", NPY);
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.contentType()).isEqualTo("application/problem+json");
+
+        UUID queued = TrainedJobs.submit(http, TrainedJobs.spec("gen-untrained", 0));
+        Http.Response none = generate(queued, "{}", Map.of("Accept", "image/png"));
+        assertThat(none.status()).isEqualTo(409);
+        assertThat(none.contentType()).isEqualTo("application/problem+json");
+        assertThat(none.json().get("detail").asString()).contains("no checkpoint yet");
+
+        assertThat(http.post("/api/v1/jobs/not-a-uuid/generate", "{}").status()).isEqualTo(400);
+    }
+
+    @Test
+    void a_type_it_cannot_produce_is_a_406_naming_the_ones_it_can() {
+        Http.Response response = generate(plain.id(), "{}", Map.of("Accept", "text/html"));
+
+        assertThat(response.status()).isEqualTo(406);
+        assertThat(response.contentType()).isEqualTo("application/problem+json");
+        assertThat(response.json().get("type").asString()).isEqualTo("urn:gantry:problem:not-acceptable");
+
+        Http.Response refused = generate(plain.id(), "{}", Map.of("Accept", "image/png;q=0, application/x-npy;q=0"));
+        assertThat(refused.status()).isEqualTo(406);
+        assertThat(refused.json().get("detail").asString()).contains("application/json");
+    }
+
+    @Test
+    void a_body_that_is_not_json_is_a_415() {
+        Http.Response response =
+                http.post("/api/v1/jobs/" + plain.id() + "/generate", "count=5", Map.of("Content-Type", "text/plain"));
+
+        assertThat(response.status()).isEqualTo(415);
+        assertThat(response.contentType()).isEqualTo("application/problem+json");
+    }
+}

@@ -1,0 +1,49 @@
+package dev.gantry.generation;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Reads the float32 C-order NPY files tests receive (from Gantry or from numpy), refusing anything else. */
+final class NpyArrays {
+
+    record Array(long[] shape, float[] values) {}
+
+    private static final Pattern HEADER =
+            Pattern.compile("\\{'descr': '<f4', 'fortran_order': False, 'shape': \\(([0-9, ]*)\\), *\\} *\n");
+
+    private NpyArrays() {}
+
+    static Array read(byte[] npy) {
+        ByteBuffer in = ByteBuffer.wrap(npy).order(ByteOrder.LITTLE_ENDIAN);
+        byte[] magic = new byte[6];
+        in.get(magic);
+        if (!Arrays.equals(magic, new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'})) {
+            throw new IllegalArgumentException("not an NPY file");
+        }
+        int major = in.get();
+        in.get();
+        int headerLength = major == 1 ? Short.toUnsignedInt(in.getShort()) : in.getInt();
+        String header = new String(npy, in.position(), headerLength, StandardCharsets.US_ASCII);
+        Matcher m = HEADER.matcher(header);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("not a float32 C-order NPY header: " + header);
+        }
+        long[] shape = Arrays.stream(m.group(1).split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .mapToLong(Long::parseLong)
+                .toArray();
+        in.position(in.position() + headerLength);
+        float[] values = new float[in.remaining() / 4];
+        in.asFloatBuffer().get(values);
+        long n = Arrays.stream(shape).reduce(1, Math::multiplyExact);
+        if (n != values.length || in.remaining() % 4 != 0) {
+            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " but " + in.remaining() + " bytes");
+        }
+        return new Array(shape, values);
+    }
+}

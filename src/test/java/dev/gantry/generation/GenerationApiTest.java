@@ -5,14 +5,25 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.gantry.artifact.Artifacts;
 import dev.gantry.generation.TrainedJobs.TrainedJob;
+import dev.gantry.generation.export.SafeTensors;
 import dev.gantry.job.JobService;
 import dev.gantry.testsupport.Http;
 import dev.gantry.testsupport.TestDatabaseInitializer;
+import dev.gantry.training.Checkpoint;
 import dev.gantry.training.GeneratorSampler;
+import dev.gantry.training.model.TensorData;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,8 +38,9 @@ import org.springframework.test.context.ContextConfiguration;
 import tools.jackson.databind.JsonNode;
 
 /**
- * {@code POST /api/v1/jobs/{id}/generate} over real HTTP, drawn by a real generation child
- * process, from checkpoints the training core wrote. No worker runs: generation needs none.
+ * {@code POST /api/v1/jobs/{id}/generate} and {@code GET /api/v1/jobs/{id}/export} over real
+ * HTTP, drawn by a real generation child process, from checkpoints the training core wrote. No
+ * worker runs: generation needs none.
  */
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -195,8 +207,7 @@ class GenerationApiTest {
             {"count": 5                     | ''
             """)
     void bad_input_is_a_400_problem_naming_the_field(String body, String field) {
-        for (Map<String, String> accept :
-                java.util.List.of(NPY, Map.of("Accept", "image/png"), Map.<String, String>of())) {
+        for (Map<String, String> accept : List.of(NPY, Map.of("Accept", "image/png"), Map.<String, String>of())) {
             Http.Response response = generate(plain.id(), body, accept);
 
             assertThat(response.status()).as("%s with %s", body, accept).isEqualTo(400);
@@ -253,5 +264,106 @@ class GenerationApiTest {
 
         assertThat(response.status()).isEqualTo(415);
         assertThat(response.contentType()).isEqualTo("application/problem+json");
+    }
+
+    // ---- export ------------------------------------------------------------------------
+
+    private static Map<String, byte[]> unzip(byte[] zip) throws IOException {
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
+            for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
+                entries.put(e.getName(), in.readAllBytes());
+            }
+        }
+        return entries;
+    }
+
+    private static void assertSameTensors(Map<String, SafeTensors.Tensor> exported, Map<String, TensorData> expected) {
+        assertThat(exported).containsOnlyKeys(expected.keySet());
+        expected.forEach((name, t) -> {
+            assertThat(exported.get(name).shape()).as(name).containsExactly(t.shape());
+            assertThat(exported.get(name).floats()).as(name).containsExactly(t.values());
+        });
+    }
+
+    @Test
+    void export_is_a_zip_of_the_generators_weights_as_safetensors_and_a_manifest() throws Exception {
+        Http.Response response = http.get("/api/v1/jobs/" + plain.id() + "/export");
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.contentType()).isEqualTo("application/zip");
+        assertThat(response.header("Content-Disposition"))
+                .isEqualTo("attachment; filename=\"gantry-" + plain.id() + "-step-200.zip\"");
+        Map<String, byte[]> files = unzip(response.bytes());
+        assertThat(files).containsOnlyKeys("manifest.json", "generator.safetensors");
+
+        byte[] weights = files.get("generator.safetensors");
+        SafeTensors.Contents contents = SafeTensors.read(weights);
+        Checkpoint checkpoint = Checkpoint.decode(plain.checkpoints().get(200L));
+        assertSameTensors(contents.tensors(), checkpoint.generator());
+        assertThat(contents.tensors())
+                .containsOnlyKeys("fc0.weight", "fc0.bias", "fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias");
+        assertThat(contents.metadata()).containsEntry("format", "pt");
+
+        JsonNode manifest = Http.parse(new String(files.get("manifest.json"), StandardCharsets.UTF_8));
+        assertThat(manifest.get("format").asString()).isEqualTo("gantry-generator");
+        assertThat(manifest.get("jobId").asString()).isEqualTo(plain.id().toString());
+        assertThat(manifest.get("step").asLong()).isEqualTo(200);
+        assertThat(manifest.get("ema").asBoolean()).isFalse();
+        assertThat(manifest.get("architecture").asString()).isEqualTo("mlp");
+        assertThat(manifest.at("/model/hiddenUnits").asInt()).isEqualTo(32);
+        assertThat(manifest.at("/model/hiddenLayers").asInt()).isEqualTo(2);
+        assertThat(manifest.at("/model/latentDim").asInt())
+                .isEqualTo(plain.config().model().latentDim());
+        assertThat(manifest.at("/model/conditional").asBoolean()).isFalse();
+        assertThat(manifest.at("/data/kind").asString()).isEqualTo("points");
+        assertThat(manifest.at("/output/shape/0").asInt()).isEqualTo(2);
+        assertThat(manifest.at("/latent/dim").asInt())
+                .isEqualTo(plain.config().model().latentDim());
+        assertThat(manifest.get("classNames")).isEmpty();
+        assertThat(manifest.get("gantryVersion").asString()).isNotEqualTo("unknown");
+        assertThat(manifest.at("/weights/sha256").asString())
+                .isEqualTo(HexFormat.of()
+                        .formatHex(MessageDigest.getInstance("SHA-256").digest(weights)));
+        assertThat(manifest.get("modelSignature").asString()).isEqualTo(checkpoint.modelSignature());
+    }
+
+    @Test
+    void an_export_holds_the_moving_average_when_the_run_keeps_one_and_any_checkpoint_by_step() throws Exception {
+        Map<String, byte[]> files =
+                unzip(http.get("/api/v1/jobs/" + ema.id() + "/export?step=100").bytes());
+
+        Checkpoint checkpoint = Checkpoint.decode(ema.checkpoints().get(100L));
+        assertSameTensors(SafeTensors.read(files.get("generator.safetensors")).tensors(), checkpoint.generatorEma());
+        JsonNode manifest = Http.parse(new String(files.get("manifest.json"), StandardCharsets.UTF_8));
+        assertThat(manifest.get("ema").asBoolean()).isTrue();
+        assertThat(manifest.get("step").asLong()).isEqualTo(100);
+    }
+
+    @Test
+    void the_same_checkpoint_exports_to_the_same_bytes() {
+        byte[] first =
+                http.get("/api/v1/jobs/" + plain.id() + "/export?step=100").bytes();
+        byte[] second =
+                http.get("/api/v1/jobs/" + plain.id() + "/export?step=100").bytes();
+        assertThat(second).isEqualTo(first);
+        assertThat(http.get("/api/v1/jobs/" + plain.id() + "/export").bytes()).isNotEqualTo(first);
+    }
+
+    @Test
+    void export_errors_are_problems_naming_the_parameter() {
+        String base = "/api/v1/jobs/" + plain.id() + "/export";
+        for (String query : List.of("?step=150", "?step=abc", "?step=0x10", "?step=99999999999999999999")) {
+            Http.Response response = http.get(base + query);
+            assertThat(response.status()).as(query).isEqualTo(400);
+            assertThat(response.contentType()).isEqualTo("application/problem+json");
+            assertThat(response.json().at("/errors/0/field").asString()).isEqualTo("step");
+        }
+        assertThat(http.get("/api/v1/jobs/" + UUID.randomUUID() + "/export").status())
+                .isEqualTo(404);
+        UUID queued = TrainedJobs.submit(http, TrainedJobs.spec("export-untrained", 0));
+        Http.Response none = http.get("/api/v1/jobs/" + queued + "/export");
+        assertThat(none.status()).isEqualTo(409);
+        assertThat(none.contentType()).isEqualTo("application/problem+json");
     }
 }

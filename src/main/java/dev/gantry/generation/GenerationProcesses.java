@@ -194,8 +194,8 @@ public class GenerationProcesses implements SmartLifecycle {
                         jvm,
                         List.of(
                                 GenerationChild.ROLE_ARGUMENT,
-                                "--gantry.generation.cache-size=" + properties.cacheSize(),
-                                "--gantry.generation.index=" + index)))
+                                GenerationChild.CACHE_SIZE_ARGUMENT + properties.cacheSize(),
+                                GenerationChild.INDEX_ARGUMENT + index)))
                 .redirectError(ProcessBuilder.Redirect.INHERIT);
         TorchChild.environment(builder, properties.torchThreads());
         return builder;

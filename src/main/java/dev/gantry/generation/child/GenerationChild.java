@@ -33,7 +33,8 @@ public final class GenerationChild {
     /** The argument that makes {@code GantryApplication} run this instead of Spring. */
     public static final String ROLE_ARGUMENT = "--gantry.role=generation";
 
-    static final String CACHE_SIZE_ARGUMENT = "--gantry.generation.cache-size=";
+    public static final String CACHE_SIZE_ARGUMENT = "--gantry.generation.cache-size=";
+    public static final String INDEX_ARGUMENT = "--gantry.generation.index=";
 
     private static final Logger log = LoggerFactory.getLogger(GenerationChild.class);
 
@@ -58,6 +59,9 @@ public final class GenerationChild {
         for (String arg : args) {
             if (arg.startsWith(CACHE_SIZE_ARGUMENT)) {
                 cacheSize = Integer.parseInt(arg.substring(CACHE_SIZE_ARGUMENT.length()));
+            } else if (arg.startsWith(INDEX_ARGUMENT)) {
+                // Its log lines interleave with the server's: the thread name says whose they are.
+                Thread.currentThread().setName("gantry-generation-" + arg.substring(INDEX_ARGUMENT.length()));
             }
         }
         // Load libtorch before saying READY: a process that cannot is seen at start, not at a request.

@@ -41,7 +41,9 @@ final class HostileRequests {
             new String[] {"GET", "/api/v1/jobs/{id}/checkpoints"},
             new String[] {"GET", "/api/v1/jobs/{id}/checkpoints/1"},
             new String[] {"GET", "/api/v1/jobs/{id}/samples"},
-            new String[] {"GET", "/api/v1/jobs/{id}/samples/1"});
+            new String[] {"GET", "/api/v1/jobs/{id}/samples/1"},
+            new String[] {"POST", "/api/v1/jobs/{id}/generate"},
+            new String[] {"GET", "/api/v1/jobs/{id}/export"});
 
     private final SplittableRandom random;
     private final String jobId;
@@ -310,7 +312,9 @@ final class HostileRequests {
                 new String[] {"/api/v1/jobs/" + jobId + "/cancel", "POST"},
                 new String[] {"/api/v1/jobs/" + jobId + "/resume", "POST"},
                 new String[] {"/api/v1/jobs/" + jobId + "/metrics", "GET"},
-                new String[] {"/api/v1/jobs/" + jobId + "/checkpoints", "GET"}));
+                new String[] {"/api/v1/jobs/" + jobId + "/checkpoints", "GET"},
+                new String[] {"/api/v1/jobs/" + jobId + "/generate", "POST"},
+                new String[] {"/api/v1/jobs/" + jobId + "/export", "GET"}));
         String method;
         do {
             method = oneOf(List.of("GET", "POST", "PUT", "DELETE", "PATCH", "TRACE", "PROPFIND", "FOO"));

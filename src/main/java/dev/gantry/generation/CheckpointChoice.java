@@ -34,7 +34,7 @@ public final class CheckpointChoice {
                 .findFirst()
                 .orElseThrow(() -> new InvalidRequestException(List.of(new FieldError(
                         "step",
-                        "job has no checkpoint at step " + step + "; its checkpoints are at steps "
+                        "matches no checkpoint of the job: its checkpoints are at steps "
                                 + all.stream().map(Artifact::step).toList()))));
     }
 }

@@ -46,8 +46,8 @@ public class GeneratorExport {
     static final String IMAGE_NORMALIZATION =
             "tanh output in [-1, 1]; pixel = (x + 1) * 127.5, rounded and clipped to [0, 255]; channels first (C, H, W)";
     static final String POINT_NORMALIZATION = "none: 2-D points in the dataset's own coordinates (linear output)";
-    static final String LATENT_DISTRIBUTION = "standard normal N(0, I), float32; Gantry draws sample i's latents"
-            + " as the i-th latentDim values of java.util.SplittableRandom(seed).nextGaussian(), row-major";
+    static final String LATENT_DISTRIBUTION = "standard normal N(0, I), float32, shape (n, dim); for a seed, Gantry"
+            + " draws them row-major as (float) java.util.SplittableRandom(seed).nextGaussian()";
 
     private static final JsonMapper JSON =
             JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();

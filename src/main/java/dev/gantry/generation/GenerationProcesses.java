@@ -79,7 +79,7 @@ public class GenerationProcesses implements SmartLifecycle {
             Frames.Frame<GenerationReply> reply =
                     channel.exchange(request, checkpoint, properties.requestTimeout(), watchdog);
             healthy = true;
-            count("ok");
+            count("answered");
             return reply;
         } catch (IOException e) {
             count(channel.timedOut() ? "timeout" : "crash");
@@ -127,9 +127,10 @@ public class GenerationProcesses implements SmartLifecycle {
                     GenerationUnavailableException.RESTART_RETRY_AFTER_SECONDS);
         }
         count("busy");
-        throw new GenerationBusyException("All " + properties.localCount()
-                + " generation processes are busy with other requests; the wait for one is capped at "
-                + properties.acquireWait().toMillis() + " ms");
+        throw new GenerationBusyException((properties.localCount() == 1
+                        ? "The generation process is busy with another request"
+                        : "All " + properties.localCount() + " generation processes are busy with other requests")
+                + "; the wait for one is capped at " + properties.acquireWait().toMillis() + " ms");
     }
 
     private void onStart(int index, Process process) {

@@ -22,4 +22,17 @@ public record GenerationProperties(
         @DefaultValue("4") int cacheSize,
         @DefaultValue("1s") Duration acquireWait,
         @DefaultValue("60s") Duration requestTimeout,
-        @DefaultValue("60s") Duration startTimeout) {}
+        @DefaultValue("60s") Duration startTimeout) {
+
+    /** A bad value fails the server's start, not every start of a child. */
+    public GenerationProperties {
+        if (localCount < 0 || torchThreads < 1 || cacheSize < 1) {
+            throw new IllegalArgumentException("gantry.generation: local-count must be >= 0, torch-threads and"
+                    + " cache-size >= 1; got " + localCount + ", " + torchThreads + ", " + cacheSize);
+        }
+        if (acquireWait.isNegative() || !requestTimeout.isPositive() || !startTimeout.isPositive()) {
+            throw new IllegalArgumentException(
+                    "gantry.generation: acquire-wait must be >= 0, request-timeout and" + " start-timeout > 0");
+        }
+    }
+}

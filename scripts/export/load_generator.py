@@ -6,8 +6,8 @@
     python3 load_generator.py EXPORT_DIR                      # load and describe only
 
 EXPORT.zip is what GET /api/v1/jobs/{id}/export returns; its two files (or a folder holding them)
-work as well. The generator is built by gantry_models.build(manifest), its weights are read from
-generator.safetensors (checked against the manifest's sha256, parsed by hand with the checks of
+work as well. The generator is built by gantry_models.build(manifest["model"]); its weights are read
+from generator.safetensors (checked against the manifest's sha256, parsed by hand with the checks of
 huggingface/safetensors, never evaluated) and loaded with load_state_dict(strict=True); it then
 runs in eval mode without gradients. z.npy holds float32 latents of shape (n, latentDim); y.npy
 int64 classes of shape (n,) for a conditional generator. x.npy receives float32 samples of shape
@@ -134,7 +134,7 @@ def load_export(paths):
     if digest != manifest["weights"]["sha256"]:
         raise ExportError(f"{WEIGHTS} has sha256 {digest}, the manifest says {manifest['weights']['sha256']}")
     state = read_safetensors(weights)
-    model = gantry_models.build(manifest)
+    model = gantry_models.build(manifest["model"])
     expected = model.state_dict()
     # PyTorch's batch norm counts its updates in a buffer Gantry does not keep; eval mode never reads it.
     for name, value in expected.items():

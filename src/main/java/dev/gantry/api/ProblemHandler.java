@@ -59,7 +59,6 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     static final URI TOO_LARGE = URI.create("urn:gantry:problem:request-too-large");
     static final URI INTERNAL = URI.create("urn:gantry:problem:internal");
     static final URI BUSY = URI.create("urn:gantry:problem:busy");
-    static final URI GENERATION_BUSY = URI.create("urn:gantry:problem:generation-busy");
     static final URI GENERATION_UNAVAILABLE = URI.create("urn:gantry:problem:generation-unavailable");
     static final URI GENERATION_FAILED = URI.create("urn:gantry:problem:generation-failed");
 
@@ -140,7 +139,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     ResponseEntity<ProblemDetail> generationBusy(GenerationBusyException e) {
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
                 .header(HttpHeaders.RETRY_AFTER, String.valueOf(GenerationBusyException.RETRY_AFTER_SECONDS))
-                .body(problem(HttpStatus.SERVICE_UNAVAILABLE, GENERATION_BUSY, "Generation busy", e.getMessage()));
+                .body(problem(HttpStatus.SERVICE_UNAVAILABLE, BUSY, "Busy", e.getMessage()));
     }
 
     @ExceptionHandler(GenerationUnavailableException.class)

@@ -30,9 +30,13 @@ public record GenerationProperties(
             throw new IllegalArgumentException("gantry.generation: local-count must be >= 0, torch-threads and"
                     + " cache-size >= 1; got " + localCount + ", " + torchThreads + ", " + cacheSize);
         }
-        if (acquireWait.isNegative() || !requestTimeout.isPositive() || !startTimeout.isPositive()) {
+        if (acquireWait.isNegative() || !positive(requestTimeout) || !positive(startTimeout)) {
             throw new IllegalArgumentException(
-                    "gantry.generation: acquire-wait must be >= 0, request-timeout and" + " start-timeout > 0");
+                    "gantry.generation: acquire-wait must be >= 0, request-timeout and start-timeout > 0");
         }
+    }
+
+    private static boolean positive(Duration d) {
+        return !d.isNegative() && !d.isZero();
     }
 }

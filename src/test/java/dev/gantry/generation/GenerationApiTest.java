@@ -316,6 +316,11 @@ class GenerationApiTest {
         assertThat(manifest.at("/model/latentDim").asInt())
                 .isEqualTo(plain.config().model().latentDim());
         assertThat(manifest.at("/model/conditional").asBoolean()).isFalse();
+        // The flat dict gantry_models.build takes: the model's fields and the data's shape.
+        assertThat(manifest.at("/model/architecture").asString()).isEqualTo("mlp");
+        assertThat(manifest.at("/model/resolution").asInt()).isZero();
+        assertThat(manifest.at("/model/channels").asInt()).isZero();
+        assertThat(manifest.at("/model/classes").asInt()).isZero();
         assertThat(manifest.at("/data/kind").asString()).isEqualTo("points");
         assertThat(manifest.at("/output/shape/0").asInt()).isEqualTo(2);
         assertThat(manifest.at("/latent/dim").asInt())

@@ -125,7 +125,8 @@ class GenerationProcessFaultTest {
             assertThat(second.status()).isEqualTo(503);
             assertThat(second.contentType()).isEqualTo("application/problem+json");
             assertThat(second.header("Retry-After")).isEqualTo("1");
-            assertThat(second.json().get("type").asString()).isEqualTo("urn:gantry:problem:generation-busy");
+            assertThat(second.json().get("detail").asString()).contains("generation process is busy");
+            assertThat(second.json().get("type").asString()).isEqualTo("urn:gantry:problem:busy");
             assertThat(seconds).as("refused after the bounded wait, not queued").isLessThan(2.0);
         } finally {
             signal("CONT", pid);

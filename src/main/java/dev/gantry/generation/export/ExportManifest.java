@@ -1,8 +1,8 @@
 package dev.gantry.generation.export;
 
 import dev.gantry.training.config.DataConfig;
-import dev.gantry.training.config.ModelConfig;
 import java.util.List;
+import tools.jackson.databind.JsonNode;
 
 /**
  * {@code manifest.json} of an export: everything needed to rebuild the generator outside Gantry
@@ -12,7 +12,9 @@ import java.util.List;
  * @param format always {@value #FORMAT}; {@code formatVersion} grows when fields change meaning
  * @param ema true when the weights are the run's moving average of the generator, which is what
  *     Gantry samples from; false when the run keeps none and they are the generator's own
- * @param model every field of the job's model, with the spec's names ({@code hiddenUnits} …)
+ * @param model every field of the job's model, with the spec's names ({@code hiddenUnits} …), and
+ *     the data's {@code resolution} and {@code channels} and the number of {@code classes}: the flat
+ *     dict {@code gantry_models.build} takes
  * @param modelSignature Gantry's own name for the network's shape, as in the checkpoint
  */
 public record ExportManifest(
@@ -24,7 +26,7 @@ public record ExportManifest(
         long step,
         boolean ema,
         String architecture,
-        ModelConfig model,
+        JsonNode model,
         Data data,
         Latent latent,
         Output output,

@@ -29,6 +29,7 @@ import org.springframework.boot.info.BuildProperties;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * {@code export}: a checkpoint's generator as a zip of {@code generator.safetensors} and {@code
@@ -91,6 +92,7 @@ public class GeneratorExport {
                                 "generator state_dict" + (ema ? " (moving average)" : "")
                                         + ", float32 little-endian; see manifest.json, load with"
                                         + " scripts/export/load_generator.py"));
+        List<String> classNames = config.model().conditional() ? checkpoint.classNames() : List.of();
         List<Long> sampleShape = new ArrayList<>();
         for (long d : config.data().sampleShape()) {
             sampleShape.add(d);
@@ -104,7 +106,7 @@ public class GeneratorExport {
                 checkpoint.step(),
                 ema,
                 config.model().architecture(),
-                config.model(),
+                buildFields(config, classNames.size()),
                 ExportManifest.Data.of(config.data()),
                 new ExportManifest.Latent(
                         config.model().latentDim(),
@@ -112,7 +114,7 @@ public class GeneratorExport {
                         config.model().conditional()),
                 new ExportManifest.Output(
                         sampleShape, config.data().images() ? IMAGE_NORMALIZATION : POINT_NORMALIZATION),
-                config.model().conditional() ? checkpoint.classNames() : List.of(),
+                classNames,
                 new ExportManifest.Weights(
                         WEIGHTS_FILE,
                         sha256(weights),
@@ -128,6 +130,18 @@ public class GeneratorExport {
             throw new UncheckedIOException(e);
         }
         return new Export("gantry-" + jobId + "-step-" + checkpoint.step() + ".zip", zip.toByteArray());
+    }
+
+    /**
+     * The model's fields (every one, also those added later) with the data's resolution and
+     * channels and the class count: what {@code gantry_models.build} reads.
+     */
+    private static ObjectNode buildFields(TrainingConfig config, int classes) {
+        ObjectNode fields = JSON.valueToTree(config.model());
+        fields.put("resolution", config.data().resolution());
+        fields.put("channels", config.data().channels());
+        fields.put("classes", classes);
+        return fields;
     }
 
     private static void entry(ZipOutputStream out, String name, byte[] bytes, FileTime time) throws IOException {

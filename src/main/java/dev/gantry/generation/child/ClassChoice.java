@@ -21,13 +21,14 @@ final class ClassChoice {
         if (name != null) {
             int found = classNames.indexOf(name);
             if (found < 0) {
-                throw new IllegalArgumentException("unknown class '" + name + "'; one of " + classNames);
+                throw new IllegalArgumentException(
+                        "'" + name + "' is not a class of the model; its classes are " + classNames);
             }
             return found;
         }
         if (index < 0 || index >= classNames.size()) {
             throw new IllegalArgumentException("must be a class index between 0 and " + (classNames.size() - 1)
-                    + " or one of " + classNames + ", got " + index);
+                    + " or a class name, one of " + classNames + "; got " + index);
         }
         return index;
     }

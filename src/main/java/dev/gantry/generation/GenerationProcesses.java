@@ -9,6 +9,7 @@ import dev.gantry.process.SupervisedProcess;
 import dev.gantry.process.TorchChild;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.EOFException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,7 +86,7 @@ public class GenerationProcesses implements SmartLifecycle {
             count(channel.timedOut() ? "timeout" : "crash");
             String why = channel.timedOut()
                     ? "did not answer within " + properties.requestTimeout().toSeconds() + " s and was stopped"
-                    : "stopped while drawing (" + e.getMessage() + ")";
+                    : e instanceof EOFException ? "exited while drawing" : "failed while drawing (" + e + ")";
             log.warn("Generation process {} (pid {}) {}", channel.index(), channel.pid(), why);
             throw new GenerationUnavailableException(
                     "The generation process " + why + "; it is being restarted",

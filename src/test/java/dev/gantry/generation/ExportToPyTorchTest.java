@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ContextConfiguration;
@@ -64,6 +65,9 @@ class ExportToPyTorchTest {
 
     @TempDir
     Path dir;
+
+    @Autowired
+    GenerationProcesses processes;
 
     /** Why this machine cannot run the script, or null; probed once. */
     private static String missingPython;
@@ -142,6 +146,7 @@ class ExportToPyTorchTest {
                          "checkpoints": {"everySteps": 1000000}, "evaluation": {"everySteps": 1000000}}
                         """).json().get("id").asString();
         Jobs.awaitState(http, busy, "RUNNING", Duration.ofMinutes(2));
+        Conditions.awaitGenerationReady(processes);
         try {
             int count = 64;
             long seed = 1234;

@@ -64,11 +64,15 @@ class GenerationApiTest {
     TrainedJob plain;
     TrainedJob ema;
 
+    @Autowired
+    GenerationProcesses processes;
+
     @BeforeAll
-    void train() {
+    void train() throws InterruptedException {
         http = new Http(port);
         plain = TrainedJobs.train(http, jobs, artifacts, TrainedJobs.spec("gen-plain", 0));
         ema = TrainedJobs.train(http, jobs, artifacts, TrainedJobs.spec("gen-ema", 0.99));
+        Conditions.awaitGenerationReady(processes);
     }
 
     @BeforeEach
@@ -181,6 +185,7 @@ class GenerationApiTest {
     void a_run_that_keeps_a_moving_average_is_sampled_from_it() {
         Http.Response response = generate(ema.id(), "{\"count\": 6, \"seed\": 5}", NPY);
 
+        assertThat(response.status()).isEqualTo(200);
         assertThat(response.header("X-Gantry-Ema")).isEqualTo("true");
         float[] expected = GeneratorSampler.sample(
                         ema.config(), ema.checkpoints().get(200L), 6, 5, null)

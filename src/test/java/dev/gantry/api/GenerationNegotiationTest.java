@@ -7,10 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
 
-/**
- * {@code generate}'s choice of representation by {@code Accept}. Image jobs are covered here
- * directly: no image architecture is on main yet to train one through the API.
- */
+/** {@code generate}'s choice of representation by {@code Accept}, for image and 2-D point jobs. */
 class GenerationNegotiationTest {
 
     static final boolean IMAGES = true;

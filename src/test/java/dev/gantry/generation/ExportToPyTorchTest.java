@@ -34,8 +34,9 @@ import tools.jackson.databind.JsonNode;
  * The whole way out of Gantry, on real parts: a job trained by a worker process, samples drawn by
  * the generation process (while the only worker is busy with another job), the generator
  * exported, rebuilt by {@code scripts/export/load_generator.py} in PyTorch (Debian's {@code
- * python3-torch}) and run on the latents Gantry drew for the same seed: its samples equal
- * Gantry's within float32 tolerance. Skipped, saying why, where that Python is missing.
+ * python3-torch}) and run on the latents (and classes) Gantry drew for the same seed: its samples
+ * equal Gantry's within float32 tolerance, for 2-D points and for a conditional DCGAN's images.
+ * Skipped, saying why, where that Python is missing.
  */
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -177,13 +178,7 @@ class ExportToPyTorchTest {
             NpyArrays.Array pytorch = NpyArrays.read(Files.readAllBytes(out));
 
             assertThat(pytorch.shape()).containsExactly(count, 2);
-            double worst = 0;
-            for (int i = 0; i < gantry.values().length; i++) {
-                float g = gantry.values()[i];
-                worst = Math.max(worst, Math.abs(pytorch.values()[i] - g) / Math.max(Math.abs(g), 1));
-            }
-            System.out.printf("PyTorch against Gantry, %d samples: largest relative difference %.3g%n", count, worst);
-            assertThat(worst).isLessThanOrEqualTo(TOLERANCE);
+            assertClose(pytorch, gantry, "mlp");
 
             // The two files, unzipped, load the same.
             Path unzipped = Files.createDirectory(dir.resolve("unzipped"));
@@ -203,6 +198,91 @@ class ExportToPyTorchTest {
         } finally {
             http.post("/api/v1/jobs/" + busy + "/cancel", null);
         }
+    }
+
+    private static void assertClose(NpyArrays.Array pytorch, NpyArrays.Array gantry, String what) {
+        assertThat(pytorch.shape()).isEqualTo(gantry.shape());
+        double worst = 0;
+        for (int i = 0; i < gantry.values().length; i++) {
+            float g = gantry.values()[i];
+            worst = Math.max(worst, Math.abs(pytorch.values()[i] - g) / Math.max(Math.abs(g), 1));
+        }
+        System.out.printf(
+                "PyTorch against Gantry, %s, %d values: largest relative difference %.3g%n",
+                what, gantry.values().length, worst);
+        assertThat(worst).isLessThanOrEqualTo(TOLERANCE);
+    }
+
+    /**
+     * Images and classes: a conditional DCGAN (batch-norm running statistics, class embeddings in
+     * its conditional batch norm, the moving average) drawn by class name, by index and cycling
+     * through the classes, each against PyTorch given Gantry's latents and labels.
+     */
+    @Test
+    void a_conditional_dcgan_is_rebuilt_in_pytorch_and_draws_gantrys_images_class_by_class() throws Exception {
+        Http http = new Http(port);
+        String id = http.post("/api/v1/jobs", """
+                        {"name": "dcgan-to-pytorch", "dataset": "digits", "data": {"resolution": 32, "channels": 1},
+                         "model": {"architecture": "dcgan", "width": 8, "conditional": true, "latentDim": 16},
+                         "training": {"steps": 30, "batchSize": 16, "seed": 3, "emaDecay": 0.9},
+                         "checkpoints": {"everySteps": 30}, "evaluation": {"everySteps": 30, "samples": 100}}
+                        """).json().get("id").asString();
+        Jobs.awaitState(http, id, "SUCCEEDED", Duration.ofMinutes(5));
+        Conditions.awaitGenerationReady(processes);
+        Path zip = dir.resolve("dcgan.zip");
+        Files.write(zip, http.get("/api/v1/jobs/" + id + "/export").bytes());
+        int count = 12;
+        long seed = 5;
+        Path z = dir.resolve("z16.npy");
+        Files.write(z, Npy.float32(latents(seed, count, 16), new long[] {count, 16}));
+
+        Map<String, long[]> draws = new java.util.LinkedHashMap<>();
+        draws.put("\"class\": \"3\"", filled(count, 3));
+        draws.put("\"class\": 7", filled(count, 7));
+        long[] cycling = new long[count];
+        for (int i = 0; i < count; i++) {
+            cycling[i] = i % 10;
+        }
+        draws.put("\"step\": 30", cycling);
+        for (Map.Entry<String, long[]> draw : draws.entrySet()) {
+            Http.Response drawn = http.post(
+                    "/api/v1/jobs/" + id + "/generate",
+                    "{\"count\": %d, \"seed\": %d, %s}".formatted(count, seed, draw.getKey()),
+                    Map.of("Accept", "application/x-npy"));
+            assertThat(drawn.status()).as(draw.getKey()).isEqualTo(200);
+            assertThat(drawn.header("X-Gantry-Ema")).isEqualTo("true");
+            NpyArrays.Array gantry = NpyArrays.read(drawn.bytes());
+            assertThat(gantry.shape()).containsExactly(count, 1, 32, 32);
+
+            Path y = dir.resolve("y.npy");
+            Files.write(y, NpyArrays.int64(draw.getValue()));
+            Path out = dir.resolve("x-images.npy");
+            Result result = loadGenerator(
+                    zip.toString(), "--latents", z.toString(), "--labels", y.toString(), "--out", out.toString());
+            assertThat(result.exit()).as(result.output()).isZero();
+            assertClose(NpyArrays.read(Files.readAllBytes(out)), gantry, "conditional dcgan, " + draw.getKey());
+        }
+
+        Http.Response png = http.post("/api/v1/jobs/" + id + "/generate", "{\"count\": 20}", Map.of());
+        assertThat(png.contentType()).isEqualTo("image/png");
+        java.awt.image.BufferedImage grid = javax.imageio.ImageIO.read(new ByteArrayInputStream(png.bytes()));
+        // 8 columns, 3 rows of 32-pixel images with a 2-pixel gap.
+        assertThat(grid.getWidth()).isEqualTo(8 * 34 + 2);
+        assertThat(grid.getHeight()).isEqualTo(3 * 34 + 2);
+        Http.Response json = http.post("/api/v1/jobs/" + id + "/generate", "{}", Map.of("Accept", "application/json"));
+        assertThat(json.status()).isEqualTo(406);
+        assertThat(json.json().get("detail").asString()).contains("image/png", "application/x-npy");
+        Http.Response unknown =
+                http.post("/api/v1/jobs/" + id + "/generate", "{\"class\": \"eleven\"}", Map.of("Accept", "image/png"));
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.json().at("/errors/0/field").asString()).isEqualTo("class");
+        assertThat(unknown.json().at("/errors/0/message").asString()).contains("[0, 1, 2");
+    }
+
+    private static long[] filled(int count, long value) {
+        long[] out = new long[count];
+        java.util.Arrays.fill(out, value);
+        return out;
     }
 
     @Test

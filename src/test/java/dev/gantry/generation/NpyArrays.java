@@ -7,7 +7,10 @@ import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Reads the float32 C-order NPY files tests receive (from Gantry or from numpy), refusing anything else. */
+/**
+ * Reads the float32 C-order NPY files tests receive (from Gantry or from numpy), refusing anything
+ * else, and writes the int64 labels tests send.
+ */
 final class NpyArrays {
 
     record Array(long[] shape, float[] values) {}
@@ -16,6 +19,22 @@ final class NpyArrays {
             Pattern.compile("\\{'descr': '<f4', 'fortran_order': False, 'shape': \\(([0-9, ]*)\\), *\\} *\n");
 
     private NpyArrays() {}
+
+    /** An int64 vector, as load_generator.py takes class labels. */
+    static byte[] int64(long[] values) {
+        String dict = "{'descr': '<i8', 'fortran_order': False, 'shape': (" + values.length + ",), }";
+        int padding = (64 - (10 + dict.length() + 1) % 64) % 64;
+        byte[] header = (dict + " ".repeat(padding) + "\n").getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer out =
+                ByteBuffer.allocate(10 + header.length + 8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        out.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0})
+                .putShort((short) header.length)
+                .put(header);
+        for (long v : values) {
+            out.putLong(v);
+        }
+        return out.array();
+    }
 
     static Array read(byte[] npy) {
         ByteBuffer in = ByteBuffer.wrap(npy).order(ByteOrder.LITTLE_ENDIAN);

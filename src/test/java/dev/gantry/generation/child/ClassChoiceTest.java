@@ -7,8 +7,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * A request's class against a checkpoint's class names. Conditional models are not on main yet,
- * so the HTTP path of a class is covered here and by the conv branch's jobs once it lands.
+ * A request's class against a checkpoint's class names; {@code ExportToPyTorchTest} takes a class
+ * by name and by index through HTTP on a conditional DCGAN.
  */
 class ClassChoiceTest {
 

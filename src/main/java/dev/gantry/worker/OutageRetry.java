@@ -1,5 +1,6 @@
 package dev.gantry.worker;
 
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -42,15 +43,29 @@ final class OutageRetry {
     }
 
     /**
-     * Connection-level failures only: a constraint violation or bad SQL will not heal by waiting. A
-     * transaction that cannot even begin failed to get a connection (Spring reports that outside
-     * the data-access hierarchy, and only for writes that open their own transaction).
+     * Connection-level failures only: a constraint violation or bad SQL will not heal by waiting.
+     * Spring reports some of them outside the data-access hierarchy: a transaction that cannot
+     * begin, or one whose rollback fails on a dead connection ({@code TransactionSystemException}
+     * under JPA); those count when a connection failure is their cause (SQLState class 08).
      */
     static boolean isOutage(Throwable e) {
-        return e instanceof TransientDataAccessException
+        if (e instanceof TransientDataAccessException
                 || e instanceof DataAccessResourceFailureException
                 || e instanceof RecoverableDataAccessException
-                || e instanceof CannotCreateTransactionException;
+                || e instanceof CannotCreateTransactionException) {
+            return true;
+        }
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql
+                    && sql.getSQLState() != null
+                    && sql.getSQLState().startsWith("08")) {
+                return true;
+            }
+            if (cause instanceof java.net.ConnectException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     <T> T call(Supplier<T> write) {

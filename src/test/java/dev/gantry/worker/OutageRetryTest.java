@@ -1,0 +1,35 @@
+package dev.gantry.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.SQLException;
+import org.junit.jupiter.api.Test;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
+
+/** Which failures a worker waits out: a lost connection, however Spring wraps it; nothing else. */
+class OutageRetryTest {
+
+    @Test
+    void a_lost_connection_is_an_outage_however_it_is_wrapped() {
+        assertThat(OutageRetry.isOutage(new DataAccessResourceFailureException("down")))
+                .isTrue();
+        assertThat(OutageRetry.isOutage(new CannotCreateTransactionException("Could not open JDBC Connection")))
+                .isTrue();
+        // JPA's rollback on a connection PostgreSQL closed during a restart.
+        TransactionSystemException rollback = new TransactionSystemException(
+                "JDBC rollback failed", new RuntimeException(new SQLException("I/O error", "08006")));
+        assertThat(OutageRetry.isOutage(rollback)).isTrue();
+    }
+
+    @Test
+    void errors_that_waiting_cannot_heal_are_not() {
+        assertThat(OutageRetry.isOutage(new DuplicateKeyException("twice"))).isFalse();
+        assertThat(OutageRetry.isOutage(
+                        new TransactionSystemException("commit failed", new SQLException("serialization", "40001"))))
+                .isFalse();
+        assertThat(OutageRetry.isOutage(new IllegalStateException("bug"))).isFalse();
+    }
+}

@@ -142,16 +142,25 @@ def in_dtype(x, dtype):
     return None if x is None else (x.to(dtype) if x.is_floating_point() else x)
 
 
+def channels_last(x):
+    return x.contiguous(memory_format=torch.channels_last) if x is not None and x.dim() == 4 else x
+
+
 def both(run, module, *inputs):
-    """Runs `run(module, *inputs)` on a float64 copy (the reference) and on a float32 copy, and
+    """Runs `run(module, *inputs)` on a float64 copy (the reference) and on float32 copies, and
     returns the float64 results with, per result, the largest |float32 - float64|: the rounding
     a correct float32 implementation (PyTorch's own) makes on that tensor, which the Java tests
-    allow for next to their relative tolerance."""
+    allow for next to their relative tolerance. Float32 runs twice, with NCHW and with
+    channels-last maps (Gantry's networks store theirs channels-last, whose kernels sum in another
+    order), and the larger error counts."""
     reference = run(copy.deepcopy(module).double() if module is not None else None,
                     *[in_dtype(x, torch.float64) for x in inputs])
     single = run(copy.deepcopy(module).float() if module is not None else None,
                  *[in_dtype(x, torch.float32) for x in inputs])
-    errors = {k: (single[k].double() - v).abs().max().item() for k, v in reference.items()}
+    last = run(copy.deepcopy(module).float().to(memory_format=torch.channels_last) if module is not None else None,
+               *[channels_last(in_dtype(x, torch.float32)) for x in inputs])
+    errors = {k: max((single[k].double() - v).abs().max().item(), (last[k].double() - v).abs().max().item())
+              for k, v in reference.items()}
     return reference, errors
 
 

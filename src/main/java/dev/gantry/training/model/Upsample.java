@@ -17,7 +17,7 @@ import ai.djl.ndarray.types.Shape;
 enum Upsample implements Layer {
     NEAREST_2X;
 
-    /** libtorch's interpolation mode code for nearest (DJL's {@code GetInterpolationMode}). */
+    /** DJL's code for nearest (1 is bilinear, 2 area, 3 bicubic; {@code PtNDArrayEx.getInterpolationMode}). */
     private static final int NEAREST = 0;
 
     @Override

@@ -410,6 +410,8 @@ def gradient_penalty_case(m, params, batch, seed):
         grad = torch.autograd.grad(d(x).sum(), x, create_graph=True)[0]
         excess = torch.sqrt((grad ** 2).sum(dim=(1, 2, 3)) + 1e-12) - params["target"]
         if params["oneSided"]:
+            # Rows on both sides of the kink, or the case would not test the one-sided form.
+            assert 0 < int((excess > 0).sum()) < len(excess), "one-sided case with rows on one side only"
             excess = F.relu(excess)
         value = (excess ** 2).mean()
         value.backward()
@@ -429,7 +431,7 @@ def gradient_penalty_case(m, params, batch, seed):
 
 GRADIENT_PENALTY = [
     (manifest("dcgan", 32, 1, 8, 4), {"target": 1.0, "oneSided": 0}, 4, 900),
-    (manifest("dcgan", 32, 3, 8, 4, spectral=True), {"target": 0.5, "oneSided": 1}, 2, 910),
+    (manifest("dcgan", 32, 3, 8, 4, spectral=True), {"target": 0.25, "oneSided": 1}, 2, 910),
     (manifest("dcgan", 64, 1, 8, 2, spectral=True), {"target": 0.05, "oneSided": 0}, 2, 920),
 ]
 

@@ -26,7 +26,10 @@ torch.nn.utils.spectral_norm before anything is written.
 Weights are redrawn at scales that keep activations of order one (PyTorch's or DCGAN's init would
 leave a small network's outputs near 0, where the comparison floor hides errors), batch-norm gains,
 biases and running statistics away from their initial 1, 0, 0, 1, and every input and weight is
-rounded to float32 first, so Java starts from exactly these numbers.
+rounded to float32 first, so Java starts from exactly these numbers. Every case also runs in
+float32, with NCHW and with channels-last maps, and stores per result the larger error against
+float64 as "float32Error": the Java tests allow a multiple of it (ConvGolden), since a float32
+convolution's sums may cancel far below the relative tolerance's floor.
 
 Run from the repository root with Debian's python3-torch:  /usr/bin/python3 scripts/training/conv_golden.py
 """

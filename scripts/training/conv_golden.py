@@ -26,7 +26,10 @@ torch.nn.utils.spectral_norm before anything is written.
 Weights are redrawn at scales that keep activations of order one (PyTorch's or DCGAN's init would
 leave a small network's outputs near 0, where the comparison floor hides errors), batch-norm gains,
 biases and running statistics away from their initial 1, 0, 0, 1, and every input and weight is
-rounded to float32 first, so Java starts from exactly these numbers.
+rounded to float32 first, so Java starts from exactly these numbers. Every case also runs in
+float32, with NCHW and with channels-last maps, and stores per result the larger error against
+float64 as "float32Error": the Java tests allow a multiple of it (ConvGolden), since a float32
+convolution's sums may cancel far below the relative tolerance's floor.
 
 Run from the repository root with Debian's python3-torch:  /usr/bin/python3 scripts/training/conv_golden.py
 """
@@ -142,16 +145,25 @@ def in_dtype(x, dtype):
     return None if x is None else (x.to(dtype) if x.is_floating_point() else x)
 
 
+def channels_last(x):
+    return x.contiguous(memory_format=torch.channels_last) if x is not None and x.dim() == 4 else x
+
+
 def both(run, module, *inputs):
-    """Runs `run(module, *inputs)` on a float64 copy (the reference) and on a float32 copy, and
+    """Runs `run(module, *inputs)` on a float64 copy (the reference) and on float32 copies, and
     returns the float64 results with, per result, the largest |float32 - float64|: the rounding
     a correct float32 implementation (PyTorch's own) makes on that tensor, which the Java tests
-    allow for next to their relative tolerance."""
+    allow for next to their relative tolerance. Float32 runs twice, with NCHW and with
+    channels-last maps (Gantry's networks store theirs channels-last, whose kernels sum in another
+    order), and the larger error counts."""
     reference = run(copy.deepcopy(module).double() if module is not None else None,
                     *[in_dtype(x, torch.float64) for x in inputs])
     single = run(copy.deepcopy(module).float() if module is not None else None,
                  *[in_dtype(x, torch.float32) for x in inputs])
-    errors = {k: (single[k].double() - v).abs().max().item() for k, v in reference.items()}
+    last = run(copy.deepcopy(module).float().to(memory_format=torch.channels_last) if module is not None else None,
+               *[channels_last(in_dtype(x, torch.float32)) for x in inputs])
+    errors = {k: max((single[k].double() - v).abs().max().item(), (last[k].double() - v).abs().max().item())
+              for k, v in reference.items()}
     return reference, errors
 
 
@@ -401,6 +413,8 @@ def gradient_penalty_case(m, params, batch, seed):
         grad = torch.autograd.grad(d(x).sum(), x, create_graph=True)[0]
         excess = torch.sqrt((grad ** 2).sum(dim=(1, 2, 3)) + 1e-12) - params["target"]
         if params["oneSided"]:
+            # Rows on both sides of the kink, or the case would not test the one-sided form.
+            assert 0 < int((excess > 0).sum()) < len(excess), "one-sided case with rows on one side only"
             excess = F.relu(excess)
         value = (excess ** 2).mean()
         value.backward()
@@ -420,7 +434,7 @@ def gradient_penalty_case(m, params, batch, seed):
 
 GRADIENT_PENALTY = [
     (manifest("dcgan", 32, 1, 8, 4), {"target": 1.0, "oneSided": 0}, 4, 900),
-    (manifest("dcgan", 32, 3, 8, 4, spectral=True), {"target": 0.5, "oneSided": 1}, 2, 910),
+    (manifest("dcgan", 32, 3, 8, 4, spectral=True), {"target": 0.25, "oneSided": 1}, 2, 910),
     (manifest("dcgan", 64, 1, 8, 2, spectral=True), {"target": 0.05, "oneSided": 0}, 2, 920),
 ]
 

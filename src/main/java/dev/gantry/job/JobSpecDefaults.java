@@ -101,7 +101,8 @@ public final class JobSpecDefaults {
     private static JobSpec.Model model(JobSpec.Model given, DataShape shape, JobSpec.Loss loss) {
         JobSpec.Model m = or(given, new JobSpec.Model(null, null, null, null, null, null, null, null));
         String architecture = or(m.architecture(), shape.images() ? "dcgan" : "mlp");
-        boolean spectralNorm = or(m.spectralNorm(), false);
+        // resnet is SNGAN: its discriminator is always spectrally normalized (Architectures.validate).
+        boolean spectralNorm = or(m.spectralNorm(), architecture.equals("resnet"));
         boolean mlp = architecture.equals("mlp");
         String norm = m.discriminatorNorm();
         if (norm == null) {

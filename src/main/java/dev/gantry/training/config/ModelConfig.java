@@ -7,8 +7,9 @@ package dev.gantry.training.config;
  *   <li>{@code mlp} (2-D points): the generator maps {@code latentDim} to 2 through {@code
  *       hiddenLayers} ReLU layers of {@code hiddenUnits}; the discriminator maps 2 to one logit
  *       through as many LeakyReLU(0.2) layers.
- *   <li>{@code dcgan} and {@code resnet} (images): {@code width} is the channel count of the
- *       widest generator layer's unit (DCGAN's ngf = ndf).
+ *   <li>{@code dcgan} and {@code resnet} (images): {@code width} sets the channel counts; dcgan:
+ *       DCGAN's ngf = ndf = width; resnet: ngf = 2·width, ndf = width (width 128 is SNGAN-32's
+ *       256 and 128). hiddenUnits and hiddenLayers are 0.
  * </ul>
  *
  * @param spectralNorm spectral normalization (Miyato et al. 2018) of every discriminator layer

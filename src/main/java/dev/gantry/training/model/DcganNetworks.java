@@ -24,7 +24,8 @@ import dev.gantry.training.config.ModelConfig;
  * The generator upsamples by nearest neighbour and a 3×3 convolution (resize-convolution, Odena et
  * al. 2016): DJL has no transposed convolution on PyTorch. D's {@code bn_i} exist only with {@code
  * discriminatorNorm = batch}; with {@code spectralNorm} every D convolution is spectrally
- * normalized. Features (for feature matching and the contrastive term) are each D stage's
+ * normalized. Both store their maps channels-last ({@link ChannelsLast}), which changes no value but
+ * saves time. Features (for feature matching and the contrastive term) are each D stage's
  * LeakyReLU output. Conditional: every {@code bn_i} of G is a {@link ConditionalBatchNorm}, and D's
  * output adds the projection ⟨embed(y), Σ_ij h⟩ on the last stage's maps h ({@link ProjectionHead}).
  *
@@ -57,7 +58,10 @@ public final class DcganNetworks {
         long top = (long) model.width() << (stages - 1);
         LayerFactory f = new LayerFactory(Network.builder("generator"), manager);
         NDArray fc = f.normal("fc.weight", 0, WEIGHT_STD, top * 16, model.latentDim());
-        f.network().add(new Dense("fc", fc, null, null)).add(new Reshape(top, 4, 4));
+        f.network()
+                .add(new Dense("fc", fc, null, null))
+                .add(new Reshape(top, 4, 4))
+                .add(ChannelsLast.INSTANCE);
         for (int i = 0; i < stages; i++) {
             long c = top >> i;
             f.network().add(normalization(f, "bn" + i, c, classes)).add(Nonlinearity.RELU);

@@ -20,7 +20,8 @@ import java.util.List;
  *    → l5 Linear(ndf, 1)
  * </pre>
  *
- * ({@link ResidualBlock} has the blocks.) Every discriminator layer is spectrally normalized,
+ * ({@link ResidualBlock} has the blocks; both networks store their maps channels-last, {@link
+ * ChannelsLast}.) Every discriminator layer is spectrally normalized,
  * always. Upsampling is nearest, as in the authors' Chainer code (Mimicry uses bilinear). Features
  * are the outputs of D's four blocks. Conditional (cGAN-PD, Miyato & Koyama 2018; Mimicry's {@code
  * CGANPDGenerator32}/{@code CGANPDDiscriminator32}): the generator blocks' batch norms are
@@ -48,7 +49,10 @@ public final class ResnetNetworks {
         LayerFactory f = new LayerFactory(Network.builder("generator"), manager);
         NDArray l1 = f.xavier("l1.weight", 1, ngf * 16, model.latentDim());
         NDArray l1Bias = f.defaultBias("l1.bias", model.latentDim(), ngf * 16);
-        f.network().add(new Dense("l1", l1, l1Bias, null)).add(new Reshape(ngf, 4, 4));
+        f.network()
+                .add(new Dense("l1", l1, l1Bias, null))
+                .add(new Reshape(ngf, 4, 4))
+                .add(ChannelsLast.INSTANCE);
         for (int b = 2; b <= 4; b++) {
             f.network().add(generatorBlock(f, "block" + b, ngf, classes));
         }
@@ -61,7 +65,10 @@ public final class ResnetNetworks {
     public static Network discriminator(ModelConfig model, DataConfig data, int classes, NDManager manager) {
         long ndf = model.width();
         LayerFactory f = new LayerFactory(Network.builder("discriminator"), manager);
-        f.network().add(optimizedBlock(f, "block1", data.channels(), ndf)).tap();
+        f.network()
+                .add(ChannelsLast.INSTANCE)
+                .add(optimizedBlock(f, "block1", data.channels(), ndf))
+                .tap();
         f.network().add(discriminatorBlock(f, "block2", ndf, ndf, true)).tap();
         f.network().add(discriminatorBlock(f, "block3", ndf, ndf, false)).tap();
         f.network().add(discriminatorBlock(f, "block4", ndf, ndf, false)).tap();

@@ -9,15 +9,15 @@ import ai.djl.ndarray.types.Shape;
  * resize-convolution (Odena et al. 2016, "Deconvolution and Checkerboard Artifacts") that stands
  * in for the transposed convolution DJL lacks on PyTorch.
  *
- * <p>One libtorch {@code upsample_nearest2d} call: measured here (batch 64, the three stages of
- * a DCGAN-32 generator, forward and backward, one thread) it took about half the time of two
- * {@code repeat_interleave}s and a third of a reshape–expand–reshape, whose backward is a
- * broadcast sum.
+ * <p>One libtorch {@code upsample_nearest2d} call. Two {@code repeat_interleave}s or a
+ * reshape–expand–reshape (whose backward is a broadcast sum) were slower in every shape measured;
+ * the call itself is fast only on channels-last maps, which the networks keep ({@link
+ * ChannelsLast}, {@code bench/training/dcgan32.md}).
  */
 enum Upsample implements Layer {
     NEAREST_2X;
 
-    /** libtorch's interpolation mode code for nearest (DJL's {@code GetInterpolationMode}). */
+    /** DJL's code for nearest (1 is bilinear, 2 area, 3 bicubic; {@code PtNDArrayEx.getInterpolationMode}). */
     private static final int NEAREST = 0;
 
     @Override

@@ -48,28 +48,38 @@ public final class ConvConfigs {
         return new LossConfig(adversarial, 0, List.of(terms));
     }
 
-    /** One D step per G step, no checkpoints or evaluations before the end. */
+    /** One D step per G step, no checkpoints, samples or moving average before the end. */
     public static TrainingConfig config(
             DataConfig data, ModelConfig model, LossConfig loss, int steps, int batch, long seed) {
-        return new TrainingConfig(data, model, loss, DCGAN_ADAM, DCGAN_ADAM, steps, batch, 1, seed, 0, 0, 64, 0, 0, 0);
+        return config(data, model, loss, steps, batch, seed, 0, 0, 0);
     }
 
-    public static TrainingConfig withCheckpoints(TrainingConfig c, int every) {
+    /** The same with checkpoints and sample grids every so many steps and a generator EMA. */
+    public static TrainingConfig config(
+            DataConfig data,
+            ModelConfig model,
+            LossConfig loss,
+            int steps,
+            int batch,
+            long seed,
+            int checkpointEvery,
+            int sampleEvery,
+            double emaDecay) {
         return new TrainingConfig(
-                c.data(),
-                c.model(),
-                c.loss(),
-                c.generatorOptimizer(),
-                c.discriminatorOptimizer(),
-                c.steps(),
-                c.batchSize(),
-                c.discriminatorSteps(),
-                c.seed(),
-                every,
-                c.evaluationEverySteps(),
-                c.evaluationSamples(),
-                c.sampleEverySteps(),
-                c.emaDecay(),
-                c.instanceNoise());
+                data,
+                model,
+                loss,
+                DCGAN_ADAM,
+                DCGAN_ADAM,
+                steps,
+                batch,
+                1,
+                seed,
+                checkpointEvery,
+                0,
+                64,
+                sampleEvery,
+                emaDecay,
+                0);
     }
 }

@@ -86,7 +86,9 @@ class ConvTrainingTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("models")
     void trains_and_resumes_bitwise(Case c) {
-        TrainingConfig config = ConvConfigs.withCheckpoints(c.config(), 2);
+        TrainingConfig base = c.config();
+        TrainingConfig config = ConvConfigs.config(
+                base.data(), base.model(), base.loss(), base.steps(), base.batchSize(), base.seed(), 2, 0, 0);
         TrainingData data = ConvConfigs.data(config, 40, c.classes());
         Recorder full = new Recorder();
         GanTraining.run(config, data, null, full);

@@ -22,29 +22,16 @@ public final class DcganRssProbe {
 
     public static void main(String[] args) {
         int steps = Integer.parseInt(args[0]);
-        TrainingConfig base = ConvConfigs.config(
+        TrainingConfig config = ConvConfigs.config(
                 new DataConfig("random", 32, 1),
                 new ModelConfig("dcgan", 32, 0, 0, 8, true, true, "none"),
                 ConvConfigs.loss("wasserstein", new TermConfig("gradient-penalty", 10, false, Map.of())),
                 steps,
                 16,
-                1);
-        TrainingConfig config = new TrainingConfig(
-                base.data(),
-                base.model(),
-                base.loss(),
-                base.generatorOptimizer(),
-                base.discriminatorOptimizer(),
-                steps,
-                base.batchSize(),
                 1,
-                base.seed(),
                 500,
-                0,
-                64,
                 500,
-                0.999,
-                0);
+                0.999);
         config = config.toBuilder()
                 .augment(new AugmentConfig(List.of("color", "translation", "cutout"), true, 0.6, 4, 1))
                 .build();

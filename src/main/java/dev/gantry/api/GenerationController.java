@@ -83,6 +83,18 @@ class GenerationController {
                 .body(samples.body());
     }
 
+    /** The latents of a draw, for reproducing it elsewhere from an export. */
+    @GetMapping(path = "/api/v1/jobs/{id}/latents", produces = "application/x-npy")
+    ResponseEntity<byte[]> latents(
+            @PathVariable UUID id,
+            @RequestParam(defaultValue = "" + GenerationService.DEFAULT_COUNT) int count,
+            @RequestParam long seed) {
+        return ResponseEntity.ok()
+                .contentType(NPY)
+                .header(SEED_HEADER, Long.toString(seed))
+                .body(generation.latents(generation.target(id), count, seed));
+    }
+
     @GetMapping(path = "/api/v1/jobs/{id}/export", produces = "application/zip")
     ResponseEntity<byte[]> export(@PathVariable UUID id, @RequestParam(required = false) Long step) {
         GeneratorExport.Export zip = export.export(id, step);

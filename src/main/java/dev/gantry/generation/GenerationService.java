@@ -3,6 +3,7 @@ package dev.gantry.generation;
 import dev.gantry.artifact.Artifact;
 import dev.gantry.artifact.ArtifactKind;
 import dev.gantry.artifact.Artifacts;
+import dev.gantry.generation.child.Npy;
 import dev.gantry.generation.protocol.Frames;
 import dev.gantry.generation.protocol.GenerationReply;
 import dev.gantry.generation.protocol.GenerationRequest;
@@ -13,6 +14,7 @@ import dev.gantry.job.Job;
 import dev.gantry.job.JobConflictException;
 import dev.gantry.job.JobService;
 import dev.gantry.job.TrainingConfigs;
+import dev.gantry.training.Latents;
 import dev.gantry.training.config.TrainingConfig;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -67,6 +69,26 @@ public class GenerationService {
     public Target target(UUID jobId) {
         Job job = jobs.get(jobId);
         return new Target(job, TrainingConfigs.from(job.spec()));
+    }
+
+    /**
+     * The latents a draw of {@code count} samples from {@code seed} feeds the generator, as a
+     * float32 NPY of shape (count, latentDim): what {@code scripts/export/load_generator.py} needs
+     * to reproduce Gantry's samples from an export. No process is involved.
+     */
+    public byte[] latents(Target target, int count, long seed) {
+        List<FieldError> errors = new ArrayList<>();
+        if (count < 1 || count > MAX_COUNT) {
+            errors.add(new FieldError("count", "must be between 1 and " + MAX_COUNT));
+        }
+        if (seed < 0) {
+            errors.add(new FieldError("seed", "must be between 0 and " + Long.MAX_VALUE));
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidRequestException(errors);
+        }
+        int dim = target.config().model().latentDim();
+        return Npy.float32(Latents.draw(seed, count, dim), new long[] {count, dim});
     }
 
     public Generated generate(Target target, Command command, SampleFormat format) {

@@ -253,7 +253,7 @@ final class TrainingState implements AutoCloseable {
      */
     static float[] generate(
             Network generator, int latentDim, int sampleSize, int count, long seed, int[] labels, NDManager manager) {
-        RandomGenerator rng = new SplittableRandom(seed);
+        float[] latents = Latents.draw(seed, count, latentDim);
         float[] out = new float[Math.multiplyExact(count, sampleSize)];
         boolean wasTraining = generator.isTraining();
         generator.setTrainable(false);
@@ -264,12 +264,14 @@ final class TrainingState implements AutoCloseable {
             for (int start = 0; start < count; start += chunk) {
                 int n = Math.min(chunk, count - start);
                 try (NDManager s = manager.newSubManager()) {
-                    NDArray z = latentBatch(s, rng, n, latentDim);
+                    float[] part = new float[n * latentDim];
+                    System.arraycopy(latents, start * latentDim, part, 0, part.length);
+                    NDArray z = s.create(part, new Shape(n, latentDim));
                     NDArray y = null;
                     if (labels != null) {
-                        int[] part = new int[n];
-                        System.arraycopy(labels, start, part, 0, n);
-                        y = s.create(part);
+                        int[] classes = new int[n];
+                        System.arraycopy(labels, start, classes, 0, n);
+                        y = s.create(classes);
                     }
                     float[] values = generator.forward(z, y).toFloatArray();
                     System.arraycopy(values, 0, out, start * sampleSize, values.length);
@@ -365,11 +367,7 @@ final class TrainingState implements AutoCloseable {
     }
 
     static NDArray latentBatch(NDManager s, RandomGenerator rng, int batch, int dim) {
-        float[] z = new float[batch * dim];
-        for (int i = 0; i < z.length; i++) {
-            z[i] = (float) rng.nextGaussian();
-        }
-        return s.create(z, new Shape(batch, dim));
+        return s.create(Latents.draw(rng, batch, dim), new Shape(batch, dim));
     }
 
     /** Classes for generated samples, uniform over the classes. */

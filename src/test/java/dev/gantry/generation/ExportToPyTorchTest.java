@@ -2,7 +2,6 @@ package dev.gantry.generation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gantry.generation.child.Npy;
 import dev.gantry.testsupport.Http;
 import dev.gantry.testsupport.Jobs;
 import dev.gantry.testsupport.TestDatabaseInitializer;
@@ -15,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -119,16 +117,6 @@ class ExportToPyTorchTest {
         return result;
     }
 
-    /** The latents Gantry draws for {@code seed}: N(0, 1) from SplittableRandom, as floats, row-major. */
-    static float[] latents(long seed, int count, int dim) {
-        SplittableRandom rng = new SplittableRandom(seed);
-        float[] z = new float[count * dim];
-        for (int i = 0; i < z.length; i++) {
-            z[i] = (float) rng.nextGaussian();
-        }
-        return z;
-    }
-
     @Test
     void pytorch_rebuilds_the_exported_generator_and_draws_what_gantry_draws() throws Exception {
         Http http = new Http(port);
@@ -169,7 +157,10 @@ class ExportToPyTorchTest {
                     Http.parse(new String(unzip(export.bytes()).get("manifest.json"), StandardCharsets.UTF_8));
             int dim = manifest.at("/latent/dim").asInt();
             Path z = dir.resolve("z.npy");
-            Files.write(z, Npy.float32(latents(seed, count, dim), new long[] {count, dim}));
+            Http.Response latents = http.get("/api/v1/jobs/" + id + "/latents?count=" + count + "&seed=" + seed);
+            assertThat(latents.status()).isEqualTo(200);
+            assertThat(NpyArrays.read(latents.bytes()).shape()).containsExactly(count, dim);
+            Files.write(z, latents.bytes());
 
             Path out = dir.resolve("x.npy");
             Result result = loadGenerator(zip.toString(), "--latents", z.toString(), "--out", out.toString());
@@ -234,7 +225,10 @@ class ExportToPyTorchTest {
         int count = 12;
         long seed = 5;
         Path z = dir.resolve("z16.npy");
-        Files.write(z, Npy.float32(latents(seed, count, 16), new long[] {count, 16}));
+        Files.write(
+                z,
+                http.get("/api/v1/jobs/" + id + "/latents?count=" + count + "&seed=" + seed)
+                        .bytes());
 
         Map<String, long[]> draws = new java.util.LinkedHashMap<>();
         draws.put("\"class\": \"3\"", filled(count, 3));

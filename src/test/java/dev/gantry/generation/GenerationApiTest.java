@@ -235,6 +235,25 @@ class GenerationApiTest {
     }
 
     @Test
+    void latents_are_those_a_draw_of_the_same_seed_feeds_the_generator() {
+        Http.Response latents = http.get("/api/v1/jobs/" + plain.id() + "/latents?count=5&seed=42");
+        assertThat(latents.status()).isEqualTo(200);
+        assertThat(latents.contentType()).isEqualTo("application/x-npy");
+        NpyArrays.Array z = NpyArrays.read(latents.bytes());
+        assertThat(z.shape()).containsExactly(5, plain.config().model().latentDim());
+        // What generate feeds its generator (ExportToPyTorchTest feeds these to PyTorch).
+        assertThat(z.values()).containsExactly(dev.gantry.training.Latents.draw(42, 5, (int) z.shape()[1]));
+
+        Http.Response bad = http.get("/api/v1/jobs/" + plain.id() + "/latents?count=0&seed=-1");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().findValuesAsString("field")).containsExactlyInAnyOrder("count", "seed");
+        assertThat(http.get("/api/v1/jobs/" + UUID.randomUUID() + "/latents?seed=1")
+                        .status())
+                .isEqualTo(404);
+        assertThat(http.get("/api/v1/jobs/" + plain.id() + "/latents").status()).isEqualTo(400);
+    }
+
+    @Test
     void an_unknown_job_is_404_and_a_job_without_a_checkpoint_409() {
         Http.Response unknown = generate(UUID.randomUUID(), "{}", NPY);
         assertThat(unknown.status()).isEqualTo(404);

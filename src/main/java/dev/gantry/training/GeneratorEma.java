@@ -14,16 +14,16 @@ import java.util.Map;
  *
  * <p>Computed as {@code torch.optim.swa_utils.AveragedModel} with the avg_fn β·avg + (1−β)·θ
  * does, in float32: {@code EmaConformanceTest} compares it with PyTorch. Non-trainable state
- * (batch-norm running statistics) is not averaged but copied from the generator whenever the
- * average is used or saved, as {@code AveragedModel(use_buffers=False)} users do with {@code
- * update_bn} skipped: the statistics describe the generator's current layers.
+ * (batch-norm running statistics) is averaged the same way, as {@code AveragedModel(use_buffers=True)}
+ * does, so the statistics describe the averaged layers. Copying the generator's current
+ * statistics instead paired old weights with new statistics: a conditional DCGAN's EMA samples
+ * came out nearly black for the first thousands of steps.
  */
 final class GeneratorEma {
 
     private final float decay;
     private final float complement;
     private final Network average;
-    private final Network generator;
 
     /**
      * @param average a fresh network of the generator's architecture; it becomes the average,
@@ -33,36 +33,32 @@ final class GeneratorEma {
         this.decay = (float) decay;
         this.complement = (float) (1 - decay);
         this.average = average;
-        this.generator = generator;
         average.setTrainable(false);
         average.load(generator.snapshot());
     }
 
     /** Folds the current values of {@code generator} into the average, in place. */
     void update(Network generator) {
-        for (Map.Entry<String, NDArray> e : average.parameters().entrySet()) {
+        fold(average.parameters(), generator.parameters());
+        fold(average.state(), generator.state());
+    }
+
+    private void fold(Map<String, NDArray> averages, Map<String, NDArray> current) {
+        for (Map.Entry<String, NDArray> e : averages.entrySet()) {
             NDArray avg = e.getValue();
             avg.muli(decay);
-            try (NDArray weighted = generator.parameters().get(e.getKey()).mul(complement)) {
+            try (NDArray weighted = current.get(e.getKey()).mul(complement)) {
                 avg.addi(weighted);
             }
         }
     }
 
     Network network() {
-        copyState();
         return average;
     }
 
     Map<String, TensorData> snapshot() {
-        copyState();
         return average.snapshot();
-    }
-
-    private void copyState() {
-        for (Map.Entry<String, NDArray> e : average.state().entrySet()) {
-            average.replace(e.getValue(), generator.state().get(e.getKey()).duplicate());
-        }
     }
 
     /** @throws IllegalArgumentException naming the first parameter that does not fit */

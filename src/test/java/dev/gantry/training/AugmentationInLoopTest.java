@@ -12,8 +12,6 @@ import dev.gantry.training.config.OptimizerConfig;
 import dev.gantry.training.config.TrainingConfig;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
-import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -81,26 +79,6 @@ class AugmentationInLoopTest {
                 state.generatorUpdate(s, rng, 1);
             }
             return rng.ranged;
-        }
-    }
-
-    private static final class CountingRandom implements RandomGenerator {
-        private final SplittableRandom delegate;
-        long ranged;
-
-        CountingRandom(long seed) {
-            this.delegate = new SplittableRandom(seed);
-        }
-
-        @Override
-        public long nextLong() {
-            return delegate.nextLong();
-        }
-
-        @Override
-        public int nextInt(int origin, int bound) {
-            ranged++;
-            return delegate.nextInt(origin, bound);
         }
     }
 }

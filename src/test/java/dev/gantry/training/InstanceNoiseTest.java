@@ -8,7 +8,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.gantry.training.config.TrainingConfig;
 import java.util.SplittableRandom;
-import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
 
 class InstanceNoiseTest {
@@ -87,27 +86,6 @@ class InstanceNoiseTest {
                 state.generatorUpdate(s, rng, 1);
             }
             return rng.gaussians;
-        }
-    }
-
-    /** Counts the Gaussians drawn through it. */
-    private static final class CountingRandom implements RandomGenerator {
-        private final SplittableRandom delegate;
-        long gaussians;
-
-        CountingRandom(long seed) {
-            this.delegate = new SplittableRandom(seed);
-        }
-
-        @Override
-        public long nextLong() {
-            return delegate.nextLong();
-        }
-
-        @Override
-        public double nextGaussian() {
-            gaussians++;
-            return delegate.nextGaussian();
         }
     }
 }

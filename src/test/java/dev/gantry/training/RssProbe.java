@@ -58,4 +58,16 @@ public final class RssProbe {
         }
         throw new IllegalStateException("no VmRSS in /proc/self/status");
     }
+
+    /** The {@code rss <step> <kB>} lines a probe printed, by step. */
+    public static java.util.TreeMap<Long, Long> readings(ChildJvm.Result child) {
+        java.util.TreeMap<Long, Long> rss = new java.util.TreeMap<>();
+        for (String line : child.lines()) {
+            if (line.startsWith("rss ")) {
+                String[] parts = line.split(" ");
+                rss.put(Long.parseLong(parts[1]), Long.parseLong(parts[2]));
+            }
+        }
+        return rss;
+    }
 }

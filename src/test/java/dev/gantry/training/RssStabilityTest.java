@@ -28,13 +28,7 @@ class RssStabilityTest {
                 List.of("-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch"),
                 String.valueOf(steps));
         assertEquals(0, child.exitCode(), child::output);
-        TreeMap<Long, Long> rss = new TreeMap<>();
-        for (String line : child.lines()) {
-            if (line.startsWith("rss ")) {
-                String[] parts = line.split(" ");
-                rss.put(Long.parseLong(parts[1]), Long.parseLong(parts[2]));
-            }
-        }
+        TreeMap<Long, Long> rss = RssProbe.readings(child);
         assertEquals(steps / 100, rss.size(), child::output);
 
         long start = rss.firstEntry().getValue();

@@ -11,6 +11,7 @@ import dev.gantry.testsupport.Datasets;
 import dev.gantry.testsupport.Http;
 import dev.gantry.testsupport.Jobs;
 import dev.gantry.testsupport.TestDatabaseInitializer;
+import dev.gantry.testsupport.Workers;
 import dev.gantry.training.GanTraining;
 import dev.gantry.training.TrainingListener;
 import dev.gantry.training.config.TrainingConfig;
@@ -93,7 +94,7 @@ class ImageJobTest {
                 .get("id")
                 .asString();
         Jobs.await(http, id, j -> j.get("step").asLong() >= 150, Duration.ofMinutes(3));
-        ProcessHandle.of(workerPid(id)).orElseThrow().destroy(); // SIGTERM: drain
+        ProcessHandle.of(Workers.pid(jdbc, id)).orElseThrow().destroy(); // SIGTERM: drain
         JsonNode done = Jobs.await(http, id, j -> j.get("state").asString().equals("SUCCEEDED"), Duration.ofMinutes(5));
         assertThat(done.get("attempt").asInt()).isEqualTo(2);
         List<Long> from = jdbc.sql(
@@ -168,14 +169,5 @@ class ImageJobTest {
                     DatasetFiles.png(image));
         }
         return DatasetFiles.zip(entries);
-    }
-
-    private long workerPid(String id) {
-        String worker = jdbc.sql("SELECT worker_id FROM jobs WHERE id = ?::uuid")
-                .param(id)
-                .query(String.class)
-                .single();
-        String[] parts = worker.split("-");
-        return Long.parseLong(parts[parts.length - 2]);
     }
 }

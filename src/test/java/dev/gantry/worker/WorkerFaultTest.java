@@ -7,6 +7,7 @@ import dev.gantry.job.TrainingConfigs;
 import dev.gantry.testsupport.Http;
 import dev.gantry.testsupport.Jobs;
 import dev.gantry.testsupport.TestDatabaseInitializer;
+import dev.gantry.testsupport.Workers;
 import dev.gantry.training.GanTraining;
 import dev.gantry.training.TrainingListener;
 import java.time.Duration;
@@ -78,7 +79,7 @@ class WorkerFaultTest {
             throws Exception {
         String id = submit("kill-9");
         Jobs.await(http, id, j -> j.get("step").asLong() >= 1300, Duration.ofMinutes(2));
-        long victim = workerPid(id);
+        long victim = Workers.pid(jdbc, id);
 
         ProcessHandle process = ProcessHandle.of(victim).orElseThrow();
         process.destroyForcibly(); // SIGKILL: no drain, no goodbye
@@ -95,7 +96,7 @@ class WorkerFaultTest {
                 j -> j.get("attempt").asInt() == 2 && j.get("state").asString().equals("RUNNING"),
                 Duration.ofSeconds(60));
         double recovery = (System.nanoTime() - killedAt) / 1e9;
-        long resumedBy = workerPid(id);
+        long resumedBy = Workers.pid(jdbc, id);
         System.out.printf(
                 "kill -9 → job running again on worker %d after %.2f s (lease 4 s, reaper every 0.5 s)%n",
                 resumedBy, recovery);
@@ -116,7 +117,7 @@ class WorkerFaultTest {
     void a_frozen_worker_that_wakes_after_losing_its_lease_writes_nothing_more_for_the_job() throws Exception {
         String id = submit("sigstop");
         Jobs.await(http, id, j -> j.get("step").asLong() >= 1300, Duration.ofMinutes(2));
-        long frozen = workerPid(id);
+        long frozen = Workers.pid(jdbc, id);
 
         signal("STOP", frozen); // a long GC pause, a partition: alive but silent
         try {
@@ -153,7 +154,7 @@ class WorkerFaultTest {
     void sigterm_checkpoints_and_hands_the_job_back_at_once_and_the_restarted_worker_finishes_it() throws Exception {
         String id = submit("sigterm");
         Jobs.await(http, id, j -> j.get("step").asLong() >= 1500, Duration.ofMinutes(2));
-        long worker = workerPid(id);
+        long worker = Workers.pid(jdbc, id);
 
         ProcessHandle.of(worker).orElseThrow().destroy(); // SIGTERM
         long signalledAt = System.nanoTime();
@@ -312,15 +313,6 @@ class WorkerFaultTest {
     }
 
     /** The worker id is {@code host-pid-suffix}; the host may itself contain dashes. */
-    private long workerPid(String id) {
-        String worker = jdbc.sql("SELECT worker_id FROM jobs WHERE id = ?::uuid")
-                .param(id)
-                .query(String.class)
-                .single();
-        String[] parts = worker.split("-");
-        return Long.parseLong(parts[parts.length - 2]);
-    }
-
     private List<String> events(String id) {
         return jdbc.sql("SELECT type FROM job_events WHERE job_id = ?::uuid ORDER BY id")
                 .param(id)

@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.gantry.training.ChildJvm;
+import dev.gantry.training.RssProbe;
 import dev.gantry.training.config.DataConfig;
 import dev.gantry.training.config.ModelConfig;
 import java.util.List;
@@ -73,13 +74,7 @@ class ConvMemoryTest {
         ChildJvm.Result child = ChildJvm.run(
                 DcganRssProbe.class, List.of("-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch"), String.valueOf(steps));
         assertEquals(0, child.exitCode(), child::output);
-        TreeMap<Long, Long> rss = new TreeMap<>();
-        for (String line : child.lines()) {
-            if (line.startsWith("rss ")) {
-                String[] parts = line.split(" ");
-                rss.put(Long.parseLong(parts[1]), Long.parseLong(parts[2]));
-            }
-        }
+        TreeMap<Long, Long> rss = RssProbe.readings(child);
         assertEquals(steps / 100, rss.size(), child::output);
         // Warm-up includes the first checkpoint and sample grid (step 500); measured over 4000
         // steps: 538.6 MB at 700, 542.3 MB at 4000, +0.2 MB from 2300 on.

@@ -55,10 +55,10 @@ public final class GeneratorSampler implements AutoCloseable {
     public static GeneratorSampler load(TrainingConfig config, byte[] checkpoint) {
         Checkpoint c = Checkpoint.decode(checkpoint);
         int classes = config.model().conditional() ? c.classNames().size() : 0;
-        TrainingState.checkSignature(Architectures.signature(config.model(), config.data(), classes), c);
+        TrainingState.checkSignature(Architectures.signature(config.model(), config.data(), config.task(), classes), c);
         NDManager manager = NDManager.newBaseManager();
         try {
-            Network generator = Architectures.generator(config.model(), config.data(), classes, manager);
+            Network generator = Architectures.generator(config.model(), config.data(), config.task(), classes, manager);
             generator.load(c.generatorEma().isEmpty() ? c.generator() : c.generatorEma());
             return new GeneratorSampler(config, manager, generator, c, classes);
         } catch (IllegalArgumentException e) {

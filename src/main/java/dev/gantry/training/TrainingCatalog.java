@@ -8,6 +8,7 @@ import dev.gantry.training.config.DataShape;
 import dev.gantry.training.config.LossConfig;
 import dev.gantry.training.config.ModelConfig;
 import dev.gantry.training.config.OptimizerConfig;
+import dev.gantry.training.config.TaskConfig;
 import dev.gantry.training.config.TermConfig;
 import dev.gantry.training.config.TrainingConfig;
 import dev.gantry.training.data.BuiltInDatasets;
@@ -178,7 +179,47 @@ public final class TrainingCatalog {
             out.add(new ConfigViolation("instanceNoise", "must be 0 (off) or a finite standard deviation > 0"));
         }
         augment(out, c.augment(), data, shape);
+        task(out, c.task(), m, shape);
         return out;
+    }
+
+    /** The tasks a spec may name. */
+    public static final List<String> TASKS = List.of(TaskConfig.GENERATION_TYPE, TaskConfig.SUPER_RESOLUTION_TYPE);
+
+    /** Upscaling factors of super-resolution. */
+    public static final Set<Integer> SCALES = Set.of(2, 4);
+
+    private static void task(List<ConfigViolation> out, TaskConfig t, ModelConfig model, DataShape shape) {
+        if (t == null) {
+            out.add(new ConfigViolation("task", "is required"));
+            return;
+        }
+        boolean srModel = model != null && Architectures.SRRESNET.equals(model.architecture());
+        if (!TASKS.contains(t.type())) {
+            out.add(new ConfigViolation("task.type", "must be one of " + TASKS));
+            return;
+        }
+        if (!t.superResolution()) {
+            if (srModel) {
+                out.add(new ConfigViolation(
+                        "model.architecture", "srresnet upscales images; it needs task super-resolution"));
+            }
+            return;
+        }
+        if (!shape.images()) {
+            out.add(new ConfigViolation("task.type", "super-resolution needs an image dataset"));
+        }
+        if (model != null && !srModel) {
+            out.add(new ConfigViolation(
+                    "model.architecture", "super-resolution needs a generator that takes an image: srresnet"));
+        }
+        if (!SCALES.contains(t.scale())) {
+            out.add(new ConfigViolation("task.scale", "must be one of " + sorted(SCALES)));
+        }
+        if (!(t.inputNoise() >= 0 && t.inputNoise() <= 1)) {
+            out.add(new ConfigViolation("task.inputNoise", "must be between 0 and 1"));
+        }
+        range(out, "task.validationImages", t.validationImages(), 1, 10_000);
     }
 
     private static void augment(List<ConfigViolation> out, AugmentConfig a, DataConfig data, DataShape shape) {

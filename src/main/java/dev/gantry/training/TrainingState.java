@@ -61,7 +61,7 @@ final class TrainingState implements AutoCloseable {
         this.manager = parent.newSubManager();
         ModelConfig model = config.model();
         seedEngine(StepSeeds.INIT_GENERATOR);
-        this.generator = Architectures.generator(model, config.data(), classes, manager);
+        this.generator = Architectures.generator(model, config.data(), config.task(), classes, manager);
         seedEngine(StepSeeds.INIT_DISCRIMINATOR);
         this.discriminator = Architectures.discriminator(model, config.data(), classes, manager);
         this.objective = GanObjective.from(config.loss(), layers -> {
@@ -75,7 +75,9 @@ final class TrainingState implements AutoCloseable {
         // at once) does not shift theirs.
         this.generatorEma = config.emaDecay() > 0
                 ? new GeneratorEma(
-                        config.emaDecay(), generator, Architectures.generator(model, config.data(), classes, manager))
+                        config.emaDecay(),
+                        generator,
+                        Architectures.generator(model, config.data(), config.task(), classes, manager))
                 : null;
         this.instanceNoise = new InstanceNoise(config.instanceNoise(), config.steps());
         AugmentConfig augment = config.augment();
@@ -117,7 +119,7 @@ final class TrainingState implements AutoCloseable {
             for (int i = 0; i < config.discriminatorSteps(); i++) {
                 boolean last = i == config.discriminatorSteps() - 1;
                 real = realBatch(s, rng);
-                fake = fakeBatch(s, rng, last);
+                fake = fakeBatch(s, rng, last, real);
                 Map<String, Double> d = discriminatorUpdate(rng, step, real, fake);
                 d.forEach((k, v) -> metrics.merge(k, v / config.discriminatorSteps(), Double::sum));
             }
@@ -146,9 +148,16 @@ final class TrainingState implements AutoCloseable {
      * forGenerator} the graph through the generator is recorded for the generator update; the
      * discriminator update then sees a detached copy.
      */
-    Batch fakeBatch(NDManager s, RandomGenerator rng, boolean forGenerator) {
-        NDArray z = latentBatch(s, rng, config.batchSize(), config.model().latentDim());
-        NDArray labels = classes > 0 ? labelBatch(s, rng, config.batchSize(), classes) : null;
+    Batch fakeBatch(NDManager s, RandomGenerator rng, boolean forGenerator, Batch real) {
+        NDArray z;
+        NDArray labels = null;
+        if (config.task().superResolution()) {
+            // The generator's input is the real batch made small: output i has target i.
+            z = lowResolution(real.samples(), rng);
+        } else {
+            z = latentBatch(s, rng, config.batchSize(), config.model().latentDim());
+            labels = classes > 0 ? labelBatch(s, rng, config.batchSize(), classes) : null;
+        }
         generator.setTrainable(forGenerator);
         if (!forGenerator) {
             return new Batch(generator.forward(z, labels), labels);
@@ -197,12 +206,14 @@ final class TrainingState implements AutoCloseable {
 
     /** One discriminator update on batches of its own, as the first of several per step. */
     Map<String, Double> discriminatorUpdate(NDManager s, RandomGenerator rng, long step) {
-        return discriminatorUpdate(rng, step, realBatch(s, rng), fakeBatch(s, rng, false));
+        Batch real = realBatch(s, rng);
+        return discriminatorUpdate(rng, step, real, fakeBatch(s, rng, false, real));
     }
 
     /** One generator update on batches of its own. */
     Map<String, Double> generatorUpdate(NDManager s, RandomGenerator rng, long step) {
-        return generatorUpdate(rng, step, realBatch(s, rng), fakeBatch(s, rng, true));
+        Batch real = realBatch(s, rng);
+        return generatorUpdate(rng, step, real, fakeBatch(s, rng, true, real));
     }
 
     /** @param fake generated with its graph recorded ({@link #fakeBatch} for the generator) */
@@ -306,7 +317,7 @@ final class TrainingState implements AutoCloseable {
     }
 
     private String signature() {
-        return Architectures.signature(config.model(), config.data(), classes);
+        return Architectures.signature(config.model(), config.data(), config.task(), classes);
     }
 
     /**
@@ -364,6 +375,23 @@ final class TrainingState implements AutoCloseable {
         shape[0] = n;
         System.arraycopy(data.sampleShape(), 0, shape, 1, data.sampleShape().length);
         return new Batch(s.create(values, new Shape(shape)), labels == null ? null : s.create(labels));
+    }
+
+    /**
+     * The super-resolution input of high-resolution images: the mean of each scale × scale block
+     * (exact area downsampling), plus N(0, inputNoise²) drawn from {@code rng} when set.
+     */
+    NDArray lowResolution(NDArray images, RandomGenerator rng) {
+        NDArray small = LowResolution.of(images, config.task().scale());
+        double sigma = config.task().inputNoise();
+        if (sigma == 0 || rng == null) {
+            return small;
+        }
+        float[] noise = new float[Math.toIntExact(small.size())];
+        for (int i = 0; i < noise.length; i++) {
+            noise[i] = (float) (sigma * rng.nextGaussian());
+        }
+        return small.add(small.getManager().create(noise, small.getShape()));
     }
 
     static NDArray latentBatch(NDManager s, RandomGenerator rng, int batch, int dim) {

@@ -21,6 +21,7 @@ package dev.gantry.training.config;
  * @param instanceNoise σ₀ of Gaussian noise on every discriminator input, annealed linearly to
  *     0 over the run ({@code InstanceNoise}); {@code 0} is off
  * @param augment augmentation of D's images; {@link AugmentConfig#OFF} for points
+ * @param task generation, or super-resolution of the data's images
  */
 public record TrainingConfig(
         DataConfig data,
@@ -38,7 +39,46 @@ public record TrainingConfig(
         int sampleEverySteps,
         double emaDecay,
         double instanceNoise,
-        AugmentConfig augment) {
+        AugmentConfig augment,
+        TaskConfig task) {
+
+    /** A generation task. */
+    public TrainingConfig(
+            DataConfig data,
+            ModelConfig model,
+            LossConfig loss,
+            OptimizerConfig generatorOptimizer,
+            OptimizerConfig discriminatorOptimizer,
+            int steps,
+            int batchSize,
+            int discriminatorSteps,
+            long seed,
+            int checkpointEverySteps,
+            int evaluationEverySteps,
+            int evaluationSamples,
+            int sampleEverySteps,
+            double emaDecay,
+            double instanceNoise,
+            AugmentConfig augment) {
+        this(
+                data,
+                model,
+                loss,
+                generatorOptimizer,
+                discriminatorOptimizer,
+                steps,
+                batchSize,
+                discriminatorSteps,
+                seed,
+                checkpointEverySteps,
+                evaluationEverySteps,
+                evaluationSamples,
+                sampleEverySteps,
+                emaDecay,
+                instanceNoise,
+                augment,
+                TaskConfig.GENERATION);
+    }
 
     /** Without augmentation. */
     public TrainingConfig(
@@ -106,6 +146,7 @@ public record TrainingConfig(
         private double emaDecay;
         private double instanceNoise;
         private AugmentConfig augment;
+        private TaskConfig task;
 
         private Builder(TrainingConfig c) {
             data = c.data;
@@ -124,6 +165,7 @@ public record TrainingConfig(
             emaDecay = c.emaDecay;
             instanceNoise = c.instanceNoise;
             augment = c.augment;
+            task = c.task;
         }
 
         public Builder data(DataConfig value) {
@@ -190,6 +232,11 @@ public record TrainingConfig(
             return this;
         }
 
+        public Builder task(TaskConfig value) {
+            task = value;
+            return this;
+        }
+
         public TrainingConfig build() {
             return new TrainingConfig(
                     data,
@@ -207,7 +254,8 @@ public record TrainingConfig(
                     sampleEverySteps,
                     emaDecay,
                     instanceNoise,
-                    augment);
+                    augment,
+                    task);
         }
     }
 }

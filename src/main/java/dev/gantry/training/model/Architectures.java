@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import dev.gantry.training.config.ConfigViolation;
 import dev.gantry.training.config.DataConfig;
 import dev.gantry.training.config.ModelConfig;
+import dev.gantry.training.config.TaskConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -17,6 +18,8 @@ import java.util.Set;
  *   <li>{@code mlp}: 2-D points ({@link MlpNetworks}).
  *   <li>{@code dcgan}: images at 32×32 or 64×64 ({@link DcganNetworks}).
  *   <li>{@code resnet}: SNGAN's ResNets for 32×32 images ({@link ResnetNetworks}).
+ *   <li>{@code srresnet}: SRGAN's generator and the DCGAN discriminator, for super-resolution
+ *       ({@link SrResNetNetworks}).
  * </ul>
  */
 public final class Architectures {
@@ -24,8 +27,12 @@ public final class Architectures {
     public static final String MLP = "mlp";
     public static final String DCGAN = "dcgan";
     public static final String RESNET = "resnet";
+    public static final String SRRESNET = "srresnet";
 
-    public static final List<String> NAMES = List.of(MLP, DCGAN, RESNET);
+    public static final List<String> NAMES = List.of(MLP, DCGAN, RESNET, SRRESNET);
+
+    /** Residual blocks of {@code srresnet} ({@code model.hiddenLayers}), at most. */
+    public static final int MAX_SR_BLOCKS = 32;
 
     public static final int MAX_HIDDEN_LAYERS = 16;
 
@@ -41,7 +48,13 @@ public final class Architectures {
 
     /** @param classes classes of the data, for conditional models; 0 otherwise */
     public static Network generator(ModelConfig model, DataConfig data, int classes, NDManager manager) {
+        return generator(model, data, TaskConfig.GENERATION, classes, manager);
+    }
+
+    public static Network generator(
+            ModelConfig model, DataConfig data, TaskConfig task, int classes, NDManager manager) {
         return switch (model.architecture()) {
+            case SRRESNET -> SrResNetNetworks.generator(model, data, task.scale(), manager);
             case MLP -> MlpNetworks.generator(model, manager);
             case DCGAN -> DcganNetworks.generator(model, data, conditionalClasses(model, classes), manager);
             case RESNET -> ResnetNetworks.generator(model, data, conditionalClasses(model, classes), manager);
@@ -52,7 +65,8 @@ public final class Architectures {
     public static Network discriminator(ModelConfig model, DataConfig data, int classes, NDManager manager) {
         return switch (model.architecture()) {
             case MLP -> MlpNetworks.discriminator(model, manager);
-            case DCGAN -> DcganNetworks.discriminator(model, data, conditionalClasses(model, classes), manager);
+            case DCGAN, SRRESNET ->
+                DcganNetworks.discriminator(model, data, conditionalClasses(model, classes), manager);
             case RESNET -> ResnetNetworks.discriminator(model, data, conditionalClasses(model, classes), manager);
             default -> throw unknown(model);
         };
@@ -69,7 +83,7 @@ public final class Architectures {
     public static int discriminatorFeatureLayers(ModelConfig model, DataConfig data) {
         return switch (model.architecture()) {
             case MLP -> model.hiddenLayers();
-            case DCGAN -> DcganNetworks.stages(data.resolution());
+            case DCGAN, SRRESNET -> DcganNetworks.stages(data.resolution());
             case RESNET -> 4;
             default -> 0;
         };
@@ -81,7 +95,16 @@ public final class Architectures {
      * others name every field that changes a tensor's shape or name.
      */
     public static String signature(ModelConfig model, DataConfig data, int classes) {
+        return signature(model, data, TaskConfig.GENERATION, classes);
+    }
+
+    public static String signature(ModelConfig model, DataConfig data, TaskConfig task, int classes) {
         return switch (model.architecture()) {
+            case SRRESNET ->
+                "srresnet resolution=" + data.resolution() + " channels=" + data.channels() + " scale="
+                        + task.scale() + " width=" + model.width() + " blocks=" + model.hiddenLayers()
+                        + " discriminatorNorm=" + model.discriminatorNorm() + " spectralNorm="
+                        + model.spectralNorm();
             case MLP -> MlpNetworks.signature(model);
             case DCGAN, RESNET ->
                 model.architecture() + " resolution=" + data.resolution() + " channels=" + data.channels()
@@ -98,6 +121,9 @@ public final class Architectures {
         if (!NAMES.contains(model.architecture())) {
             out.add(new ConfigViolation("model.architecture", "must be one of " + NAMES));
             return out;
+        }
+        if (SRRESNET.equals(model.architecture())) {
+            return validateSuperResolution(model, data);
         }
         range(out, "model.latentDim", model.latentDim(), 1, 1024);
         if (MLP.equals(model.architecture())) {
@@ -142,6 +168,27 @@ public final class Architectures {
                 out.add(new ConfigViolation(
                         "model.discriminatorNorm", "resnet's discriminator has no batch normalization; must be none"));
             }
+        }
+        return out;
+    }
+
+    private static List<ConfigViolation> validateSuperResolution(ModelConfig model, DataConfig data) {
+        List<ConfigViolation> out = new ArrayList<>();
+        String why = "the srresnet generator's input is the low-resolution image; must be 0";
+        zero(out, "model.latentDim", model.latentDim(), why);
+        zero(out, "model.hiddenUnits", model.hiddenUnits(), "applies to mlp, not srresnet");
+        range(out, "model.hiddenLayers", model.hiddenLayers(), 1, MAX_SR_BLOCKS);
+        range(out, "model.width", model.width(), MIN_WIDTH, MAX_WIDTH);
+        if (model.conditional()) {
+            out.add(new ConfigViolation("model.conditional", "super-resolution is not class-conditional"));
+        }
+        if (!data.images()) {
+            out.add(new ConfigViolation(
+                    "model.architecture", "srresnet is for images; " + data.dataset() + " holds 2-D points"));
+        } else if (!DCGAN_RESOLUTIONS.contains(data.resolution())) {
+            out.add(new ConfigViolation(
+                    "data.resolution",
+                    "srresnet is built for " + sorted(DCGAN_RESOLUTIONS) + ", not " + data.resolution()));
         }
         return out;
     }

@@ -20,6 +20,8 @@ class CatalogController {
             List<String> architectures,
             List<Integer> resolutions,
             List<String> augmentations,
+            List<String> tasks,
+            List<Integer> scales,
             List<String> optimizers,
             List<String> schedules) {}
 
@@ -31,6 +33,8 @@ class CatalogController {
                 TrainingCatalog.architectures(),
                 TrainingCatalog.RESOLUTIONS.stream().sorted().toList(),
                 TrainingCatalog.augmentations(),
+                TrainingCatalog.TASKS,
+                TrainingCatalog.SCALES.stream().sorted().toList(),
                 TrainingCatalog.OPTIMIZERS.stream().sorted().toList(),
                 TrainingCatalog.SCHEDULES.stream().sorted().toList());
     }

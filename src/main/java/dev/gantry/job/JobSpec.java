@@ -11,6 +11,8 @@ import java.util.Map;
 public record JobSpec(
         String name,
         String dataset,
+        String task,
+        SuperResolution superResolution,
         Data data,
         Integer priority,
         Model model,
@@ -20,6 +22,16 @@ public record JobSpec(
         Checkpoints checkpoints,
         Evaluation evaluation,
         Limits limits) {
+
+    /**
+     * The {@code super-resolution} task: the generator upscales the real image, area-downsampled by
+     * {@code scale}, back to the data's resolution.
+     *
+     * @param inputNoise standard deviation of Gaussian noise added to the small image ([−1, 1] units)
+     * @param validationImages the dataset's last images, held out for {@code eval/psnr} and {@code
+     *     eval/ssim} (at most a fifth of the dataset)
+     */
+    public record SuperResolution(Integer scale, Double inputNoise, Integer validationImages) {}
 
     /**
      * What the networks see of an image dataset; absent for 2-D point sets.

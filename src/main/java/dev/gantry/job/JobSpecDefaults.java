@@ -3,6 +3,7 @@ package dev.gantry.job;
 import dev.gantry.training.TrainingCatalog;
 import dev.gantry.training.config.AugmentConfig;
 import dev.gantry.training.config.DataShape;
+import dev.gantry.training.config.TaskConfig;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
@@ -18,6 +19,9 @@ public final class JobSpecDefaults {
 
     /** The side images are trained at unless the spec says otherwise. */
     public static final int DEFAULT_RESOLUTION = 32;
+
+    /** Held-out images of a super-resolution job unless the spec says otherwise. */
+    public static final int DEFAULT_VALIDATION_IMAGES = 256;
 
     private JobSpecDefaults() {}
 
@@ -59,12 +63,16 @@ public final class JobSpecDefaults {
                 new JobSpec.Evaluation(Math.min(or(e.everySteps(), 2_000L), steps), or(e.samples(), 2_500));
 
         JobSpec.Data data = shape.images() ? data(spec.data(), shape) : spec.data();
-        JobSpec.Model model = model(spec.model(), shape, loss);
+        String task = or(spec.task(), TaskConfig.GENERATION_TYPE);
+        boolean superResolution = task.equals(TaskConfig.SUPER_RESOLUTION_TYPE);
+        JobSpec.Model model = model(spec.model(), shape, loss, superResolution);
 
         String name = spec.name() != null ? spec.name() : spec.dataset() + "-" + adversarial;
         return new JobSpec(
                 name,
                 spec.dataset(),
+                task,
+                superResolution ? superResolution(spec.superResolution()) : spec.superResolution(),
                 data,
                 or(spec.priority(), 0),
                 model,
@@ -87,6 +95,12 @@ public final class JobSpecDefaults {
                 or(a.kimg(), off.kimg()));
     }
 
+    private static JobSpec.SuperResolution superResolution(JobSpec.SuperResolution given) {
+        JobSpec.SuperResolution sr = or(given, new JobSpec.SuperResolution(null, null, null));
+        return new JobSpec.SuperResolution(
+                or(sr.scale(), 4), or(sr.inputNoise(), 0.0), or(sr.validationImages(), DEFAULT_VALIDATION_IMAGES));
+    }
+
     private static JobSpec.Data data(JobSpec.Data given, DataShape shape) {
         JobSpec.Data d = or(given, new JobSpec.Data(null, null));
         return new JobSpec.Data(or(d.resolution(), DEFAULT_RESOLUTION), or(d.channels(), shape.channels()));
@@ -98,9 +112,13 @@ public final class JobSpecDefaults {
      * beside a gradient penalty, which needs per-sample gradients, and beside spectral norm
      * (SN-DCGAN has none).
      */
-    private static JobSpec.Model model(JobSpec.Model given, DataShape shape, JobSpec.Loss loss) {
+    private static JobSpec.Model model(
+            JobSpec.Model given, DataShape shape, JobSpec.Loss loss, boolean superResolution) {
         JobSpec.Model m = or(given, new JobSpec.Model(null, null, null, null, null, null, null, null));
-        String architecture = or(m.architecture(), shape.images() ? "dcgan" : "mlp");
+        String architecture = or(m.architecture(), superResolution ? "srresnet" : shape.images() ? "dcgan" : "mlp");
+        if (architecture.equals("srresnet")) {
+            return srresnet(m, loss);
+        }
         // resnet is SNGAN: its discriminator is always spectrally normalized (Architectures.validate).
         boolean spectralNorm = or(m.spectralNorm(), architecture.equals("resnet"));
         boolean mlp = architecture.equals("mlp");
@@ -115,6 +133,25 @@ public final class JobSpecDefaults {
                 mlp ? or(m.hiddenUnits(), 256) : m.hiddenUnits(),
                 mlp ? or(m.hiddenLayers(), 3) : m.hiddenLayers(),
                 mlp ? m.width() : or(m.width(), 64),
+                spectralNorm,
+                or(m.conditional(), false),
+                norm);
+    }
+
+    /** SRGAN's generator, 8 residual blocks of 64 channels, on the DCGAN discriminator. */
+    private static JobSpec.Model srresnet(JobSpec.Model m, JobSpec.Loss loss) {
+        boolean spectralNorm = or(m.spectralNorm(), false);
+        String norm = m.discriminatorNorm();
+        if (norm == null) {
+            boolean penalty = loss.terms().stream().anyMatch(t -> TrainingCatalog.inputGradientTerm(t.type()));
+            norm = !spectralNorm && !penalty ? "batch" : "none";
+        }
+        return new JobSpec.Model(
+                "srresnet",
+                or(m.latentDim(), 0),
+                m.hiddenUnits(),
+                or(m.hiddenLayers(), 8),
+                or(m.width(), 64),
                 spectralNorm,
                 or(m.conditional(), false),
                 norm);

@@ -76,6 +76,7 @@ public final class JobSpecValidator {
                             + ") or the id of an uploaded one");
         }
         range("priority", spec.priority(), -100, 100);
+        oneOf("task", spec.task(), TrainingCatalog.TASKS);
         checkModel(spec.model());
         checkLoss(spec.loss());
         if (spec.optimizer() != null) {

@@ -8,6 +8,7 @@ import dev.gantry.training.config.DataShape;
 import dev.gantry.training.config.LossConfig;
 import dev.gantry.training.config.ModelConfig;
 import dev.gantry.training.config.OptimizerConfig;
+import dev.gantry.training.config.TaskConfig;
 import dev.gantry.training.config.TermConfig;
 import dev.gantry.training.config.TrainingConfig;
 import java.util.List;
@@ -34,6 +35,8 @@ public final class TrainingConfigs {
             Map.entry("emaDecay", "training.emaDecay"),
             Map.entry("instanceNoise", "training.instanceNoise"),
             Map.entry("augment", "training.augment"),
+            Map.entry("task.type", "task"),
+            Map.entry("task", "superResolution"),
             Map.entry("checkpointEverySteps", "checkpoints.everySteps"),
             Map.entry("evaluationEverySteps", "evaluation.everySteps"),
             Map.entry("sampleEverySteps", "evaluation.everySteps"),
@@ -82,7 +85,8 @@ public final class TrainingConfigs {
                 evaluationEvery,
                 or(training.emaDecay(), 0.0),
                 or(training.instanceNoise(), 0.0),
-                augment(training.augment()));
+                augment(training.augment()),
+                task(spec));
     }
 
     /** What {@link TrainingCatalog#validate} finds wrong with a complete spec, under JSON paths. */
@@ -93,15 +97,26 @@ public final class TrainingConfigs {
                 .toList();
     }
 
+    /** The longest mapped prefix wins: {@code task.type} is {@code task}, {@code task.scale} under {@code superResolution}. */
     private static String jsonPath(ConfigViolation violation) {
         String field = violation.field();
-        for (Map.Entry<String, String> e : PATHS.entrySet()) {
-            String from = e.getKey();
-            if (field.equals(from) || field.startsWith(from + ".")) {
-                return e.getValue() + field.substring(from.length());
+        String best = null;
+        for (String from : PATHS.keySet()) {
+            if ((field.equals(from) || field.startsWith(from + "."))
+                    && (best == null || from.length() > best.length())) {
+                best = from;
             }
         }
-        return field;
+        return best == null ? field : PATHS.get(best) + field.substring(best.length());
+    }
+
+    private static TaskConfig task(JobSpec spec) {
+        String type = or(spec.task(), TaskConfig.GENERATION_TYPE);
+        JobSpec.SuperResolution sr = spec.superResolution();
+        if (sr == null) {
+            return new TaskConfig(type, 0, 0, 0);
+        }
+        return new TaskConfig(type, or(sr.scale(), 0), or(sr.inputNoise(), 0.0), or(sr.validationImages(), 0));
     }
 
     private static AugmentConfig augment(JobSpec.Augment a) {

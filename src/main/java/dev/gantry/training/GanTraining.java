@@ -93,6 +93,7 @@ public final class GanTraining {
         private final TrainingState state;
         private final TrainingListener listener;
         private float[] realPoints;
+        private SuperResolutionEvaluation superResolution;
         private Map<String, Double> lastMetrics = Map.of();
         private Map<String, Double> lastEvaluation = Map.of();
 
@@ -131,6 +132,8 @@ public final class GanTraining {
                 if (metricsDue || sampleDue) {
                     if (state.data instanceof PointData points) {
                         evaluatePoints(step, points.distribution(), metricsDue, sampleDue);
+                    } else if (state.validation != null) {
+                        evaluateSuperResolution(step, metricsDue, sampleDue);
                     } else {
                         listener.onEvaluation(step, Map.of(), sampleDue ? sampleGrid() : null);
                     }
@@ -154,6 +157,18 @@ public final class GanTraining {
                 png = ScatterPlot.png(points, realPoints(dataset), dataset.modes(), dataset.bounds(), PLOT_SIZE);
             }
             listener.onEvaluation(step, metrics, png);
+        }
+
+        private void evaluateSuperResolution(long step, boolean metricsDue, boolean sampleDue) {
+            if (superResolution == null) {
+                superResolution =
+                        new SuperResolutionEvaluation(state, StepSeeds.of(config.seed(), 0, StepSeeds.EVALUATION));
+            }
+            Map<String, Double> metrics = metricsDue ? superResolution.metrics() : Map.of();
+            if (metricsDue) {
+                lastEvaluation = metrics;
+            }
+            listener.onEvaluation(step, metrics, sampleDue ? superResolution.grid() : null);
         }
 
         /** 8 × 8 samples from {@link #GRID_SEED}; a conditional model's sample i is of class i mod classes. */

@@ -200,6 +200,9 @@ public final class TrainingCatalog {
             return;
         }
         if (!t.superResolution()) {
+            if (t.scale() != 0 || t.inputNoise() != 0 || t.validationImages() != 0) {
+                out.add(new ConfigViolation("task", "applies to task super-resolution only"));
+            }
             if (srModel) {
                 out.add(new ConfigViolation(
                         "model.architecture", "srresnet upscales images; it needs task super-resolution"));

@@ -11,6 +11,8 @@ import dev.gantry.training.config.AugmentConfig;
 import dev.gantry.training.config.ModelConfig;
 import dev.gantry.training.config.TrainingConfig;
 import dev.gantry.training.data.Datasets;
+import dev.gantry.training.data.ImageData;
+import dev.gantry.training.data.ImageTensor;
 import dev.gantry.training.data.TrainingData;
 import dev.gantry.training.loss.DiscriminatorPass;
 import dev.gantry.training.loss.GanObjective;
@@ -42,6 +44,8 @@ final class TrainingState implements AutoCloseable {
     final GeneratorEma generatorEma;
 
     final InstanceNoise instanceNoise;
+    /** Super-resolution's held-out images, never drawn for training; {@code null} for generation. */
+    final ImageTensor validation;
     /** Off when the policy is empty. */
     final Augmentation augmentation;
     /** {@code null} unless augmentation is adaptive. */
@@ -56,7 +60,17 @@ final class TrainingState implements AutoCloseable {
 
     private TrainingState(TrainingConfig config, TrainingData data, NDManager parent) {
         this.config = config;
-        this.data = data;
+        if (config.task().superResolution()) {
+            ImageData images = (ImageData) data;
+            int count = images.images().count();
+            ImageData split =
+                    images.holdingOut(Math.max(1, Math.min(config.task().validationImages(), count / 5)));
+            this.data = split;
+            this.validation = split.heldOut();
+        } else {
+            this.data = data;
+            this.validation = null;
+        }
         this.classes = config.model().conditional() ? data.classes() : 0;
         this.manager = parent.newSubManager();
         ModelConfig model = config.model();
@@ -229,13 +243,14 @@ final class TrainingState implements AutoCloseable {
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             NDArray fakeSamples = discriminatorInput(fake.samples(), rng, step);
             LossBreakdown loss = objective.generator(GeneratorPass.of(
-                    generator,
-                    discriminator,
-                    fakeSamples,
-                    fake.labels(),
-                    realSamples,
-                    needsReal ? real.labels() : null,
-                    rng));
+                            generator,
+                            discriminator,
+                            fakeSamples,
+                            fake.labels(),
+                            realSamples,
+                            needsReal ? real.labels() : null,
+                            rng)
+                    .paired(fake.samples(), needsReal ? real.samples() : null));
             values = scalars("g", loss, step);
             collector.backward(loss.total());
         }

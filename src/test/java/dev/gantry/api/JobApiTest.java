@@ -65,6 +65,25 @@ class JobApiTest {
                 .isEqualTo(spec.at("/training/seed").asLong());
     }
 
+    @Test
+    void a_super_resolution_spec_is_completed_with_srgans_generator_and_a_held_out_split() {
+        JsonNode spec = http.post("/api/v1/jobs", """
+                        {"dataset": "digits", "task": "super-resolution", "training": {"steps": 10}}
+                        """).json().get("spec");
+        assertThat(spec.at("/task").asString()).isEqualTo("super-resolution");
+        assertThat(spec.at("/superResolution/scale").asInt()).isEqualTo(4);
+        assertThat(spec.at("/superResolution/validationImages").asInt()).isEqualTo(256);
+        assertThat(spec.at("/model/architecture").asString()).isEqualTo("srresnet");
+        assertThat(spec.at("/model/latentDim").asInt()).isZero();
+        assertThat(spec.at("/model/hiddenLayers").asInt()).isEqualTo(8);
+        assertThat(spec.at("/data/resolution").asInt()).isEqualTo(32);
+        JsonNode generation = http.post("/api/v1/jobs", "{\"dataset\": \"digits\", \"training\": {\"steps\": 10}}")
+                .json()
+                .get("spec");
+        assertThat(generation.at("/task").asString()).isEqualTo("generation");
+        assertThat(generation.has("superResolution")).isFalse();
+    }
+
     @ParameterizedTest(name = "{0} → {1}")
     @CsvSource(delimiter = '|', textBlock = """
             {"training": {"steps": 10}}                                          | dataset
@@ -95,6 +114,13 @@ class JobApiTest {
             {"dataset": "grid25", "limits": {"maxRuntimeSeconds": 604801}}       | limits.maxRuntimeSeconds
             {"dataset": "grid25", "limits": {"maxRuntimeSeconds": 1.5}}          | limits.maxRuntimeSeconds
             {"dataset": "grid25", "limits": []}                                  | limits
+            {"dataset": "digits", "task": "colorize"}                            | task
+            {"dataset": "digits", "task": "super-resolution", "superResolution": {"scale": 3}} | superResolution.scale
+            {"dataset": "digits", "task": "super-resolution", "superResolution": {"inputNoise": -1}} | superResolution.inputNoise
+            {"dataset": "digits", "superResolution": {"scale": 2}}               | superResolution
+            {"dataset": "digits", "task": "super-resolution", "model": {"architecture": "dcgan"}} | model.architecture
+            {"dataset": "digits", "model": {"architecture": "srresnet"}}         | model.architecture
+            {"dataset": "grid25", "task": "super-resolution"}                    | task
             """)
     void a_bad_spec_is_a_400_problem_naming_the_field_and_creates_nothing(String body, String field) {
         long before = jobCount();

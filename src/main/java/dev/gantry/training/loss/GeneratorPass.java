@@ -18,6 +18,10 @@ import java.util.random.RandomGenerator;
  * @param generator the network this step trains
  * @param discriminator frozen during this step: gradients flow through it to the generator only
  * @param random the step's generator
+ * @param generated the generator's output as it came out, before any augmentation or noise that
+ *     D's view {@code fake} went through: what paired terms compare
+ * @param target the real sample paired with each generated one, as stored (no augmentation or
+ *     noise), or {@code null} without {@code real}; in super-resolution, output i's own target
  */
 public record GeneratorPass(
         NDArray fake,
@@ -28,7 +32,25 @@ public record GeneratorPass(
         List<NDArray> realFeatures,
         Network generator,
         Network discriminator,
-        RandomGenerator random) {
+        RandomGenerator random,
+        NDArray generated,
+        NDArray target) {
+
+    /** The same pass with the generator's raw output and the raw real batch for paired terms. */
+    public GeneratorPass paired(NDArray rawGenerated, NDArray rawTarget) {
+        return new GeneratorPass(
+                fake,
+                fakeLogits,
+                fakeFeatures,
+                real,
+                realLogits,
+                realFeatures,
+                generator,
+                discriminator,
+                random,
+                rawGenerated,
+                rawTarget);
+    }
 
     public static GeneratorPass of(
             Network generator, Network discriminator, NDArray fake, NDArray real, RandomGenerator random) {
@@ -50,13 +72,24 @@ public record GeneratorPass(
             RandomGenerator random) {
         if (real == null) {
             Activations a = discriminator.forwardWithFeatures(fake, fakeLabels);
-            return new GeneratorPass(fake, a.output(), a.hidden(), null, null, null, generator, discriminator, random);
+            return new GeneratorPass(
+                    fake, a.output(), a.hidden(), null, null, null, generator, discriminator, random, fake, null);
         }
         if (discriminator.batchStatistics()) {
             Activations r = discriminator.forwardWithFeatures(real, realLabels);
             Activations f = discriminator.forwardWithFeatures(fake, fakeLabels);
             return new GeneratorPass(
-                    fake, f.output(), f.hidden(), real, r.output(), r.hidden(), generator, discriminator, random);
+                    fake,
+                    f.output(),
+                    f.hidden(),
+                    real,
+                    r.output(),
+                    r.hidden(),
+                    generator,
+                    discriminator,
+                    random,
+                    fake,
+                    real);
         }
         Activations a = discriminator.forwardWithFeatures(
                 real.concat(fake, 0), DiscriminatorPass.concat(realLabels, fakeLabels));
@@ -69,6 +102,16 @@ public record GeneratorPass(
         }
         NDList logits = a.output().split(2, 0);
         return new GeneratorPass(
-                fake, logits.get(1), fakeFeatures, real, logits.get(0), realFeatures, generator, discriminator, random);
+                fake,
+                logits.get(1),
+                fakeFeatures,
+                real,
+                logits.get(0),
+                realFeatures,
+                generator,
+                discriminator,
+                random,
+                fake,
+                real);
     }
 }

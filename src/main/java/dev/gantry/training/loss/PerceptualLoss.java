@@ -40,8 +40,8 @@ public final class PerceptualLoss implements LossTerm {
 
     @Override
     public NDArray generatorLoss(GeneratorPass pass) {
-        List<NDArray> fake = features.features(pass.fake(), layers);
-        List<NDArray> real = features.features(pass.real(), layers);
+        List<NDArray> fake = features.features(pass.generated(), layers);
+        List<NDArray> real = features.features(pass.target(), layers);
         NDArray total = fake.get(0).sub(real.get(0)).square().mean();
         for (int l = 1; l < layers; l++) {
             total = total.add(fake.get(l).sub(real.get(l)).square().mean());

@@ -11,10 +11,12 @@ import ai.djl.ndarray.NDArray;
  * p = 2:  L_G = E[(G(z)ᵢⱼ − xᵢⱼ)²]
  * </pre>
  *
- * mean over all rows i and coordinates j. An unconditional job has no input paired with its target,
- * so generated row i is paired with real row i of the step's real batch: an arbitrary pairing that
- * pulls every sample towards some data point (towards the data's mean for p = 2), a regularizer
- * rather than a reconstruction.
+ * mean over all samples i and values j, on the generator's output and the real batch as they are
+ * (no augmentation or instance noise). In super-resolution, output i is the upscaled copy of real
+ * image i: a true reconstruction loss. An unconditional job has no input paired with its target,
+ * so generated sample i is paired with real sample i of the step's real batch: an arbitrary
+ * pairing that pulls every sample towards some data point (towards the data's mean for p = 2), a
+ * regularizer rather than a reconstruction.
  */
 public final class ReconstructionLoss implements LossTerm {
 
@@ -34,7 +36,7 @@ public final class ReconstructionLoss implements LossTerm {
 
     @Override
     public NDArray generatorLoss(GeneratorPass pass) {
-        NDArray difference = pass.fake().sub(pass.real());
+        NDArray difference = pass.generated().sub(pass.target());
         return (p == 1 ? difference.abs() : difference.square()).mean();
     }
 

@@ -20,6 +20,7 @@ import dev.gantry.training.data.ImageFitting;
 import dev.gantry.training.data.ImageTensor;
 import dev.gantry.training.data.ImageTensorFile;
 import dev.gantry.training.data.InvalidImageTensorFileException;
+import dev.gantry.training.data.Png;
 import dev.gantry.training.model.TensorData;
 import org.junit.jupiter.api.Test;
 
@@ -137,7 +138,8 @@ class ArchitectureTest {
             ImageTensorFile.class,
             InvalidImageTensorFileException.class,
             BuiltInDatasets.class,
-            ImageFitting.class);
+            ImageFitting.class,
+            Png.class);
 
     /** Datasets are decoded in the server: the image-file classes only, never DJL or the rest of training. */
     @Test

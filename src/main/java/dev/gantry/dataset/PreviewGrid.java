@@ -1,11 +1,8 @@
 package dev.gantry.dataset;
 
 import dev.gantry.training.data.ImageTensor;
+import dev.gantry.training.data.Png;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import javax.imageio.ImageIO;
 
 /**
  * The first 64 images of a set as an 8×8 PNG grid with a 2-pixel white gutter; fewer images leave
@@ -54,12 +51,6 @@ final class PreviewGrid {
                 }
             }
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            ImageIO.write(grid, "png", out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
+        return Png.encode(grid);
     }
 }

@@ -1,10 +1,7 @@
 package dev.gantry.training.eval;
 
+import dev.gantry.training.data.Png;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import javax.imageio.ImageIO;
 
 /**
  * Lays images out as one PNG: {@code columns} per row, a 2-pixel gap of black between them, as
@@ -55,13 +52,7 @@ public final class ImageGrid {
                 }
             }
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            ImageIO.write(image, "png", out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
+        return Png.encode(image);
     }
 
     /** [−1, 1] → [0, 255], rounded, clipped: (x + 1)·127.5. */

@@ -1,16 +1,13 @@
 package dev.gantry.training.eval;
 
 import dev.gantry.training.data.Bounds;
+import dev.gantry.training.data.Png;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
-import javax.imageio.ImageIO;
 
 /**
  * Renders generated points over the real data as a PNG. Points outside the bounds are pinned to
@@ -62,13 +59,7 @@ public final class ScatterPlot {
         } finally {
             g.dispose();
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            ImageIO.write(image, "png", out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
+        return Png.encode(image);
     }
 
     private static void dots(Graphics2D g, float[] points, Bounds b, int size, Color color, int d) {

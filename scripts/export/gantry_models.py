@@ -11,7 +11,7 @@ weights into Gantry by these names, which keeps the two in step.
 
 Manifest fields, as Gantry's ModelConfig and DataConfig name them:
 
-  architecture   "mlp", "dcgan" or "resnet"
+  architecture   "mlp", "dcgan", "resnet" or "srresnet"
   latentDim      length of z
   resolution     image side (dcgan: 32 or 64; resnet: 32); absent or 0 for mlp
   channels       1 or 3; absent or 0 for mlp
@@ -21,6 +21,10 @@ Manifest fields, as Gantry's ModelConfig and DataConfig name them:
   spectralNorm   spectral norm on every discriminator layer (resnet: always)
   discriminatorNorm              "batch" or "none": batch norm between the DCGAN discriminator's layers
   conditional, classes           class-conditional: conditional batch norm in G, projection in D
+  scale          srresnet only: the upscaling factor (2 or 4); hiddenLayers is its residual blocks
+
+An srresnet generator's forward is forward(x): x the low-resolution image, N x C x h x w in
+[-1, 1] (any h, w: it is fully convolutional), out N x C x (h*scale) x (w*scale).
 
 A generator's forward is forward(z, y=None): z of shape (N, latentDim), y int64 class indices of
 shape (N,) for a conditional generator. Images come out N x C x H x W in [-1, 1] (tanh).
@@ -428,6 +432,45 @@ def _classes(m):
     return int(m.get("classes", 0)) if m.get("conditional", False) else 0
 
 
+# ---------------------------------------------------------------- srresnet
+
+
+class SrResidualBlock(nn.Module):
+    def __init__(self, width):
+        super().__init__()
+        self.conv1 = nn.Conv2d(width, width, 3, 1, 1)
+        self.bn1 = BatchNorm2d(width)
+        self.conv2 = nn.Conv2d(width, width, 3, 1, 1)
+        self.bn2 = BatchNorm2d(width)
+
+    def forward(self, x):
+        return x + self.bn2(self.conv2(F.relu(self.bn1(self.conv1(x)))))
+
+
+class SrResNetGenerator(nn.Module):
+    """SRGAN's generator (Ledig et al. 2017) as Gantry builds it: ReLU for PReLU, nearest upsampling
+    and a 3x3 convolution for sub-pixel convolution (SrResNetNetworks.java)."""
+
+    def __init__(self, width, blocks, channels, scale):
+        super().__init__()
+        self.head = nn.Conv2d(channels, width, 9, 1, 4)
+        self.blocks = nn.ModuleList(SrResidualBlock(width) for _ in range(blocks))
+        self.body = nn.Conv2d(width, width, 3, 1, 1)
+        self.body_bn = BatchNorm2d(width)
+        self.up = nn.ModuleList(nn.Conv2d(width, width, 3, 1, 1) for _ in range(int(math.log2(scale))))
+        self.tail = nn.Conv2d(width, channels, 9, 1, 4)
+
+    def forward(self, x):
+        h = F.relu(self.head(x))
+        r = h
+        for block in self.blocks:
+            r = block(r)
+        r = self.body_bn(self.body(r)) + h
+        for conv in self.up:
+            r = F.relu(conv(F.interpolate(r, scale_factor=2, mode="nearest")))
+        return torch.tanh(self.tail(r))
+
+
 def build(manifest):
     """The generator described by `manifest` (see the module doc), in training mode."""
     arch = manifest["architecture"]
@@ -440,6 +483,8 @@ def build(manifest):
         if manifest["resolution"] != 32:
             raise ValueError("resnet is built for 32x32")
         return ResnetGenerator(manifest["latentDim"], manifest["width"], manifest["channels"], _classes(manifest))
+    if arch == "srresnet":
+        return SrResNetGenerator(manifest["width"], manifest["hiddenLayers"], manifest["channels"], manifest["scale"])
     raise ValueError("unknown architecture: " + arch)
 
 

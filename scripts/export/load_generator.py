@@ -2,6 +2,7 @@
 """Rebuilds a Gantry generator in PyTorch from an export and runs it on given latents.
 
     python3 load_generator.py EXPORT.zip --latents z.npy [--labels y.npy] --out x.npy
+    python3 load_generator.py EXPORT.zip --inputs small.npy --out x.npy      # a super-resolution generator
     python3 load_generator.py manifest.json generator.safetensors --latents z.npy --out x.npy
     python3 load_generator.py EXPORT_DIR                      # load and describe only
 
@@ -170,11 +171,22 @@ def generate(model, manifest, latents, labels=None):
         return model(torch.from_numpy(latents), y).numpy().astype(np.float32)
 
 
+def upscale(model, manifest, inputs):
+    """A super-resolution generator's outputs for low-resolution images (n, C, h, w) in [-1, 1]."""
+    inputs = np.asarray(inputs)
+    channels = manifest["data"]["channels"]
+    if inputs.dtype != np.float32 or inputs.ndim != 4 or inputs.shape[1] != channels:
+        raise ExportError(f"inputs must be float32 of shape (n, {channels}, h, w), got {inputs.dtype} {inputs.shape}")
+    with torch.no_grad():
+        return model(torch.from_numpy(inputs)).numpy().astype(np.float32)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("export", nargs="+", help="export zip, folder, or manifest.json and generator.safetensors")
     parser.add_argument("--latents", help="NPY of float32 latents, shape (n, latentDim)")
     parser.add_argument("--labels", help="NPY of int64 classes, shape (n,), for conditional generators")
+    parser.add_argument("--inputs", help="NPY of float32 low-resolution images (n, C, h, w), for super-resolution")
     parser.add_argument("--out", help="NPY to write the samples to")
     args = parser.parse_args(argv)
     try:
@@ -182,7 +194,14 @@ def main(argv=None):
         parameters = sum(p.numel() for p in model.parameters())
         print(f"{manifest['architecture']} generator of job {manifest['jobId']} at step {manifest['step']}"
               f" ({'moving average' if manifest['ema'] else 'raw weights'}), {parameters} parameters")
-        if args.latents:
+        super_resolution = manifest["model"].get("scale") is not None
+        if args.inputs:
+            if not super_resolution or not args.out:
+                raise ExportError("--inputs is for super-resolution generators and needs --out")
+            samples = upscale(model, manifest, np.load(args.inputs, allow_pickle=False))
+            np.save(args.out, samples, allow_pickle=False)
+            print(f"wrote {args.out}: {samples.dtype} {samples.shape}")
+        elif args.latents:
             if not args.out:
                 raise ExportError("--latents needs --out")
             labels = np.load(args.labels, allow_pickle=False) if args.labels else None

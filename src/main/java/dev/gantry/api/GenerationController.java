@@ -10,10 +10,12 @@ import java.util.List;
 import java.util.UUID;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.util.StringUtils;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -67,8 +69,14 @@ class GenerationController {
             @PathVariable UUID id,
             @RequestBody(required = false) GenerateRequest body,
             @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept)
-            throws HttpMediaTypeNotAcceptableException {
+            throws HttpMediaTypeNotAcceptableException, HttpMediaTypeNotSupportedException {
         GenerationService.Target target = generation.target(id);
+        if (target.config().task().superResolution()) {
+            throw unsupported(
+                    MediaType.APPLICATION_JSON,
+                    List.of(MediaType.IMAGE_PNG, MediaType.IMAGE_JPEG),
+                    "A super-resolution job upscales an image: send one as image/png or image/jpeg");
+        }
         MediaType type = negotiate(accept, target.images());
         GenerateRequest request = body != null ? body : new GenerateRequest(null, null, null, null);
         GenerationService.Generated samples = generation.generate(
@@ -81,6 +89,45 @@ class GenerationController {
                 .header(STEP_HEADER, Long.toString(samples.step()))
                 .header(EMA_HEADER, Boolean.toString(samples.ema()))
                 .body(samples.body());
+    }
+
+    /**
+     * A super-resolution job's answer to a low-resolution image in the body: the image upscaled,
+     * as a PNG or an NPY array of shape (1, C, h·scale, w·scale).
+     */
+    @PostMapping(
+            path = "/api/v1/jobs/{id}/generate",
+            consumes = {MediaType.IMAGE_PNG_VALUE, MediaType.IMAGE_JPEG_VALUE},
+            produces = {MediaType.IMAGE_PNG_VALUE, "application/x-npy", MediaType.APPLICATION_OCTET_STREAM_VALUE})
+    ResponseEntity<byte[]> upscale(
+            @PathVariable UUID id,
+            @RequestParam(required = false) Long step,
+            @RequestBody byte[] image,
+            @RequestHeader(HttpHeaders.CONTENT_TYPE) String contentType,
+            @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept)
+            throws HttpMediaTypeNotAcceptableException, HttpMediaTypeNotSupportedException {
+        GenerationService.Target target = generation.target(id);
+        if (!target.config().task().superResolution()) {
+            throw unsupported(
+                    MediaType.parseMediaType(contentType),
+                    List.of(MediaType.APPLICATION_JSON),
+                    "This job draws from latents: send a JSON body");
+        }
+        MediaType type = negotiate(accept, true);
+        GenerationService.Generated out = generation.upscale(target, image, step, format(type));
+        return ResponseEntity.ok()
+                .contentType(type)
+                .header(STEP_HEADER, Long.toString(out.step()))
+                .header(EMA_HEADER, Boolean.toString(out.ema()))
+                .body(out.body());
+    }
+
+    /** A 415 whose detail says what to send instead (Spring's own says only what was refused). */
+    private static HttpMediaTypeNotSupportedException unsupported(
+            MediaType sent, List<MediaType> supported, String detail) {
+        HttpMediaTypeNotSupportedException e = new HttpMediaTypeNotSupportedException(sent, supported, HttpMethod.POST);
+        e.getBody().setDetail(detail);
+        return e;
     }
 
     /** The latents of a draw, for reproducing it elsewhere from an export. */

@@ -10,13 +10,14 @@ import java.awt.image.Raster;
 /**
  * A decoded image as uint8 {@code channels × height × width}: 16-bit samples scaled to 8 bits,
  * palettes looked up, alpha composited onto white (a transparent background reads as white paper,
- * not black), grayscale replicated when the set is RGB.
+ * not black), grayscale replicated when the set is RGB, colour reduced to luma (as PIL's {@code
+ * convert("L")}) when one channel is asked for.
  *
  * <p>Gray and RGB rasters are read as stored. {@link BufferedImage#getRGB} is kept for the rest
  * (CMYK, YCbCr, packed RGB), because for gray it converts from a linear gray space and brightens
  * every mid-tone.
  */
-final class ImagePixels {
+public final class ImagePixels {
 
     private ImagePixels() {}
 
@@ -34,7 +35,7 @@ final class ImagePixels {
     }
 
     /** @param channels 1, or 3 to replicate gray images into RGB */
-    static byte[] toChw(BufferedImage image, int channels) {
+    public static byte[] toChw(BufferedImage image, int channels) {
         int width = image.getWidth();
         int height = image.getHeight();
         int plane = width * height;
@@ -78,7 +79,9 @@ final class ImagePixels {
                 }
                 int i = y * width + x;
                 if (channels == 1) {
-                    out[i] = (byte) overWhite(r, a);
+                    // ITU-R 601 luma in PIL's fixed point: the weights sum to 2^16, so gray stays exact.
+                    int luma = (r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16;
+                    out[i] = (byte) overWhite(luma, a);
                 } else {
                     out[i] = (byte) overWhite(r, a);
                     out[plane + i] = (byte) overWhite(g, a);

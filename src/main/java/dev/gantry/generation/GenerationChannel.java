@@ -63,17 +63,32 @@ final class GenerationChannel {
     }
 
     /** The answer to a request; the checkpoint's bytes are read and sent only when the process lacks them. */
+    /** @param input the request's input images ({@link GenerationRequest#inputShape}), or empty */
     Frames.Frame<GenerationReply> exchange(
-            GenerationRequest request, Supplier<byte[]> checkpoint, Duration timeout, ScheduledExecutorService watchdog)
+            GenerationRequest request,
+            Supplier<byte[]> checkpoint,
+            byte[] input,
+            Duration timeout,
+            ScheduledExecutorService watchdog)
             throws IOException {
         return guarded(timeout, watchdog, () -> {
             boolean sendBytes = !cached.contains(request.cacheKey());
-            Frames.Frame<GenerationReply> reply = send(request, sendBytes ? checkpoint.get() : new byte[0]);
+            Frames.Frame<GenerationReply> reply =
+                    send(request, concat(sendBytes ? checkpoint.get() : new byte[0], input));
             if (reply.header().kind() == Kind.MISSING_CHECKPOINT && !sendBytes) {
-                reply = send(request, checkpoint.get());
+                reply = send(request, concat(checkpoint.get(), input));
             }
             return reply;
         });
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        if (b.length == 0) {
+            return a;
+        }
+        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     private Frames.Frame<GenerationReply> send(GenerationRequest request, byte[] body) throws IOException {

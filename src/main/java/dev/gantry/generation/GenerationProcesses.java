@@ -74,11 +74,17 @@ public class GenerationProcesses implements SmartLifecycle {
      * @throws GenerationUnavailableException when none is up, or the one drawing stops
      */
     public Frames.Frame<GenerationReply> generate(GenerationRequest request, Supplier<byte[]> checkpoint) {
+        return generate(request, checkpoint, new byte[0]);
+    }
+
+    /** @param input the request's input images, sent after the checkpoint's bytes */
+    public Frames.Frame<GenerationReply> generate(
+            GenerationRequest request, Supplier<byte[]> checkpoint, byte[] input) {
         GenerationChannel channel = acquire();
         boolean healthy = false;
         try {
             Frames.Frame<GenerationReply> reply =
-                    channel.exchange(request, checkpoint, properties.requestTimeout(), watchdog);
+                    channel.exchange(request, checkpoint, input, properties.requestTimeout(), watchdog);
             healthy = true;
             count("answered");
             return reply;

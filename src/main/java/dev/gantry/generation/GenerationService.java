@@ -91,6 +91,44 @@ public class GenerationService {
         return Npy.float32(Latents.draw(seed, count, dim), new long[] {count, dim});
     }
 
+    /**
+     * A super-resolution job's generator applied to one low-resolution image (PNG or JPEG bytes),
+     * by the latest checkpoint or {@code step}.
+     */
+    public Generated upscale(Target target, byte[] image, Long step, SampleFormat format) {
+        UUID jobId = target.job().id();
+        UpscaleInput input = UpscaleInput.decode(image, target.config().data().channels());
+        Artifact checkpoint = CheckpointChoice.resolve(artifacts, jobId, step);
+        GenerationProcesses pool = processes.getIfAvailable();
+        if (pool == null) {
+            throw new GenerationUnavailableException(
+                    "Generation is turned off on this server (gantry.generation.local-count is 0)", null);
+        }
+        GenerationRequest request = new GenerationRequest(
+                jobId.toString(),
+                checkpoint.step(),
+                checkpoint.sha256(),
+                target.config(),
+                1,
+                0,
+                null,
+                null,
+                format,
+                List.of(1, input.channels(), input.height(), input.width()));
+        java.nio.ByteBuffer bytes =
+                java.nio.ByteBuffer.allocate(input.values().length * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        bytes.asFloatBuffer().put(input.values());
+        long at = checkpoint.step();
+        Frames.Frame<GenerationReply> reply =
+                pool.generate(request, () -> artifacts.read(ArtifactKind.CHECKPOINT, jobId, at), bytes.array());
+        GenerationReply answer = reply.header();
+        if (answer.kind() != GenerationReply.Kind.OK) {
+            throw new GenerationFailedException(
+                    "Upscaling with the checkpoint at step " + at + " failed: " + answer.message());
+        }
+        return new Generated(reply.body(), format, 0, at, answer.ema());
+    }
+
     public Generated generate(Target target, Command command, SampleFormat format) {
         List<FieldError> errors = new ArrayList<>();
         int count = command.count() == null ? DEFAULT_COUNT : command.count();
@@ -147,7 +185,8 @@ public class GenerationService {
                 seed,
                 classIndex,
                 className,
-                format);
+                format,
+                null);
         Frames.Frame<GenerationReply> reply =
                 pool.generate(request, () -> artifacts.read(ArtifactKind.CHECKPOINT, jobId, step));
         GenerationReply answer = reply.header();

@@ -1,6 +1,7 @@
 package dev.gantry.training;
 
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import dev.gantry.training.config.TrainingConfig;
 import dev.gantry.training.data.SyntheticDataset;
 import dev.gantry.training.data.SyntheticDatasets;
@@ -106,6 +107,36 @@ public final class GeneratorSampler implements AutoCloseable {
     }
 
     /**
+     * A super-resolution generator's outputs for low-resolution images, in evaluation mode: input
+     * {@code (n, C, h, w)} in [−1, 1], any h and w (the network is fully convolutional), output
+     * {@code (n, C, h·scale, w·scale)}.
+     *
+     * @throws IllegalArgumentException for a generator that is not a super-resolution one, or
+     *     input of another channel count
+     */
+    public Samples upscale(float[] inputs, long[] shape) {
+        if (!config.task().superResolution()) {
+            throw new IllegalArgumentException("the job's generator draws from latents; it upscales no image");
+        }
+        if (shape.length != 4 || shape[1] != config.data().channels()) {
+            throw new IllegalArgumentException(
+                    "input must be (n, " + config.data().channels() + ", h, w)");
+        }
+        int scale = config.task().scale();
+        long[] out = {shape[0], shape[1], shape[2] * scale, shape[3] * scale};
+        boolean wasTraining = generator.isTraining();
+        generator.setTrainable(false);
+        generator.setTraining(false);
+        try (NDManager s = manager.newSubManager()) {
+            float[] values =
+                    generator.forward(s.create(inputs, new Shape(shape))).toFloatArray();
+            return new Samples(values, out, List.of(), null);
+        } finally {
+            generator.setTraining(wasTraining);
+        }
+    }
+
+    /**
      * Samples as the run's own sample images show them: images in a grid of {@value
      * GanTraining#GRID_SIDE} columns, 2-D points over the real data and its modes.
      */
@@ -113,7 +144,13 @@ public final class GeneratorSampler implements AutoCloseable {
         int count = (int) samples.shape()[0];
         if (config.data().images()) {
             long[] s = samples.shape();
-            return ImageGrid.png(samples.values(), count, (int) s[1], (int) s[2], (int) s[3], GanTraining.GRID_SIDE);
+            return ImageGrid.png(
+                    samples.values(),
+                    count,
+                    (int) s[1],
+                    (int) s[2],
+                    (int) s[3],
+                    Math.min(count, GanTraining.GRID_SIDE));
         }
         SyntheticDataset dataset = SyntheticDatasets.byName(config.dataset());
         // The real points the run's own plots show, from the same seed.

@@ -2,10 +2,13 @@ package dev.gantry.generation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gantry.generation.child.Npy;
 import dev.gantry.testsupport.Http;
 import dev.gantry.testsupport.Jobs;
 import dev.gantry.testsupport.TestDatabaseInitializer;
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,10 +17,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -259,7 +264,7 @@ class ExportToPyTorchTest {
 
         Http.Response png = http.post("/api/v1/jobs/" + id + "/generate", "{\"count\": 20}", Map.of());
         assertThat(png.contentType()).isEqualTo("image/png");
-        java.awt.image.BufferedImage grid = javax.imageio.ImageIO.read(new ByteArrayInputStream(png.bytes()));
+        BufferedImage grid = ImageIO.read(new ByteArrayInputStream(png.bytes()));
         // 8 columns, 3 rows of 32-pixel images with a 2-pixel gap.
         assertThat(grid.getWidth()).isEqualTo(8 * 34 + 2);
         assertThat(grid.getHeight()).isEqualTo(3 * 34 + 2);
@@ -271,6 +276,65 @@ class ExportToPyTorchTest {
         assertThat(unknown.status()).isEqualTo(400);
         assertThat(unknown.json().at("/errors/0/field").asString()).isEqualTo("class");
         assertThat(unknown.json().at("/errors/0/message").asString()).contains("[0, 1, 2");
+    }
+
+    /**
+     * Super-resolution: a low-resolution PNG sent to {@code generate} comes back upscaled, and the
+     * exported generator upscales the same pixels to the same values in PyTorch.
+     */
+    @Test
+    void a_super_resolution_generator_upscales_a_png_over_http_as_it_does_in_pytorch() throws Exception {
+        Http http = new Http(port);
+        String id = http.post("/api/v1/jobs", """
+                        {"name": "sr-to-pytorch", "dataset": "digits", "task": "super-resolution",
+                         "superResolution": {"scale": 2, "validationImages": 64},
+                         "model": {"width": 8, "hiddenLayers": 2},
+                         "training": {"steps": 20, "batchSize": 8, "seed": 3, "emaDecay": 0.9},
+                         "checkpoints": {"everySteps": 20}, "evaluation": {"everySteps": 20}}
+                        """).json().get("id").asString();
+        Jobs.awaitState(http, id, "SUCCEEDED", Duration.ofMinutes(5));
+        Conditions.awaitGenerationReady(processes);
+        assertThat(http.get("/api/v1/jobs/" + id)
+                        .json()
+                        .at("/latestMetrics/eval~1psnr")
+                        .isNumber())
+                .isTrue();
+
+        // A 12×10 grayscale PNG: any size works, the generator is fully convolutional.
+        BufferedImage small = new BufferedImage(12, 10, BufferedImage.TYPE_BYTE_GRAY);
+        byte[] pixels = new byte[120];
+        new SplittableRandom(8).nextBytes(pixels);
+        small.getRaster().setDataElements(0, 0, 12, 10, pixels);
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ImageIO.write(small, "png", png);
+        Http.Response upscaled = http.post(
+                "/api/v1/jobs/" + id + "/generate",
+                png.toByteArray(),
+                Map.of("Content-Type", "image/png", "Accept", "application/x-npy"));
+        assertThat(upscaled.status()).as(upscaled.contentType()).isEqualTo(200);
+        NpyArrays.Array gantry = NpyArrays.read(upscaled.bytes());
+        assertThat(gantry.shape()).containsExactly(1, 1, 20, 24);
+
+        float[] input = new float[120];
+        for (int i = 0; i < input.length; i++) {
+            input[i] = (pixels[i] & 0xff) / 127.5f - 1f;
+        }
+        Path inputs = dir.resolve("small.npy");
+        Files.write(inputs, Npy.float32(input, new long[] {1, 1, 10, 12}));
+        Path zip = dir.resolve("sr.zip");
+        Files.write(zip, http.get("/api/v1/jobs/" + id + "/export").bytes());
+        Path out = dir.resolve("x-sr.npy");
+        Result result = loadGenerator(zip.toString(), "--inputs", inputs.toString(), "--out", out.toString());
+        assertThat(result.exit()).as(result.output()).isZero();
+        assertClose(NpyArrays.read(Files.readAllBytes(out)), gantry, "srresnet ×2");
+
+        Http.Response json = http.post("/api/v1/jobs/" + id + "/generate", "{\"count\": 4}");
+        assertThat(json.status()).isEqualTo(415);
+        assertThat(json.json().get("detail").asString()).contains("image/png");
+        Http.Response notAnImage =
+                http.post("/api/v1/jobs/" + id + "/generate", "hello", Map.of("Content-Type", "image/png"));
+        assertThat(notAnImage.status()).isEqualTo(400);
+        assertThat(notAnImage.json().at("/errors/0/field").asString()).isEqualTo("image");
     }
 
     private static long[] filled(int count, long value) {

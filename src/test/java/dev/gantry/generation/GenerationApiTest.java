@@ -290,6 +290,17 @@ class GenerationApiTest {
         assertThat(response.contentType()).isEqualTo("application/problem+json");
     }
 
+    @Test
+    void an_image_sent_to_a_job_that_draws_from_latents_is_a_415_that_asks_for_json() {
+        Http.Response response = http.post(
+                "/api/v1/jobs/" + plain.id() + "/generate",
+                new byte[] {(byte) 0x89, 'P', 'N', 'G'},
+                Map.of("Content-Type", "image/png"));
+
+        assertThat(response.status()).isEqualTo(415);
+        assertThat(response.json().get("detail").asString()).contains("JSON");
+    }
+
     // ---- export ------------------------------------------------------------------------
 
     private static Map<String, byte[]> unzip(byte[] zip) throws IOException {

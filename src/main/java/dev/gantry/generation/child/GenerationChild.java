@@ -6,6 +6,7 @@ import dev.gantry.generation.protocol.Frames;
 import dev.gantry.generation.protocol.GenerationReply;
 import dev.gantry.generation.protocol.GenerationReply.Kind;
 import dev.gantry.generation.protocol.GenerationRequest;
+import dev.gantry.generation.protocol.SampleFormat;
 import dev.gantry.training.GeneratorSampler;
 import dev.gantry.training.InvalidCheckpointException;
 import java.io.BufferedInputStream;
@@ -17,6 +18,9 @@ import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,7 +99,13 @@ public final class GenerationChild {
 
     record Answer(GenerationReply reply, byte[] body) {}
 
-    Answer answer(GenerationRequest request, byte[] checkpoint) {
+    Answer answer(GenerationRequest request, byte[] body) {
+        int inputBytes = request.inputBytes();
+        if (inputBytes > body.length) {
+            return new Answer(
+                    failure(Kind.FAILED, null, "the frame holds fewer input bytes than its shape"), new byte[0]);
+        }
+        byte[] checkpoint = Arrays.copyOf(body, body.length - inputBytes);
         try {
             GeneratorSampler sampler = cache.get(request.cacheKey());
             if (sampler == null) {
@@ -105,6 +115,21 @@ public final class GenerationChild {
                 sampler = GeneratorSampler.load(request.config(), checkpoint);
                 cache.put(request.cacheKey(), sampler);
             }
+            if (request.inputShape() != null) {
+                float[] input = new float[inputBytes / 4];
+                ByteBuffer.wrap(body, checkpoint.length, inputBytes)
+                        .order(ByteOrder.LITTLE_ENDIAN)
+                        .asFloatBuffer()
+                        .get(input);
+                long[] shape = request.inputShape().stream()
+                        .mapToLong(Integer::longValue)
+                        .toArray();
+                GeneratorSampler.Samples upscaled = sampler.upscale(input, shape);
+                byte[] out = request.format() == SampleFormat.PNG
+                        ? sampler.png(upscaled)
+                        : Npy.float32(upscaled.values(), upscaled.shape());
+                return new Answer(new GenerationReply(Kind.OK, null, null, sampler.usesEma(), cache.keys()), out);
+            }
             Integer classIndex;
             try {
                 classIndex = ClassChoice.index(request.classIndex(), request.className(), sampler.classNames());
@@ -112,12 +137,12 @@ public final class GenerationChild {
                 return new Answer(failure(Kind.INVALID, "class", e.getMessage()), new byte[0]);
             }
             GeneratorSampler.Samples samples = sampler.sample(request.count(), request.seed(), classIndex);
-            byte[] body = switch (request.format()) {
+            byte[] answer = switch (request.format()) {
                 case PNG -> sampler.png(samples);
                 case NPY -> Npy.float32(samples.values(), samples.shape());
                 case JSON -> PointsJson.of(request.step(), request.seed(), samples);
             };
-            return new Answer(new GenerationReply(Kind.OK, null, null, sampler.usesEma(), cache.keys()), body);
+            return new Answer(new GenerationReply(Kind.OK, null, null, sampler.usesEma(), cache.keys()), answer);
         } catch (InvalidCheckpointException e) {
             log.warn("Checkpoint {} cannot be sampled: {}", request.cacheKey(), e.getMessage());
             return new Answer(failure(Kind.FAILED, null, e.getMessage()), new byte[0]);

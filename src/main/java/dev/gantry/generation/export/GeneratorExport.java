@@ -134,13 +134,17 @@ public class GeneratorExport {
 
     /**
      * The model's fields (every one, also those added later) with the data's resolution and
-     * channels and the class count: what {@code gantry_models.build} reads.
+     * channels, the class count and a super-resolution generator's scale: what {@code
+     * gantry_models.build} reads.
      */
     private static ObjectNode buildFields(TrainingConfig config, int classes) {
         ObjectNode fields = JSON.valueToTree(config.model());
         fields.put("resolution", config.data().resolution());
         fields.put("channels", config.data().channels());
         fields.put("classes", classes);
+        if (config.task().superResolution()) {
+            fields.put("scale", config.task().scale());
+        }
         return fields;
     }
 

@@ -1,6 +1,7 @@
 package dev.gantry.generation.protocol;
 
 import dev.gantry.training.config.TrainingConfig;
+import java.util.List;
 
 /**
  * One draw, from the server to a generation process. The checkpoint is named by job, step and
@@ -10,6 +11,9 @@ import dev.gantry.training.config.TrainingConfig;
  * @param config the job's training config: the model to build and the data it was trained on
  * @param classIndex a class by index, or null
  * @param className a class by name, or null; the process resolves it against the checkpoint's
+ * @param inputShape for a super-resolution generator, the shape (n, C, h, w) of the low-resolution
+ *     images to upscale, whose float32 values (little-endian) follow the checkpoint's bytes in the
+ *     frame's body; null for a draw from latents
  */
 public record GenerationRequest(
         String jobId,
@@ -20,7 +24,20 @@ public record GenerationRequest(
         long seed,
         Integer classIndex,
         String className,
-        SampleFormat format) {
+        SampleFormat format,
+        List<Integer> inputShape) {
+
+    /** Bytes of the input images at the end of the body; 0 for a draw. */
+    public int inputBytes() {
+        if (inputShape == null) {
+            return 0;
+        }
+        int n = 4;
+        for (int d : inputShape) {
+            n = Math.multiplyExact(n, d);
+        }
+        return n;
+    }
 
     public String cacheKey() {
         return jobId + "/" + step + "/" + sha256;

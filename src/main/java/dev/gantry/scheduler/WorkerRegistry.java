@@ -5,11 +5,13 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -27,13 +29,14 @@ public class WorkerRegistry {
 
     private final JdbcClient jdbc;
     private final Duration leaseDuration;
-    private final Clock clock;
+    private final InstantSource clock;
 
+    @Autowired
     WorkerRegistry(JdbcClient jdbc, SchedulerProperties scheduling, ObjectProvider<Clock> clock) {
         this(jdbc, scheduling.leaseDuration(), clock.getIfAvailable(Clock::systemUTC));
     }
 
-    public WorkerRegistry(JdbcClient jdbc, Duration leaseDuration, Clock clock) {
+    public WorkerRegistry(JdbcClient jdbc, Duration leaseDuration, InstantSource clock) {
         this.jdbc = jdbc;
         this.leaseDuration = leaseDuration;
         this.clock = clock;

@@ -47,15 +47,6 @@ import tools.jackson.databind.json.JsonMapper;
 @ContextConfiguration(initializers = {TestDatabaseInitializer.class, TestS3Initializer.class})
 class RemoteWorkersTest {
 
-    /** WorkerFaultTest's job: small and quick, long enough to be interrupted, a checkpoint every 1000 steps. */
-    private static final String SPEC = """
-            {"name": "remote-kill-9", "dataset": "ring8",
-             "model": {"hiddenUnits": 64, "hiddenLayers": 2},
-             "training": {"steps": 6000, "batchSize": 64, "seed": 42},
-             "checkpoints": {"everySteps": 1000, "keepLast": 2},
-             "evaluation": {"everySteps": 3000, "samples": 500}}
-            """;
-
     @LocalServerPort
     int port;
 
@@ -95,7 +86,10 @@ class RemoteWorkersTest {
         awaitWorkers(http, ws -> ws.size() == 2 && all(ws, "IDLE"), Duration.ofMinutes(2));
 
         long submitted = System.nanoTime();
-        String id = http.post("/api/v1/jobs", SPEC).json().get("id").asString();
+        String id = http.post("/api/v1/jobs", RunChecks.SPEC.formatted("remote-kill-9"))
+                .json()
+                .get("id")
+                .asString();
         Jobs.await(http, id, j -> j.get("step").asLong() >= 1300, Duration.ofMinutes(3));
         long victim = busyWorker(http, id, -1).get("pid").asLong();
         assertThat(pids).contains(victim);

@@ -20,6 +20,15 @@ import tools.jackson.databind.json.JsonMapper;
 /** What the fault tests check of a job that was interrupted: its events, where each run started, its curves. */
 final class RunChecks {
 
+    /** A job small and quick, long enough to be interrupted, checkpointed every 1000 steps; {@code %s} is its name. */
+    static final String SPEC = """
+            {"name": "%s", "dataset": "ring8",
+             "model": {"hiddenUnits": 64, "hiddenLayers": 2},
+             "training": {"steps": 6000, "batchSize": 64, "seed": 42},
+             "checkpoints": {"everySteps": 1000, "keepLast": 2},
+             "evaluation": {"everySteps": 3000, "samples": 500}}
+            """;
+
     /** Uninterrupted runs, trained once per config and test JVM (specs that differ only by name share one). */
     private static final Map<TrainingConfig, Map<Long, double[]>> REFERENCES = new ConcurrentHashMap<>();
 

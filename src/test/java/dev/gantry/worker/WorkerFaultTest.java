@@ -38,15 +38,6 @@ import tools.jackson.databind.json.JsonMapper;
 @ContextConfiguration(initializers = TestDatabaseInitializer.class)
 class WorkerFaultTest {
 
-    /** Small and quick, long enough to be interrupted; checkpoints every 1000 steps. */
-    private static final String SPEC = """
-            {"name": "%s", "dataset": "ring8",
-             "model": {"hiddenUnits": 64, "hiddenLayers": 2},
-             "training": {"steps": 6000, "batchSize": 64, "seed": 42},
-             "checkpoints": {"everySteps": 1000, "keepLast": 2},
-             "evaluation": {"everySteps": 3000, "samples": 500}}
-            """;
-
     @LocalServerPort
     int port;
 
@@ -251,7 +242,10 @@ class WorkerFaultTest {
     }
 
     private String submit(String name) {
-        return http.post("/api/v1/jobs", SPEC.formatted(name)).json().get("id").asString();
+        return http.post("/api/v1/jobs", RunChecks.SPEC.formatted(name))
+                .json()
+                .get("id")
+                .asString();
     }
 
     private static void signal(String name, long pid) throws Exception {

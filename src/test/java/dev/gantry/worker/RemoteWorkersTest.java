@@ -173,6 +173,9 @@ class RemoteWorkersTest {
         ProcessBuilder builder = new ProcessBuilder(SameJarCommand.of(jvm, args)).inheritIO();
         TorchChild.environment(builder, 1);
         builder.environment().putAll(TestS3.environment());
+        if (hikari.getPassword() != null) {
+            builder.environment().put("SPRING_DATASOURCE_PASSWORD", hikari.getPassword());
+        }
         return builder.start();
     }
 

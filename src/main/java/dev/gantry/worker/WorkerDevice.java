@@ -1,16 +1,18 @@
 package dev.gantry.worker;
 
-import ai.djl.Device;
-import ai.djl.engine.Engine;
+import ai.djl.util.cuda.CudaUtils;
 
-/** The device a worker trains on, as the registry shows it: {@code cpu}, or {@code gpu:N}. */
+/**
+ * The device a worker trains on, as the registry shows it: {@code gpu:0} when CUDA sees a GPU
+ * (DJL's default device then), else {@code cpu}. Asked of the CUDA runtime, not of the engine:
+ * starting libtorch here, before {@code GanTraining} has set its engine options, would change how
+ * the first job runs.
+ */
 final class WorkerDevice {
 
     private WorkerDevice() {}
 
-    /** Loads libtorch if it is not loaded yet (the first job would load it anyway). */
     static String current() {
-        Device device = Engine.getInstance().defaultDevice();
-        return device.isGpu() ? "gpu:" + device.getDeviceId() : device.getDeviceType();
+        return CudaUtils.getGpuCount() > 0 ? "gpu:0" : "cpu";
     }
 }

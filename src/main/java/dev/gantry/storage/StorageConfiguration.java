@@ -1,32 +1,43 @@
 package dev.gantry.storage;
 
-import java.nio.file.Path;
-import org.springframework.beans.factory.annotation.Value;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.Environment;
-import org.springframework.util.StringUtils;
 
 /**
- * The {@link ObjectStore} bean. Today always a folder at {@code gantry.storage.folder}.
+ * The {@link ObjectStore} bean: an S3 bucket when {@code gantry.storage.s3.bucket} is set, else
+ * the folder at {@code gantry.storage.folder}. Callers depend only on {@link ObjectStore}.
  *
- * <p>An S3 store will be a second bean method here, chosen when {@code gantry.storage.s3.bucket}
- * is set; callers depend only on {@link ObjectStore}. Until it exists, setting S3 properties fails
- * the start rather than silently keeping checkpoints on a pod's local disk, where they would be
- * lost with the pod.
+ * <p>The bucket is checked at start-up: a server or worker pointed at a bucket it cannot use
+ * stops there, with the reason, instead of failing its first checkpoint.
  */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(StorageProperties.class)
 class StorageConfiguration {
 
-    static final String S3_BUCKET_PROPERTY = "gantry.storage.s3.bucket";
+    private static final Logger log = LoggerFactory.getLogger(StorageConfiguration.class);
 
     @Bean
-    ObjectStore objectStore(@Value("${gantry.storage.folder}") Path folder, Environment environment) {
-        if (StringUtils.hasText(environment.getProperty(S3_BUCKET_PROPERTY))) {
-            throw new IllegalStateException(S3_BUCKET_PROPERTY
-                    + " is set, but this build has no S3 object store yet; unset it to use the folder store at "
-                    + folder);
+    ObjectStore objectStore(StorageProperties properties) {
+        StorageProperties.S3 s3 = properties.s3();
+        if (!s3.enabled()) {
+            return new FolderObjectStore(properties.folder());
         }
-        return new FolderObjectStore(folder);
+        S3ObjectStore store = new S3ObjectStore(
+                S3Clients.create(s3), s3.bucket(), s3.prefix(), s3.partSize().toBytes());
+        try {
+            store.checkBucket();
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        log.info(
+                "Object store: S3 bucket {}{}{}",
+                s3.bucket(),
+                store.prefix().isEmpty() ? "" : " under " + store.prefix(),
+                s3.endpoint() == null ? "" : " at " + s3.endpoint());
+        return store;
     }
 }

@@ -5,6 +5,7 @@ import dev.gantry.process.SameJarCommand;
 import dev.gantry.process.SupervisedProcess;
 import dev.gantry.process.TorchChild;
 import dev.gantry.scheduler.SchedulerProperties;
+import dev.gantry.storage.StorageProperties;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
@@ -30,7 +31,7 @@ class LocalWorkerSupervisor implements SmartLifecycle {
     private final SchedulerProperties scheduling;
     private final HikariDataSource dataSource;
     private final Path dataDir;
-    private final Path storageFolder;
+    private final StorageProperties storage;
     private final Counter restarts;
     private final List<SupervisedProcess> children = new ArrayList<>();
     private volatile boolean running;
@@ -40,14 +41,14 @@ class LocalWorkerSupervisor implements SmartLifecycle {
             SchedulerProperties scheduling,
             DataSource dataSource,
             @Value("${gantry.data-dir}") Path dataDir,
-            @Value("${gantry.storage.folder}") Path storageFolder,
+            StorageProperties storage,
             MeterRegistry meters)
             throws SQLException {
         this.properties = properties;
         this.scheduling = scheduling;
         this.dataSource = dataSource.unwrap(HikariDataSource.class);
         this.dataDir = dataDir.toAbsolutePath();
-        this.storageFolder = storageFolder.toAbsolutePath();
+        this.storage = storage;
         this.restarts = meters.counter("gantry.worker.local.restarts");
     }
 
@@ -63,6 +64,8 @@ class LocalWorkerSupervisor implements SmartLifecycle {
         // Workers log to the server's console: one place to watch a run's progress.
         ProcessBuilder builder = new ProcessBuilder(command(index)).inheritIO();
         builder.environment().put("SPRING_DATASOURCE_PASSWORD", nullToEmpty(dataSource.getPassword()));
+        // The same object store as the server: its folder, or its bucket and the AWS credentials.
+        builder.environment().putAll(StorageProperties.childEnvironment());
         TorchChild.environment(builder, properties.torchThreads());
         return builder;
     }
@@ -70,24 +73,23 @@ class LocalWorkerSupervisor implements SmartLifecycle {
     private List<String> command(int index) {
         List<String> jvm = new ArrayList<>(SameJarCommand.split(properties.jvmOptions()));
         jvm.addAll(TorchChild.jvmOptions(properties.torchThreads()));
-        return SameJarCommand.of(
-                jvm,
-                List.of(
-                        "--gantry.role=worker",
-                        "--spring.main.web-application-type=none",
-                        "--spring.flyway.enabled=false",
-                        "--spring.application.name=gantry-worker-" + index,
-                        "--spring.datasource.url=" + dataSource.getJdbcUrl(),
-                        "--spring.datasource.username=" + nullToEmpty(dataSource.getUsername()),
-                        "--gantry.data-dir=" + dataDir,
-                        "--gantry.storage.folder=" + storageFolder,
-                        "--gantry.scheduler.lease-duration="
-                                + scheduling.leaseDuration().toMillis() + "ms",
-                        "--gantry.scheduler.heartbeat-interval="
-                                + scheduling.heartbeatInterval().toMillis() + "ms",
-                        "--gantry.worker.metrics-flush-interval="
-                                + properties.metricsFlushInterval().toMillis() + "ms",
-                        "--gantry.worker.parent-pid=" + ProcessHandle.current().pid()));
+        List<String> arguments = new ArrayList<>(List.of(
+                "--gantry.role=worker",
+                "--spring.main.web-application-type=none",
+                "--spring.flyway.enabled=false",
+                "--spring.application.name=gantry-worker-" + index,
+                "--spring.datasource.url=" + dataSource.getJdbcUrl(),
+                "--spring.datasource.username=" + nullToEmpty(dataSource.getUsername()),
+                "--gantry.data-dir=" + dataDir,
+                "--gantry.scheduler.lease-duration="
+                        + scheduling.leaseDuration().toMillis() + "ms",
+                "--gantry.scheduler.heartbeat-interval="
+                        + scheduling.heartbeatInterval().toMillis() + "ms",
+                "--gantry.worker.metrics-flush-interval="
+                        + properties.metricsFlushInterval().toMillis() + "ms",
+                "--gantry.worker.parent-pid=" + ProcessHandle.current().pid()));
+        arguments.addAll(storage.childArguments());
+        return SameJarCommand.of(jvm, arguments);
     }
 
     private static String nullToEmpty(String s) {

@@ -7,18 +7,24 @@ import dev.gantry.scheduler.JobClaimer;
 import dev.gantry.scheduler.JobLeases;
 import dev.gantry.scheduler.JobSignals;
 import dev.gantry.scheduler.SchedulerProperties;
+import dev.gantry.scheduler.WorkerRegistry;
+import dev.gantry.scheduler.WorkerState;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.info.BuildProperties;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
@@ -26,6 +32,11 @@ import org.springframework.stereotype.Component;
  * gradient collector per process. Idle, it waits on a queue notification (or polls every few
  * seconds in case one was missed). On shutdown it stops claiming first, then drains the running
  * job (checkpoint, hand back), and the lease goes last with the run.
+ *
+ * <p>The worker registers in the {@code workers} table and heartbeats there every
+ * {@code heartbeat-interval}, idle or busy, on a thread of its own, so {@code GET /api/v1/workers}
+ * shows every worker, local child or remote pod, and marks one that falls silent {@code LOST}. The
+ * heartbeat stops last, after the drain, and a clean stop removes the row.
  */
 @Component
 @ConditionalOnProperty(name = "gantry.role", havingValue = "worker")
@@ -39,17 +50,22 @@ class WorkerLoop implements SmartLifecycle {
     private final MetricWriter metrics;
     private final Artifacts artifacts;
     private final DataSource dataSource;
-    private final JdbcClient jdbc;
+    private final WorkerRegistry registry;
+    private final String version;
     private final SchedulerProperties scheduling;
     private final WorkerProperties properties;
     private final TrainingDataLoader data;
     private final Counter loopErrors;
+    private final Counter heartbeatErrors;
     private final String workerId;
 
     private volatile boolean running;
+    private volatile boolean draining;
     private volatile JobRun current;
+    private boolean registered;
     private JobSignals signals;
     private Thread thread;
+    private ScheduledExecutorService heartbeat;
 
     WorkerLoop(
             JobClaimer claimer,
@@ -57,21 +73,25 @@ class WorkerLoop implements SmartLifecycle {
             MetricWriter metrics,
             Artifacts artifacts,
             DataSource dataSource,
-            JdbcClient jdbc,
+            WorkerRegistry registry,
             SchedulerProperties scheduling,
             WorkerProperties properties,
             TrainingDataLoader data,
-            MeterRegistry meters) {
+            MeterRegistry meters,
+            ObjectProvider<BuildProperties> build) {
         this.claimer = claimer;
         this.leases = leases;
         this.metrics = metrics;
         this.artifacts = artifacts;
         this.dataSource = dataSource;
-        this.jdbc = jdbc;
+        this.registry = registry;
+        BuildProperties buildProperties = build.getIfAvailable();
+        this.version = buildProperties != null ? buildProperties.getVersion() : "unknown";
         this.scheduling = scheduling;
         this.properties = properties;
         this.data = data;
         this.loopErrors = meters.counter("gantry.worker.loop.errors");
+        this.heartbeatErrors = meters.counter("gantry.worker.heartbeat.errors");
         this.workerId = hostName() + "-" + ProcessHandle.current().pid() + "-"
                 + UUID.randomUUID().toString().substring(0, 8);
     }
@@ -79,6 +99,13 @@ class WorkerLoop implements SmartLifecycle {
     @Override
     public void start() {
         running = true;
+        heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "worker-heartbeat");
+            t.setDaemon(true);
+            return t;
+        });
+        heartbeat.scheduleWithFixedDelay(
+                this::heartbeat, 0, scheduling.heartbeatInterval().toMillis(), TimeUnit.MILLISECONDS);
         signals = new JobSignals(dataSource, this::onCancelling);
         thread = new Thread(this::loop, "worker-loop");
         thread.start();
@@ -113,7 +140,7 @@ class WorkerLoop implements SmartLifecycle {
                         properties.metricsFlushInterval(),
                         scheduling.leaseDuration());
                 current = run;
-                register(run.job().id());
+                heartbeat(); // shown BUSY at once, not a heartbeat later
                 if (!running) {
                     run.requestDrain();
                 }
@@ -127,8 +154,36 @@ class WorkerLoop implements SmartLifecycle {
                 log.error("Worker loop iteration failed", e);
                 sleepQuietly(Duration.ofSeconds(1));
             } finally {
-                current = null;
+                if (current != null) {
+                    current = null;
+                    heartbeat();
+                }
             }
+        }
+    }
+
+    /**
+     * Registers, or renews the row with what the worker does now. Never throws: a heartbeat that
+     * fails (the database restarting) is counted and tried again at the next interval.
+     */
+    private synchronized void heartbeat() {
+        try {
+            JobRun run = current;
+            WorkerState state = draining ? WorkerState.DRAINING : run != null ? WorkerState.BUSY : WorkerState.IDLE;
+            if (!registered
+                    || !registry.heartbeat(
+                            workerId, state, run == null ? null : run.job().id())) {
+                registry.register(new WorkerRegistry.WorkerIdentity(
+                        workerId, hostName(), ProcessHandle.current().pid(), WorkerDevice.current(), version));
+                registered = true;
+                if (state != WorkerState.IDLE) {
+                    registry.heartbeat(
+                            workerId, state, run == null ? null : run.job().id());
+                }
+            }
+        } catch (RuntimeException | LinkageError e) {
+            heartbeatErrors.increment();
+            log.warn("Worker heartbeat failed: {}", e.toString());
         }
     }
 
@@ -139,21 +194,11 @@ class WorkerLoop implements SmartLifecycle {
         }
     }
 
-    private void register(UUID jobId) {
-        jdbc.sql("""
-                        INSERT INTO workers (id, host, pid, current_job) VALUES (:id, :host, :pid, :job)
-                        ON CONFLICT (id) DO UPDATE SET heartbeat_at = now(), current_job = excluded.current_job
-                        """)
-                .param("id", workerId)
-                .param("host", hostName())
-                .param("pid", ProcessHandle.current().pid())
-                .param("job", jobId)
-                .update();
-    }
-
     @Override
     public void stop() {
         running = false;
+        draining = true;
+        heartbeat();
         JobRun run = current;
         if (run != null) {
             log.info("Worker {} draining job {}", workerId, run.job().id());
@@ -171,6 +216,15 @@ class WorkerLoop implements SmartLifecycle {
         }
         if (signals != null) {
             signals.close();
+        }
+        // The heartbeat goes last: until here the worker was draining, and said so.
+        if (heartbeat != null) {
+            heartbeat.shutdownNow();
+        }
+        try {
+            registry.deregister(workerId);
+        } catch (RuntimeException e) {
+            log.warn("Worker {} could not remove its registration: {}", workerId, e.toString());
         }
         log.info("Worker {} stopped", workerId);
     }

@@ -15,11 +15,16 @@ public class TestDatabaseInitializer implements ApplicationContextInitializer<Co
         try {
             TestPropertyValues.of(
                             "spring.datasource.url=" + TestDatabase.newDatabaseUrl(),
-                            "spring.datasource.username=postgres",
+                            "spring.datasource.username=" + TestDatabase.username(),
+                            "spring.datasource.password=" + nullToEmpty(TestDatabase.password()),
                             "gantry.data-dir=" + Files.createTempDirectory("gantry-test-data"))
                     .applyTo(context);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static String nullToEmpty(String s) {
+        return s == null ? "" : s;
     }
 }

@@ -2,19 +2,13 @@ package dev.gantry.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gantry.job.JobSpec;
-import dev.gantry.job.TrainingConfigs;
 import dev.gantry.testsupport.Http;
 import dev.gantry.testsupport.Jobs;
 import dev.gantry.testsupport.TestDatabaseInitializer;
 import dev.gantry.testsupport.Workers;
-import dev.gantry.training.GanTraining;
-import dev.gantry.training.TrainingListener;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -43,17 +37,6 @@ import tools.jackson.databind.json.JsonMapper;
         })
 @ContextConfiguration(initializers = TestDatabaseInitializer.class)
 class WorkerFaultTest {
-
-    /** Small and quick, long enough to be interrupted; checkpoints every 1000 steps. */
-    private static final String SPEC = """
-            {"name": "%s", "dataset": "ring8",
-             "model": {"hiddenUnits": 64, "hiddenLayers": 2},
-             "training": {"steps": 6000, "batchSize": 64, "seed": 42},
-             "checkpoints": {"everySteps": 1000, "keepLast": 2},
-             "evaluation": {"everySteps": 3000, "samples": 500}}
-            """;
-
-    private static Map<Long, double[]> reference;
 
     @LocalServerPort
     int port;
@@ -104,13 +87,13 @@ class WorkerFaultTest {
         assertThat(resumedBy).isNotEqualTo(victim);
         assertThat(recovery).isLessThan(20);
         JsonNode done = Jobs.await(http, id, j -> j.get("state").asString().equals("SUCCEEDED"), Duration.ofMinutes(3));
-        assertThat(events(id)).containsSubsequence("CLAIMED", "LEASE_EXPIRED", "CLAIMED", "SUCCEEDED");
+        assertThat(RunChecks.events(jdbc, id)).containsSubsequence("CLAIMED", "LEASE_EXPIRED", "CLAIMED", "SUCCEEDED");
         assertThat(done.get("attempt").asInt()).isEqualTo(2);
         assertThat(lastCheckpoint).isBetween(1000L, 5000L);
-        assertThat(startedFrom(id))
+        assertThat(RunChecks.startedFrom(jdbc, id))
                 .as("attempt 1 from scratch, attempt 2 from the last checkpoint before the kill")
                 .containsExactly(0L, lastCheckpoint);
-        assertCurveEqualsUninterruptedRun(id);
+        RunChecks.assertCurveEqualsUninterruptedRun(http, json, id, 6000);
     }
 
     @Test
@@ -147,7 +130,7 @@ class WorkerFaultTest {
                 .query(Integer.class)
                 .list();
         assertThat(checkpointAttempts).containsOnly(2);
-        assertCurveEqualsUninterruptedRun(id);
+        RunChecks.assertCurveEqualsUninterruptedRun(http, json, id, 6000);
     }
 
     @Test
@@ -165,7 +148,9 @@ class WorkerFaultTest {
                 released.get("state").asString(), handBack);
 
         // Handed back by the worker itself, not found later by the reaper.
-        assertThat(events(id)).containsSubsequence("CLAIMED", "RELEASED").doesNotContain("LEASE_EXPIRED");
+        assertThat(RunChecks.events(jdbc, id))
+                .containsSubsequence("CLAIMED", "RELEASED")
+                .doesNotContain("LEASE_EXPIRED");
         long drainedAt =
                 checkpointSteps(id).stream().mapToLong(Long::longValue).max().orElseThrow();
         assertThat(drainedAt)
@@ -181,8 +166,8 @@ class WorkerFaultTest {
             Thread.sleep(100);
         }
         Jobs.await(http, id, j -> j.get("state").asString().equals("SUCCEEDED"), Duration.ofMinutes(3));
-        assertThat(startedFrom(id)).containsExactly(0L, drainedAt);
-        assertCurveEqualsUninterruptedRun(id);
+        assertThat(RunChecks.startedFrom(jdbc, id)).containsExactly(0L, drainedAt);
+        RunChecks.assertCurveEqualsUninterruptedRun(http, json, id, 6000);
     }
 
     @Test
@@ -217,7 +202,7 @@ class WorkerFaultTest {
         assertThat(again.get("attempt").asInt()).isEqualTo(2);
         assertThat(again.at("/failure/step").asLong()).isEqualTo(divergedAt);
         assertThat(checkpointSteps(id)).isEqualTo(checkpoints);
-        assertThat(startedFrom(id)).containsExactly(0L, lastGood);
+        assertThat(RunChecks.startedFrom(jdbc, id)).containsExactly(0L, lastGood);
     }
 
     @Test
@@ -249,60 +234,18 @@ class WorkerFaultTest {
                 j -> j.get("attempt").asInt() == 2 && j.get("step").asLong() > stoppedAt,
                 Duration.ofSeconds(60));
         assertThat(again.get("state").asString()).isEqualTo("RUNNING");
-        assertThat(startedFrom(id)).containsExactly(0L, stoppedAt);
+        assertThat(RunChecks.startedFrom(jdbc, id)).containsExactly(0L, stoppedAt);
         assertThat(Jobs.awaitState(http, id, "FAILED", Duration.ofMinutes(2))
                         .at("/failure/reason")
                         .asString())
                 .isEqualTo("MAX_RUNTIME");
     }
 
-    /**
-     * Every step of the stored curve appears exactly once and equals, bit for bit, the same spec
-     * trained without interruption here in the test JVM (libtorch on one thread in both).
-     */
-    private void assertCurveEqualsUninterruptedRun(String id) {
-        JsonNode spec = http.get("/api/v1/jobs/" + id).json().get("spec");
-        Map<Long, double[]> expected = reference(json.treeToValue(spec, JobSpec.class));
-        JsonNode metrics = http.get("/api/v1/jobs/" + id + "/metrics?names=loss/d,loss/g&maxPoints=20000")
-                .json();
-        List<JsonNode> d = Jobs.series(metrics, "loss/d");
-        List<JsonNode> g = Jobs.series(metrics, "loss/g");
-        assertThat(d).hasSize(6000);
-        assertThat(g).hasSize(6000);
-        int compared = 0;
-        for (int i = 0; i < 6000; i++) {
-            long step = i + 1;
-            assertThat(d.get(i).get("step").asLong()).isEqualTo(step);
-            assertThat(g.get(i).get("step").asLong()).isEqualTo(step);
-            double[] want = expected.get(step);
-            assertThat(d.get(i).get("value").asDouble())
-                    .as("loss/d at step %d", step)
-                    .isEqualTo(want[0]);
-            assertThat(g.get(i).get("value").asDouble())
-                    .as("loss/g at step %d", step)
-                    .isEqualTo(want[1]);
-            compared++;
-        }
-        System.out.printf(
-                "job %s: %d steps of loss/d and loss/g bitwise equal to the uninterrupted run%n", id, compared);
-    }
-
-    private static synchronized Map<Long, double[]> reference(JobSpec spec) {
-        if (reference == null) {
-            Map<Long, double[]> losses = new TreeMap<>();
-            GanTraining.run(TrainingConfigs.from(spec), null, new TrainingListener() {
-                @Override
-                public void onStep(long step, Map<String, Double> metrics) {
-                    losses.put(step, new double[] {metrics.get("loss/d"), metrics.get("loss/g")});
-                }
-            });
-            reference = losses;
-        }
-        return reference;
-    }
-
     private String submit(String name) {
-        return http.post("/api/v1/jobs", SPEC.formatted(name)).json().get("id").asString();
+        return http.post("/api/v1/jobs", RunChecks.SPEC.formatted(name))
+                .json()
+                .get("id")
+                .asString();
     }
 
     private static void signal(String name, long pid) throws Exception {
@@ -310,23 +253,6 @@ class WorkerFaultTest {
                         .start()
                         .waitFor())
                 .isZero();
-    }
-
-    /** The worker id is {@code host-pid-suffix}; the host may itself contain dashes. */
-    private List<String> events(String id) {
-        return jdbc.sql("SELECT type FROM job_events WHERE job_id = ?::uuid ORDER BY id")
-                .param(id)
-                .query(String.class)
-                .list();
-    }
-
-    /** The step each run of the job started from, in order (0: from scratch). */
-    private List<Long> startedFrom(String id) {
-        return jdbc.sql(
-                        "SELECT (detail->>'fromStep')::bigint FROM job_events WHERE job_id = ?::uuid AND type = 'STARTED' ORDER BY id")
-                .param(id)
-                .query(Long.class)
-                .list();
     }
 
     private List<Long> checkpointSteps(String id) {

@@ -71,20 +71,8 @@ public final class KernelDistance {
         double[] sums = new double[subsets.length];
         int d = x.columns();
         GramScan.within(x, (i, j, dot, squared) -> {
-            long[] a = masks[i];
-            long[] b = masks[j];
-            if (a == null || b == null) {
-                return;
-            }
-            double k = 0;
-            for (int w = 0; w < a.length; w++) {
-                long common = a[w] & b[w];
-                if (common != 0 && k == 0) {
-                    k = 2 * kernel(dot, d); // (i, j) and (j, i)
-                }
-                for (; common != 0; common &= common - 1) {
-                    sums[w * 64 + Long.numberOfTrailingZeros(common)] += k;
-                }
+            if (shared(masks[i], masks[j])) {
+                add(masks[i], masks[j], 2 * kernel(dot, d), sums); // (i, j) and (j, i)
             }
         });
         return sums;
@@ -97,23 +85,32 @@ public final class KernelDistance {
         double[] sums = new double[xSubsets.length];
         int d = x.columns();
         GramScan.cross(x, y, (i, j, dot, squared) -> {
-            long[] a = xMasks[i];
-            long[] b = yMasks[j];
-            if (a == null || b == null) {
-                return;
-            }
-            double k = 0;
-            for (int w = 0; w < a.length; w++) {
-                long common = a[w] & b[w];
-                if (common != 0 && k == 0) {
-                    k = kernel(dot, d);
-                }
-                for (; common != 0; common &= common - 1) {
-                    sums[w * 64 + Long.numberOfTrailingZeros(common)] += k;
-                }
+            if (shared(xMasks[i], yMasks[j])) {
+                add(xMasks[i], yMasks[j], kernel(dot, d), sums);
             }
         });
         return sums;
+    }
+
+    private static boolean shared(long[] a, long[] b) {
+        if (a == null || b == null) {
+            return false;
+        }
+        for (int w = 0; w < a.length; w++) {
+            if ((a[w] & b[w]) != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Adds {@code value} to the sum of every subset holding both rows. */
+    private static void add(long[] a, long[] b, double value, double[] sums) {
+        for (int w = 0; w < a.length; w++) {
+            for (long common = a[w] & b[w]; common != 0; common &= common - 1) {
+                sums[w * 64 + Long.numberOfTrailingZeros(common)] += value;
+            }
+        }
     }
 
     /** Per row, the subsets that hold it as bits; {@code null} for a row in none. */

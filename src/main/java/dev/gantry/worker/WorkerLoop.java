@@ -51,6 +51,8 @@ class WorkerLoop implements SmartLifecycle {
     private JobSignals signals;
     private Thread thread;
 
+    private final RunEvaluation evaluation;
+
     WorkerLoop(
             JobClaimer claimer,
             JobLeases leases,
@@ -61,7 +63,9 @@ class WorkerLoop implements SmartLifecycle {
             SchedulerProperties scheduling,
             WorkerProperties properties,
             TrainingDataLoader data,
+            RunEvaluation evaluation,
             MeterRegistry meters) {
+        this.evaluation = evaluation;
         this.claimer = claimer;
         this.leases = leases;
         this.metrics = metrics;
@@ -111,7 +115,8 @@ class WorkerLoop implements SmartLifecycle {
                         data,
                         scheduling.heartbeatInterval(),
                         properties.metricsFlushInterval(),
-                        scheduling.leaseDuration());
+                        scheduling.leaseDuration(),
+                        evaluation);
                 current = run;
                 register(run.job().id());
                 if (!running) {

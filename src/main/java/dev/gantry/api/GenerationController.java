@@ -51,10 +51,11 @@ class GenerationController {
     }
 
     /** Every field may be left out, and so may the body. */
+    /** @param step a checkpoint's step, {@code "best"}, or absent for the latest */
     record GenerateRequest(
             Integer count,
             Long seed,
-            Long step,
+            JsonNode step,
             @JsonProperty("class") JsonNode classValue) {}
 
     @PostMapping(
@@ -81,7 +82,8 @@ class GenerationController {
         GenerateRequest request = body != null ? body : new GenerateRequest(null, null, null, null);
         GenerationService.Generated samples = generation.generate(
                 target,
-                new GenerationService.Command(request.count(), request.seed(), request.step(), request.classValue()),
+                new GenerationService.Command(
+                        request.count(), request.seed(), step(request.step()), request.classValue()),
                 format(type));
         return ResponseEntity.ok()
                 .contentType(type)
@@ -143,7 +145,7 @@ class GenerationController {
     }
 
     @GetMapping(path = "/api/v1/jobs/{id}/export", produces = "application/zip")
-    ResponseEntity<byte[]> export(@PathVariable UUID id, @RequestParam(required = false) Long step) {
+    ResponseEntity<byte[]> export(@PathVariable UUID id, @RequestParam(required = false) String step) {
         GeneratorExport.Export zip = export.export(id, step);
         return ResponseEntity.ok()
                 .contentType(ZIP)
@@ -154,6 +156,17 @@ class GenerationController {
                                 .build()
                                 .toString())
                 .body(zip.zip());
+    }
+
+    /** A step as the body gave it; anything but a whole number or a string fails where steps are checked. */
+    private static String step(JsonNode step) {
+        if (step == null || step.isNull()) {
+            return null;
+        }
+        if (step.isIntegralNumber()) {
+            return step.asString();
+        }
+        return step.isString() ? step.asString() : step.toString();
     }
 
     /**

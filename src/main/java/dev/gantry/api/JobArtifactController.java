@@ -1,11 +1,17 @@
 package dev.gantry.api;
 
+import dev.gantry.artifact.Artifact;
 import dev.gantry.artifact.ArtifactKind;
 import dev.gantry.artifact.Artifacts;
+import dev.gantry.artifact.BestBy;
+import dev.gantry.job.Job;
 import dev.gantry.job.JobService;
+import dev.gantry.job.JobSpec;
+import dev.gantry.metrics.MetricQuery;
 import java.io.InputStream;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.springframework.core.io.InputStreamResource;
 import org.springframework.http.ContentDisposition;
@@ -22,17 +28,51 @@ class JobArtifactController {
 
     private final JobService jobs;
     private final Artifacts artifacts;
+    private final MetricQuery metrics;
 
-    JobArtifactController(JobService jobs, Artifacts artifacts) {
+    JobArtifactController(JobService jobs, Artifacts artifacts, MetricQuery metrics) {
         this.jobs = jobs;
         this.artifacts = artifacts;
+        this.metrics = metrics;
     }
 
-    record ArtifactResponse(long step, long sizeBytes, String sha256, Instant createdAt, String url) {}
+    /**
+     * @param metrics a checkpoint's {@code eval/*} values, measured at its step (absent for samples
+     *     and for checkpoints taken between evaluations)
+     * @param best true on the best checkpoint by the job's {@code checkpoints.keepBest} metric
+     */
+    record ArtifactResponse(
+            long step,
+            long sizeBytes,
+            String sha256,
+            Instant createdAt,
+            String url,
+            Map<String, Double> metrics,
+            Boolean best) {}
 
     @GetMapping("/api/v1/jobs/{id}/checkpoints")
     List<ArtifactResponse> checkpoints(@PathVariable UUID id) {
-        return list(ArtifactKind.CHECKPOINT, id, "checkpoints");
+        Job job = jobs.get(id);
+        List<Artifact> all = artifacts.list(ArtifactKind.CHECKPOINT, id);
+        Map<Long, Map<String, Double>> values =
+                metrics.evaluationsAt(id, all.stream().map(Artifact::step).toList());
+        JobSpec.KeepBest keepBest = job.spec().checkpoints().keepBest();
+        Long best = keepBest == null
+                ? null
+                : artifacts
+                        .best(id, BestBy.of(keepBest.metric(), keepBest.goal(), keepBest.count()))
+                        .map(Artifact::step)
+                        .orElse(null);
+        return all.stream()
+                .map(a -> new ArtifactResponse(
+                        a.step(),
+                        a.sizeBytes(),
+                        a.sha256(),
+                        a.createdAt(),
+                        "/api/v1/jobs/" + id + "/checkpoints/" + a.step(),
+                        values.get(a.step()),
+                        best == null ? null : best == a.step()))
+                .toList();
     }
 
     @GetMapping("/api/v1/jobs/{id}/checkpoints/{step}")
@@ -69,7 +109,9 @@ class JobArtifactController {
                         a.sizeBytes(),
                         a.sha256(),
                         a.createdAt(),
-                        "/api/v1/jobs/" + id + "/" + path + "/" + a.step()))
+                        "/api/v1/jobs/" + id + "/" + path + "/" + a.step(),
+                        null,
+                        null))
                 .toList();
     }
 }

@@ -4,11 +4,14 @@ import dev.gantry.job.FieldError;
 import dev.gantry.job.InvalidRequestException;
 import dev.gantry.job.JobService;
 import dev.gantry.metrics.MetricPoint;
+import dev.gantry.metrics.MetricProtocol;
 import dev.gantry.metrics.MetricQuery;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -32,11 +35,14 @@ class JobMetricsController {
         this.metrics = metrics;
     }
 
-    record Point(long step, double value) {}
+    /** @param protocol the id of the protocol an {@code eval/*} value was measured under; absent otherwise */
+    record Point(long step, double value, String protocol) {}
 
     record Series(String name, List<Point> points) {}
 
-    record MetricsResponse(UUID jobId, List<String> available, List<Series> series) {}
+    /** @param protocols every protocol a point names, by id */
+    record MetricsResponse(
+            UUID jobId, List<String> available, List<Series> series, Map<String, MetricProtocol> protocols) {}
 
     /**
      * Curves of a job. With more points in range than {@code maxPoints}, each series is thinned to
@@ -82,13 +88,25 @@ class JobMetricsController {
         }
         jobs.get(id);
         Map<String, List<MetricPoint>> found = metrics.series(id, wanted, fromStep, toStep, maxPoints);
+        Map<MetricProtocol, String> ids = new HashMap<>();
+        Map<String, MetricProtocol> protocols = new TreeMap<>();
         List<Series> series = found.entrySet().stream()
                 .map(e -> new Series(
                         e.getKey(),
                         e.getValue().stream()
-                                .map(p -> new Point(p.step(), p.value()))
+                                .map(p -> new Point(p.step(), p.value(), protocolId(p, ids, protocols)))
                                 .toList()))
                 .toList();
-        return new MetricsResponse(id, metrics.names(id), series);
+        return new MetricsResponse(id, metrics.names(id), series, protocols);
+    }
+
+    private static String protocolId(
+            MetricPoint point, Map<MetricProtocol, String> ids, Map<String, MetricProtocol> protocols) {
+        if (point.protocol() == null) {
+            return null;
+        }
+        String protocolId = ids.computeIfAbsent(point.protocol(), MetricProtocol::id);
+        protocols.put(protocolId, point.protocol());
+        return protocolId;
     }
 }

@@ -72,6 +72,16 @@ public class Artifacts {
      *     is recorded then
      */
     public boolean save(ArtifactKind kind, UUID jobId, int attempt, long step, byte[] bytes, int keepLast) {
+        return save(kind, jobId, attempt, step, bytes, keepLast, null);
+    }
+
+    /**
+     * The same, keeping beside the newest {@code keepLast} the best checkpoints by an evaluation
+     * metric ({@code null}: none). The run writes a step's evaluation before its checkpoint, so a
+     * checkpoint ranks from the moment it is recorded.
+     */
+    public boolean save(
+            ArtifactKind kind, UUID jobId, int attempt, long step, byte[] bytes, int keepLast, BestBy best) {
         String key = kind.objectKey(jobId, step);
         try {
             putRetry.execute(new Retryable<Void>() {
@@ -107,7 +117,7 @@ public class Artifacts {
         if (rows == 0) {
             return false;
         }
-        prune(kind, jobId, keepLast);
+        prune(kind, jobId, keepLast, best);
         return true;
     }
 
@@ -169,18 +179,49 @@ public class Artifacts {
         return bytes;
     }
 
-    private void prune(ArtifactKind kind, UUID jobId, int keepLast) {
-        List<String> stale = jdbc.sql("""
+    /**
+     * The steps of the best {@code best.count()} checkpoints by their metric, earlier steps first
+     * among equal values; checkpoints without a value (or NaN) do not rank.
+     */
+    private static final String BEST_STEPS = """
+            SELECT c.step
+            FROM checkpoints c
+            JOIN metric_points m ON m.job_id = c.job_id AND m.step = c.step AND m.name = :metric
+            WHERE c.job_id = :job AND m.value <> 'NaN'::float8
+            ORDER BY m.value %s, c.step
+            LIMIT :best
+            """;
+
+    private void prune(ArtifactKind kind, UUID jobId, int keepLast, BestBy best) {
+        String keptForMetric = best == null
+                ? ""
+                : "AND step NOT IN (" + BEST_STEPS.formatted(best.lowerIsBetter() ? "ASC" : "DESC") + ")";
+        var delete = jdbc.sql("""
                         DELETE FROM %s WHERE job_id = :job AND step NOT IN
                             (SELECT step FROM %s WHERE job_id = :job ORDER BY step DESC LIMIT :keep)
+                        %s
                         RETURNING object_key
-                        """.formatted(kind.table(), kind.table()))
+                        """.formatted(kind.table(), kind.table(), keptForMetric))
                 .param("job", jobId)
-                .param("keep", keepLast)
-                .query(String.class)
-                .list();
+                .param("keep", keepLast);
+        if (best != null) {
+            delete = delete.param("metric", best.metric()).param("best", best.count());
+        }
+        List<String> stale = delete.query(String.class).list();
         // Rows go first: an object without a row is invisible, a row without its object would not be.
         stale.forEach(store::delete);
+    }
+
+    /** The best checkpoint by {@code best}'s metric, if any checkpoint has a value yet. */
+    public Optional<Artifact> best(UUID jobId, BestBy best) {
+        return jdbc.sql(BEST_STEPS.formatted(best.lowerIsBetter() ? "ASC" : "DESC"))
+                .param("job", jobId)
+                .param("metric", best.metric())
+                .param("best", 1)
+                .query(Long.class)
+                .optional()
+                .flatMap(step -> query(ArtifactKind.CHECKPOINT, jobId, "AND step = " + step).stream()
+                        .findFirst());
     }
 
     private static String sha256(byte[] bytes) {

@@ -57,10 +57,10 @@ public class GenerationService {
     /**
      * @param count null for {@link #DEFAULT_COUNT}
      * @param seed null for a random one, which the answer reports
-     * @param step null for the latest checkpoint
+     * @param step null for the latest checkpoint, {@code best}, or a step in digits
      * @param classValue a class index, a class name, or null
      */
-    public record Command(Integer count, Long seed, Long step, JsonNode classValue) {}
+    public record Command(Integer count, Long seed, String step, JsonNode classValue) {}
 
     /** Samples as the client asked for them, with what reproduces them. */
     public record Generated(byte[] body, SampleFormat format, long seed, long step, boolean ema) {}
@@ -157,7 +157,7 @@ public class GenerationService {
         UUID jobId = target.job().id();
         Artifact checkpoint = null;
         try {
-            checkpoint = CheckpointChoice.resolve(artifacts, jobId, command.step());
+            checkpoint = CheckpointChoice.resolve(artifacts, target.job(), command.step());
         } catch (InvalidRequestException e) {
             errors.addAll(e.errors());
         } catch (JobConflictException e) {

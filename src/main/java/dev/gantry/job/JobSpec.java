@@ -104,9 +104,26 @@ public record JobSpec(
      */
     public record Augment(List<String> policy, Boolean adaptive, Double target, Integer interval, Double kimg) {}
 
-    public record Checkpoints(Long everySteps, Integer keepLast) {}
+    /**
+     * @param keepLast the newest checkpoints kept
+     * @param keepBest also keep the best checkpoints by an evaluation metric; absent: off
+     */
+    public record Checkpoints(Long everySteps, Integer keepLast, KeepBest keepBest) {}
 
-    public record Evaluation(Long everySteps, Integer samples) {}
+    /**
+     * The best {@code count} checkpoints by {@code metric}, kept beside the newest {@code keepLast}.
+     *
+     * @param metric an {@code eval/*} metric the job reports
+     * @param goal {@code min} or {@code max}; defaults to the metric's own direction where it has one
+     */
+    public record KeepBest(String metric, String goal, Integer count) {}
+
+    /**
+     * @param samples N: samples generated per evaluation, and the most real ones compared against
+     * @param featureNetwork id of an uploaded feature network: image jobs then also get
+     *     {@code eval/fid}, {@code eval/kid}, {@code eval/precision}, {@code eval/recall}
+     */
+    public record Evaluation(Long everySteps, Integer samples, String featureNetwork) {}
 
     /** @param maxRuntimeSeconds wall-clock time a run may train before it fails with {@code MAX_RUNTIME} */
     public record Limits(Long maxRuntimeSeconds) {}

@@ -54,13 +54,13 @@ public final class JobSpecDefaults {
                 or(t.instanceNoise(), 0.0),
                 shape.images() ? augment(t.augment()) : t.augment());
 
-        JobSpec.Checkpoints c = or(spec.checkpoints(), new JobSpec.Checkpoints(null, null));
-        JobSpec.Checkpoints checkpoints =
-                new JobSpec.Checkpoints(Math.min(or(c.everySteps(), 2_000L), steps), or(c.keepLast(), 2));
+        JobSpec.Checkpoints c = or(spec.checkpoints(), new JobSpec.Checkpoints(null, null, null));
+        JobSpec.Checkpoints checkpoints = new JobSpec.Checkpoints(
+                Math.min(or(c.everySteps(), 2_000L), steps), or(c.keepLast(), 2), keepBest(c.keepBest()));
 
-        JobSpec.Evaluation e = or(spec.evaluation(), new JobSpec.Evaluation(null, null));
-        JobSpec.Evaluation evaluation =
-                new JobSpec.Evaluation(Math.min(or(e.everySteps(), 2_000L), steps), or(e.samples(), 2_500));
+        JobSpec.Evaluation e = or(spec.evaluation(), new JobSpec.Evaluation(null, null, null));
+        JobSpec.Evaluation evaluation = new JobSpec.Evaluation(
+                Math.min(or(e.everySteps(), 2_000L), steps), or(e.samples(), 2_500), e.featureNetwork());
 
         JobSpec.Data data = shape.images() ? data(spec.data(), shape) : spec.data();
         String task = or(spec.task(), TaskConfig.GENERATION_TYPE);
@@ -82,6 +82,16 @@ public final class JobSpecDefaults {
                 checkpoints,
                 evaluation,
                 limits(spec.limits(), defaultMaxRuntime));
+    }
+
+    private static JobSpec.KeepBest keepBest(JobSpec.KeepBest given) {
+        if (given == null) {
+            return null;
+        }
+        String goal = given.goal() != null
+                ? given.goal()
+                : TrainingCatalog.metricGoal(given.metric()).orElse(null);
+        return new JobSpec.KeepBest(given.metric(), goal, or(given.count(), 1));
     }
 
     private static JobSpec.Augment augment(JobSpec.Augment given) {

@@ -35,12 +35,21 @@ public final class JobSpecValidator {
     /**
      * @param maxRuntime the largest run-time limit a spec may ask for
      * @param datasets resolves the spec's dataset
+     * @param featureNetworks resolves {@code evaluation.featureNetwork}
      * @return what the spec's dataset holds
      * @throws InvalidRequestException naming every bad field
      */
-    public static DataShape validate(JobSpec spec, Duration maxRuntime, JobDatasets datasets) {
+    public static DataShape validate(
+            JobSpec spec, Duration maxRuntime, JobDatasets datasets, JobFeatureNetworks featureNetworks) {
         JobSpecValidator v = new JobSpecValidator(maxRuntime);
         v.check(spec);
+        if (spec != null && spec.evaluation() != null && spec.evaluation().featureNetwork() != null) {
+            try {
+                featureNetworks.require(spec.evaluation().featureNetwork());
+            } catch (InvalidRequestException e) {
+                v.errors.addAll(e.errors());
+            }
+        }
         DataShape shape = null;
         if (spec != null && spec.dataset() != null) {
             try {
@@ -54,6 +63,9 @@ public final class JobSpecValidator {
             boolean images = spec.data() != null && spec.data().resolution() != null;
             v.checkTrainingRules(
                     spec, shape != null ? shape : images ? new DataShape(true, 3, 0, 0, 0) : DataShape.POINTS);
+            if (shape != null) {
+                v.checkEvaluation(spec, shape);
+            }
         }
         if (!v.errors.isEmpty()) {
             throw new InvalidRequestException(v.errors);
@@ -87,6 +99,14 @@ public final class JobSpecValidator {
         if (spec.checkpoints() != null) {
             range("checkpoints.everySteps", spec.checkpoints().everySteps(), 1, MAX_STEPS);
             range("checkpoints.keepLast", spec.checkpoints().keepLast(), 1, 1000);
+            JobSpec.KeepBest best = spec.checkpoints().keepBest();
+            if (best != null) {
+                if (best.metric() == null) {
+                    reject("checkpoints.keepBest.metric", "is required: an eval/* metric the job reports");
+                }
+                oneOf("checkpoints.keepBest.goal", best.goal(), List.of("min", "max"));
+                range("checkpoints.keepBest.count", best.count(), 1, 100);
+            }
         }
         if (spec.evaluation() != null) {
             range("evaluation.everySteps", spec.evaluation().everySteps(), 1, MAX_STEPS);
@@ -109,6 +129,43 @@ public final class JobSpecValidator {
         Set<String> reported = new HashSet<>();
         errors.forEach(error -> reported.add(error.field()));
         found.stream().filter(error -> !reported.contains(error.field())).forEach(errors::add);
+    }
+
+    /** What needs the dataset's shape: which metrics the job reports, and whether a network fits it. */
+    private void checkEvaluation(JobSpec spec, DataShape shape) {
+        String network = spec.evaluation() == null ? null : spec.evaluation().featureNetwork();
+        if (network != null && !shape.images()) {
+            reject(
+                    "evaluation.featureNetwork",
+                    "feature networks measure images; " + quote(spec.dataset()) + " holds 2-D points");
+        }
+        JobSpec.KeepBest best =
+                spec.checkpoints() == null ? null : spec.checkpoints().keepBest();
+        if (best == null || best.metric() == null) {
+            return;
+        }
+        List<String> reported = TrainingCatalog.evaluationMetrics(spec.dataset(), shape, network != null);
+        if (!reported.contains(best.metric())) {
+            reject(
+                    "checkpoints.keepBest.metric",
+                    "'" + quote(best.metric()) + "' is not reported by this job; it reports " + reported
+                            + (shape.images() && network == null
+                                    ? " (FID, KID, precision and recall need evaluation.featureNetwork)"
+                                    : ""));
+        } else if (best.goal() == null
+                && TrainingCatalog.metricGoal(best.metric()).isEmpty()) {
+            reject("checkpoints.keepBest.goal", "is required for " + best.metric() + ": min or max");
+        }
+        JobSpec complete = JobSpecDefaults.complete(spec, maxRuntime, shape);
+        long checkpointEvery = complete.checkpoints().everySteps();
+        long evaluationEvery = complete.evaluation().everySteps();
+        if (checkpointEvery % evaluationEvery != 0) {
+            reject(
+                    "checkpoints.keepBest",
+                    "ranks checkpoints by a value measured at their step: checkpoints.everySteps ("
+                            + checkpointEvery + ") must be a multiple of evaluation.everySteps (" + evaluationEvery
+                            + ")");
+        }
     }
 
     private void checkLimits(JobSpec.Limits limits) {

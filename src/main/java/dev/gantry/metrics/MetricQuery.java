@@ -24,7 +24,7 @@ public class MetricQuery {
      */
     private static final String SERIES = """
             WITH points AS (
-                SELECT name, step, value
+                SELECT name, step, value, protocol
                 FROM metric_points
                 WHERE job_id = :jobId
                   AND (cardinality(:names::text[]) = 0 OR name = ANY (:names::text[]))
@@ -36,20 +36,21 @@ public class MetricQuery {
                 GROUP BY name
             ),
             bucketed AS (
-                SELECT p.name, p.step, p.value, e.n,
+                SELECT p.name, p.step, p.value, p.protocol, e.n,
                        width_bucket(p.step::numeric, e.first_step::numeric, e.last_step::numeric + 1, :buckets)
                            AS bucket
                 FROM points p
                 JOIN extent e USING (name)
             ),
             ranked AS (
-                SELECT name, step, value, n,
+                SELECT name, step, value, protocol, n,
                        row_number() OVER (PARTITION BY name, bucket ORDER BY value ASC, step ASC) AS lowest,
                        row_number() OVER (PARTITION BY name, bucket ORDER BY value DESC, step ASC) AS highest
                 FROM bucketed
             )
-            SELECT name, step, value
-            FROM ranked
+            SELECT r.name, r.step, r.value, e.protocol::text AS protocol
+            FROM ranked r
+            LEFT JOIN eval_protocols e ON e.id = r.protocol
             WHERE n <= :maxPoints OR lowest = 1 OR highest = 1
             ORDER BY name, step
             """;
@@ -92,6 +93,7 @@ public class MetricQuery {
             throw new IllegalArgumentException("maxPoints must be at least 2, was " + maxPoints);
         }
         Map<String, List<MetricPoint>> series = new LinkedHashMap<>();
+        Map<String, MetricProtocol> parsed = new java.util.HashMap<>();
         jdbc.sql(SERIES)
                 .param("jobId", jobId)
                 .param("names", names.toArray(String[]::new))
@@ -99,11 +101,63 @@ public class MetricQuery {
                 .param("toStep", toStep == null ? Long.MAX_VALUE : toStep)
                 .param("maxPoints", maxPoints)
                 .param("buckets", maxPoints / 2)
-                .query((rs, row) -> new MetricPoint(rs.getString("name"), rs.getLong("step"), rs.getDouble("value")))
+                .query((rs, row) -> new MetricPoint(
+                        rs.getString("name"),
+                        rs.getLong("step"),
+                        rs.getDouble("value"),
+                        protocol(parsed, rs.getString("protocol"))))
                 .list()
                 .forEach(point -> series.computeIfAbsent(point.name(), name -> new ArrayList<>())
                         .add(point));
         return series;
+    }
+
+    /** Parsed once per distinct protocol of a query, not once per point. */
+    private static MetricProtocol protocol(Map<String, MetricProtocol> parsed, String json) {
+        return json == null ? null : parsed.computeIfAbsent(json, MetricProtocol::fromJson);
+    }
+
+    /** Each {@code eval/*} metric's value, with its protocol, at the job's last step that has one. */
+    public Map<String, MetricPoint> latestEvaluation(UUID jobId) {
+        Map<String, MetricPoint> latest = new LinkedHashMap<>();
+        Map<String, MetricProtocol> parsed = new java.util.HashMap<>();
+        jdbc.sql("""
+                        SELECT DISTINCT ON (m.name) m.name, m.step, m.value, e.protocol::text AS protocol
+                        FROM metric_points m
+                        LEFT JOIN eval_protocols e ON e.id = m.protocol
+                        WHERE m.job_id = :job AND m.name LIKE 'eval/%'
+                        ORDER BY m.name, m.step DESC
+                        """)
+                .param("job", jobId)
+                .query((rs, n) -> new MetricPoint(
+                        rs.getString("name"),
+                        rs.getLong("step"),
+                        rs.getDouble("value"),
+                        protocol(parsed, rs.getString("protocol"))))
+                .list()
+                .forEach(point -> latest.put(point.name(), point));
+        return latest;
+    }
+
+    /** Each {@code eval/*} value recorded at these steps: step → name → value. */
+    public Map<Long, Map<String, Double>> evaluationsAt(UUID jobId, Collection<Long> steps) {
+        Map<Long, Map<String, Double>> at = new LinkedHashMap<>();
+        if (steps.isEmpty()) {
+            return at;
+        }
+        jdbc.sql("""
+                        SELECT step, name, value
+                        FROM metric_points
+                        WHERE job_id = :job AND step = ANY (:steps::bigint[]) AND name LIKE 'eval/%'
+                        ORDER BY step, name
+                        """)
+                .param("job", jobId)
+                .param("steps", steps.stream().mapToLong(Long::longValue).toArray())
+                .query((rs, n) -> new MetricPoint(rs.getString("name"), rs.getLong("step"), rs.getDouble("value")))
+                .list()
+                .forEach(p ->
+                        at.computeIfAbsent(p.step(), k -> new LinkedHashMap<>()).put(p.name(), p.value()));
+        return at;
     }
 
     /** The names of the metrics a job has recorded, sorted. */

@@ -1,6 +1,8 @@
 package dev.gantry.metrics;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -31,10 +33,17 @@ public class MetricWriter {
             """;
 
     private static final String INSERT_POINTS = """
-            INSERT INTO metric_points (job_id, name, step, value)
-            SELECT ?, p.name, p.step, p.value
-            FROM unnest(?::text[], ?::bigint[], ?::float8[]) AS p(name, step, value)
+            INSERT INTO metric_points (job_id, name, step, value, protocol)
+            SELECT ?, p.name, p.step, p.value, p.protocol
+            FROM unnest(?::text[], ?::bigint[], ?::float8[], ?::text[]) AS p(name, step, value, protocol)
             ON CONFLICT (job_id, name, step) DO NOTHING
+            """;
+
+    private static final String INSERT_PROTOCOLS = """
+            INSERT INTO eval_protocols (id, protocol)
+            SELECT p.id, p.protocol::jsonb
+            FROM unnest(?::text[], ?::text[]) AS p(id, protocol)
+            ON CONFLICT (id) DO NOTHING
             """;
 
     private final JdbcClient jdbc;
@@ -56,11 +65,18 @@ public class MetricWriter {
         String[] names = new String[n];
         long[] steps = new long[n];
         double[] values = new double[n];
+        String[] protocolIds = new String[n];
+        Map<String, String> protocols = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) {
             MetricPoint point = points.get(i);
             names[i] = point.name();
             steps[i] = point.step();
             values[i] = point.value();
+            if (point.protocol() != null) {
+                String json = point.protocol().json();
+                protocolIds[i] = point.protocol().id();
+                protocols.putIfAbsent(protocolIds[i], json);
+            }
         }
         Boolean written = transactions.execute(status -> {
             Optional<Integer> current =
@@ -68,8 +84,18 @@ public class MetricWriter {
             if (current.isEmpty() || current.get() != attempt) {
                 return false;
             }
+            if (!protocols.isEmpty()) {
+                // Before the points that reference them, in the same transaction.
+                jdbc.sql(INSERT_PROTOCOLS)
+                        .params(
+                                protocols.keySet().toArray(String[]::new),
+                                protocols.values().toArray(String[]::new))
+                        .update();
+            }
             if (n > 0) {
-                jdbc.sql(INSERT_POINTS).params(jobId, names, steps, values).update();
+                jdbc.sql(INSERT_POINTS)
+                        .params(jobId, names, steps, values, protocolIds)
+                        .update();
             }
             return true;
         });

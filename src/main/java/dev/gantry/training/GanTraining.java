@@ -4,9 +4,13 @@ import ai.djl.ndarray.NDManager;
 import dev.gantry.training.config.ConfigViolation;
 import dev.gantry.training.config.TrainingConfig;
 import dev.gantry.training.data.Datasets;
+import dev.gantry.training.data.ImageData;
 import dev.gantry.training.data.PointData;
 import dev.gantry.training.data.SyntheticDataset;
 import dev.gantry.training.data.TrainingData;
+import dev.gantry.training.eval.EvaluationProtocol;
+import dev.gantry.training.eval.EvaluationSetup;
+import dev.gantry.training.eval.ImageEvaluator;
 import dev.gantry.training.eval.ImageGrid;
 import dev.gantry.training.eval.ModeCoverage;
 import dev.gantry.training.eval.ScatterPlot;
@@ -77,6 +81,21 @@ public final class GanTraining {
      */
     public static TrainingResult run(
             TrainingConfig config, TrainingData data, byte[] resumeCheckpoint, TrainingListener listener) {
+        return run(config, data, resumeCheckpoint, listener, EvaluationSetup.NONE);
+    }
+
+    /**
+     * Trains on {@code data} and evaluates with what {@code evaluation} provides: the job's feature
+     * network for FID, KID and precision/recall, and a cache for the reference features.
+     *
+     * @see #run(TrainingConfig, byte[], TrainingListener)
+     */
+    public static TrainingResult run(
+            TrainingConfig config,
+            TrainingData data,
+            byte[] resumeCheckpoint,
+            TrainingListener listener,
+            EvaluationSetup evaluation) {
         List<ConfigViolation> violations = TrainingCatalog.validate(config, Datasets.shape(data));
         if (!violations.isEmpty()) {
             throw new InvalidTrainingConfigException(violations);
@@ -84,7 +103,7 @@ public final class GanTraining {
         try (NDManager base = NDManager.newBaseManager();
                 TrainingState state = TrainingState.create(config, data, base)) {
             long step = resumeCheckpoint == null ? 0 : state.restore(Checkpoint.decode(resumeCheckpoint));
-            return new Loop(config, state, listener).run(step);
+            return new Loop(config, state, listener, evaluation).run(step);
         }
     }
 
@@ -92,15 +111,18 @@ public final class GanTraining {
         private final TrainingConfig config;
         private final TrainingState state;
         private final TrainingListener listener;
+        private final EvaluationSetup evaluation;
+        private ImageEvaluator imageEvaluator;
         private float[] realPoints;
         private SuperResolutionEvaluation superResolution;
         private Map<String, Double> lastMetrics = Map.of();
         private Map<String, Double> lastEvaluation = Map.of();
 
-        Loop(TrainingConfig config, TrainingState state, TrainingListener listener) {
+        Loop(TrainingConfig config, TrainingState state, TrainingListener listener, EvaluationSetup evaluation) {
             this.config = config;
             this.state = state;
             this.listener = listener;
+            this.evaluation = evaluation;
         }
 
         TrainingResult run(long completed) {
@@ -124,9 +146,8 @@ public final class GanTraining {
                 lastMetrics = metrics;
                 listener.onStep(step, metrics);
                 boolean last = step == config.steps();
-                if (last || due(step, config.checkpointEverySteps())) {
-                    listener.onCheckpoint(step, state.checkpoint(step).encode());
-                }
+                // Evaluation before the checkpoint of the same step: the run flushes the values
+                // before it records the checkpoint, so a checkpoint kept by a metric has its value.
                 boolean metricsDue = last || due(step, config.evaluationEverySteps());
                 boolean sampleDue = last || due(step, config.sampleEverySteps());
                 if (metricsDue || sampleDue) {
@@ -135,8 +156,11 @@ public final class GanTraining {
                     } else if (state.validation != null) {
                         evaluateSuperResolution(step, metricsDue, sampleDue);
                     } else {
-                        listener.onEvaluation(step, Map.of(), sampleDue ? sampleGrid() : null);
+                        evaluateImages(step, metricsDue, sampleDue);
                     }
+                }
+                if (last || due(step, config.checkpointEverySteps())) {
+                    listener.onCheckpoint(step, state.checkpoint(step).encode());
                 }
             }
             return new TrainingResult(step, false, lastMetrics, lastEvaluation);
@@ -146,17 +170,53 @@ public final class GanTraining {
             float[] points = state.generate(
                     config.evaluationSamples(), StepSeeds.of(config.seed(), step, StepSeeds.EVALUATION), null);
             Map<String, Double> metrics = new LinkedHashMap<>();
+            Map<String, EvaluationProtocol> protocols = new LinkedHashMap<>();
             if (metricsDue && !dataset.modes().isEmpty()) {
                 ModeCoverage coverage = ModeCoverage.of(points, dataset.modes(), dataset.sigma());
                 metrics.put("eval/modes", (double) coverage.modesCaptured());
                 metrics.put("eval/high-quality", coverage.highQualityFraction());
+                EvaluationProtocol protocol = new EvaluationProtocol(
+                        null,
+                        null,
+                        "none",
+                        config.evaluationSamples(),
+                        "modes",
+                        dataset.modes().size(),
+                        "float32 points",
+                        Map.of("highQualitySigmas", 3));
+                metrics.keySet().forEach(name -> protocols.put(name, protocol));
                 lastEvaluation = metrics;
             }
             byte[] png = null;
             if (sampleDue) {
                 png = ScatterPlot.png(points, realPoints(dataset), dataset.modes(), dataset.bounds(), PLOT_SIZE);
             }
-            listener.onEvaluation(step, metrics, png);
+            listener.onEvaluation(step, metrics, protocols, png);
+        }
+
+        /**
+         * N samples against the real images when metrics are due (a conditional model's sample i
+         * is of class i mod classes, so classes are evenly represented), and the grid.
+         */
+        private void evaluateImages(long step, boolean metricsDue, boolean sampleDue) {
+            ImageEvaluator.Evaluation result = new ImageEvaluator.Evaluation(Map.of(), Map.of());
+            if (metricsDue) {
+                if (imageEvaluator == null) {
+                    imageEvaluator = new ImageEvaluator(
+                            ((ImageData) state.data).images(),
+                            config.evaluationSamples(),
+                            evaluation.featureExtractor(),
+                            evaluation.referenceCache());
+                }
+                int count = config.evaluationSamples();
+                float[] images = state.generate(
+                        count,
+                        StepSeeds.of(config.seed(), step, StepSeeds.EVALUATION),
+                        gridLabels(count, state.classes));
+                result = imageEvaluator.evaluate(images, StepSeeds.of(config.seed(), step, StepSeeds.KID_SUBSETS));
+                lastEvaluation = result.metrics();
+            }
+            listener.onEvaluation(step, result.metrics(), result.protocols(), sampleDue ? sampleGrid() : null);
         }
 
         private void evaluateSuperResolution(long step, boolean metricsDue, boolean sampleDue) {
@@ -165,10 +225,13 @@ public final class GanTraining {
                         new SuperResolutionEvaluation(state, StepSeeds.of(config.seed(), 0, StepSeeds.EVALUATION));
             }
             Map<String, Double> metrics = metricsDue ? superResolution.metrics() : Map.of();
+            Map<String, EvaluationProtocol> protocols = new LinkedHashMap<>();
             if (metricsDue) {
                 lastEvaluation = metrics;
+                EvaluationProtocol protocol = superResolution.protocol();
+                metrics.keySet().forEach(name -> protocols.put(name, protocol));
             }
-            listener.onEvaluation(step, metrics, sampleDue ? superResolution.grid() : null);
+            listener.onEvaluation(step, metrics, protocols, sampleDue ? superResolution.grid() : null);
         }
 
         /** 8 × 8 samples from {@link #GRID_SEED}; a conditional model's sample i is of class i mod classes. */

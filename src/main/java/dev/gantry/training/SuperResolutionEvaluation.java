@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.gantry.training.data.ImageTensor;
 import dev.gantry.training.eval.Bicubic;
+import dev.gantry.training.eval.EvaluationProtocol;
 import dev.gantry.training.eval.ImageGrid;
 import dev.gantry.training.eval.ImageQuality;
 import dev.gantry.training.model.Network;
@@ -53,6 +54,28 @@ final class SuperResolutionEvaluation {
             NDArray hr = m.create(targets, new Shape(count, channels, side, side));
             this.inputs = state.lowResolution(hr, new SplittableRandom(seed)).toFloatArray();
         }
+    }
+
+    /**
+     * The same for all four values: the held-out images (all of them) against the generator's
+     * outputs in float, the scale and input noise that made the inputs, SSIM's Gaussian window.
+     */
+    EvaluationProtocol protocol() {
+        return new EvaluationProtocol(
+                null,
+                null,
+                "none",
+                count,
+                "held-out",
+                count,
+                "float32 " + channels + "x" + side + "x" + side,
+                Map.of(
+                        "scale",
+                        state.config.task().scale(),
+                        "inputNoiseMicros",
+                        (int) Math.round(state.config.task().inputNoise() * 1e6),
+                        "ssimWindow",
+                        11));
     }
 
     Map<String, Double> metrics() {

@@ -12,6 +12,8 @@ import dev.gantry.training.config.TaskConfig;
 import dev.gantry.training.config.TermConfig;
 import dev.gantry.training.config.TrainingConfig;
 import dev.gantry.training.data.BuiltInDatasets;
+import dev.gantry.training.data.SyntheticDatasets;
+import dev.gantry.training.eval.ImageEvaluator;
 import dev.gantry.training.loss.LossCatalog;
 import dev.gantry.training.loss.TermDescriptor;
 import dev.gantry.training.model.Architectures;
@@ -108,6 +110,41 @@ public final class TrainingCatalog {
                         i.height(),
                         i.width(),
                         i.classNames().size()));
+    }
+
+    /** Evaluation metrics where lower is better. */
+    private static final Set<String> LOWER_IS_BETTER = Set.of(
+            ImageEvaluator.FID,
+            ImageEvaluator.KID,
+            ImageEvaluator.KID_STD,
+            ImageEvaluator.PIXEL_MEAN_GAP,
+            ImageEvaluator.PIXEL_STD_GAP);
+
+    /** Evaluation metrics where higher is better. */
+    private static final Set<String> HIGHER_IS_BETTER =
+            Set.of(ImageEvaluator.PRECISION, ImageEvaluator.RECALL, "eval/modes", "eval/high-quality");
+
+    /**
+     * The {@code eval/*} metrics a job reports: PacGAN's mode coverage on the 2-D mixtures, the
+     * pixel statistics on images, and with a feature network FID, KID and precision/recall.
+     *
+     * @param dataset the spec's dataset (a built-in name matters for points)
+     */
+    public static List<String> evaluationMetrics(String dataset, DataShape shape, boolean featureNetwork) {
+        if (shape.images()) {
+            return ImageEvaluator.metricNames(featureNetwork);
+        }
+        boolean modes = BuiltInDatasets.find(dataset).isPresent()
+                && !SyntheticDatasets.byName(dataset).modes().isEmpty();
+        return modes ? List.of("eval/modes", "eval/high-quality") : List.of();
+    }
+
+    /** {@code min} or {@code max} for a metric with a direction; empty for one without (pixel mean). */
+    public static Optional<String> metricGoal(String metric) {
+        if (LOWER_IS_BETTER.contains(metric)) {
+            return Optional.of("min");
+        }
+        return HIGHER_IS_BETTER.contains(metric) ? Optional.of("max") : Optional.empty();
     }
 
     /** All violations of a config on a built-in dataset, empty when it can be run. */

@@ -1,5 +1,6 @@
 package dev.gantry.training;
 
+import dev.gantry.training.eval.EvaluationProtocol;
 import java.util.Map;
 
 /**
@@ -25,6 +26,17 @@ public interface TrainingListener {
      * ({@code null} when no sample is due).
      */
     default void onEvaluation(long step, Map<String, Double> metrics, byte[] samplePng) {}
+
+    /**
+     * Evaluation after {@code step} with the protocol each metric was measured under; what the run
+     * calls. Image jobs report {@code eval/pixel-*} and, with a feature network, {@code eval/fid},
+     * {@code eval/kid}, {@code eval/kid-std}, {@code eval/precision}, {@code eval/recall}. By
+     * default it forwards to {@link #onEvaluation(long, Map, byte[])}.
+     */
+    default void onEvaluation(
+            long step, Map<String, Double> metrics, Map<String, EvaluationProtocol> protocols, byte[] samplePng) {
+        onEvaluation(step, metrics, samplePng);
+    }
 
     /** Polled before every step; when true the run checkpoints and returns. */
     default boolean stopRequested() {

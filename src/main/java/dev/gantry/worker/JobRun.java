@@ -4,10 +4,13 @@ import dev.gantry.artifact.Artifact;
 import dev.gantry.artifact.ArtifactKind;
 import dev.gantry.artifact.ArtifactStoreException;
 import dev.gantry.artifact.Artifacts;
+import dev.gantry.artifact.BestBy;
 import dev.gantry.dataset.CorruptDatasetException;
 import dev.gantry.dataset.DatasetUnusableException;
+import dev.gantry.job.JobSpec;
 import dev.gantry.job.TrainingConfigs;
 import dev.gantry.metrics.MetricPoint;
+import dev.gantry.metrics.MetricProtocol;
 import dev.gantry.metrics.MetricWriter;
 import dev.gantry.scheduler.ClaimedJob;
 import dev.gantry.scheduler.JobLeases;
@@ -18,11 +21,14 @@ import dev.gantry.training.TrainingListener;
 import dev.gantry.training.TrainingResult;
 import dev.gantry.training.config.TrainingConfig;
 import dev.gantry.training.data.TrainingData;
+import dev.gantry.training.eval.EvaluationProtocol;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
@@ -48,6 +54,8 @@ final class JobRun implements TrainingListener {
     private final Duration heartbeatInterval;
     private final Duration flushInterval;
     private final OutageRetry outage;
+    private final RunEvaluation evaluation;
+    private final BestBy keepBest;
 
     private final ConcurrentLinkedQueue<MetricPoint> pending = new ConcurrentLinkedQueue<>();
     private final Map<String, Double> latest = new ConcurrentHashMap<>();
@@ -71,8 +79,12 @@ final class JobRun implements TrainingListener {
             TrainingDataLoader data,
             Duration heartbeatInterval,
             Duration flushInterval,
-            Duration leaseDuration) {
+            Duration leaseDuration,
+            RunEvaluation evaluation) {
         this.job = job;
+        this.evaluation = evaluation;
+        JobSpec.KeepBest best = job.spec().checkpoints().keepBest();
+        this.keepBest = best == null ? null : BestBy.of(best.metric(), best.goal(), best.count());
         this.leases = leases;
         this.metrics = metrics;
         this.artifacts = artifacts;
@@ -125,7 +137,8 @@ final class JobRun implements TrainingListener {
                     config.loss().adversarial(),
                     config.dataset());
             TrainingData trainingData = outage.call(() -> data.load(config.data()));
-            TrainingResult result = GanTraining.run(config, trainingData, resumeFrom, this);
+            TrainingResult result =
+                    GanTraining.run(config, trainingData, resumeFrom, this, evaluation.setup(job.spec()));
             side.shutdown();
             outage.run(this::flush);
             finish(result);
@@ -191,9 +204,18 @@ final class JobRun implements TrainingListener {
     }
 
     @Override
-    public void onEvaluation(long step, Map<String, Double> values, byte[] samplePng) {
-        values.forEach((name, value) -> pending.add(new MetricPoint(name, step, value)));
+    public void onEvaluation(
+            long step, Map<String, Double> values, Map<String, EvaluationProtocol> protocols, byte[] samplePng) {
+        Map<EvaluationProtocol, MetricProtocol> stored = new HashMap<>();
+        values.forEach((name, value) -> {
+            EvaluationProtocol p = protocols.get(name);
+            MetricProtocol protocol = p == null ? null : stored.computeIfAbsent(p, JobRun::stored);
+            pending.add(new MetricPoint(name, step, value, protocol));
+        });
         latest.putAll(values);
+        if (!values.isEmpty()) {
+            log.info("Job {} evaluation at step {}: {}", job.id(), step, values);
+        }
         if (samplePng != null && !leaseLost) {
             try {
                 outage.call(() -> artifacts.save(
@@ -218,9 +240,22 @@ final class JobRun implements TrainingListener {
                 job.attempt(),
                 step,
                 checkpoint,
-                job.spec().checkpoints().keepLast()))) {
+                job.spec().checkpoints().keepLast(),
+                keepBest))) {
             leaseLost = true;
         }
+    }
+
+    private static MetricProtocol stored(EvaluationProtocol p) {
+        return new MetricProtocol(
+                p.featureNetworkSha256(),
+                p.featureOutput(),
+                p.resize(),
+                p.generated(),
+                p.referenceSplit(),
+                p.referenceCount(),
+                p.imageFormat(),
+                new TreeMap<>(p.parameters()));
     }
 
     @Override

@@ -67,6 +67,8 @@ class WorkerLoop implements SmartLifecycle {
     private Thread thread;
     private ScheduledExecutorService heartbeat;
 
+    private final RunEvaluation evaluation;
+
     WorkerLoop(
             JobClaimer claimer,
             JobLeases leases,
@@ -77,8 +79,10 @@ class WorkerLoop implements SmartLifecycle {
             SchedulerProperties scheduling,
             WorkerProperties properties,
             TrainingDataLoader data,
+            RunEvaluation evaluation,
             MeterRegistry meters,
             ObjectProvider<BuildProperties> build) {
+        this.evaluation = evaluation;
         this.claimer = claimer;
         this.leases = leases;
         this.metrics = metrics;
@@ -138,7 +142,8 @@ class WorkerLoop implements SmartLifecycle {
                         data,
                         scheduling.heartbeatInterval(),
                         properties.metricsFlushInterval(),
-                        scheduling.leaseDuration());
+                        scheduling.leaseDuration(),
+                        evaluation);
                 current = run;
                 heartbeat(); // shown BUSY at once, not a heartbeat later
                 if (!running) {

@@ -68,13 +68,13 @@ public class GeneratorExport {
     public record Export(String fileName, byte[] zip) {}
 
     /**
-     * @param step null for the latest checkpoint
+     * @param step null for the latest checkpoint, {@code best}, or a step in digits
      * @throws dev.gantry.job.JobNotFoundException for an unknown job (404)
      */
-    public Export export(UUID jobId, Long step) {
+    public Export export(UUID jobId, String step) {
         Job job = jobs.get(jobId);
         TrainingConfig config = TrainingConfigs.from(job.spec());
-        Artifact artifact = CheckpointChoice.resolve(artifacts, jobId, step);
+        Artifact artifact = CheckpointChoice.resolve(artifacts, job, step);
         Checkpoint checkpoint = Checkpoint.decode(artifacts.read(ArtifactKind.CHECKPOINT, jobId, artifact.step()));
         boolean ema = !checkpoint.generatorEma().isEmpty();
         Map<String, SafeTensors.Tensor> tensors = new LinkedHashMap<>();

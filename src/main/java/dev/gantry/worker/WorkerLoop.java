@@ -9,7 +9,6 @@ import dev.gantry.scheduler.JobSignals;
 import dev.gantry.scheduler.SchedulerProperties;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
@@ -43,6 +42,7 @@ class WorkerLoop implements SmartLifecycle {
     private final SchedulerProperties scheduling;
     private final WorkerProperties properties;
     private final TrainingDataLoader data;
+    private final WorkerDevice device;
     private final Counter loopErrors;
     private final String workerId;
 
@@ -61,6 +61,7 @@ class WorkerLoop implements SmartLifecycle {
             SchedulerProperties scheduling,
             WorkerProperties properties,
             TrainingDataLoader data,
+            WorkerDevice device,
             MeterRegistry meters) {
         this.claimer = claimer;
         this.leases = leases;
@@ -71,9 +72,11 @@ class WorkerLoop implements SmartLifecycle {
         this.scheduling = scheduling;
         this.properties = properties;
         this.data = data;
+        this.device = device;
         this.loopErrors = meters.counter("gantry.worker.loop.errors");
-        this.workerId = hostName() + "-" + ProcessHandle.current().pid() + "-"
-                + UUID.randomUUID().toString().substring(0, 8);
+        this.workerId = WorkerIds.of(
+                ProcessHandle.current().pid(),
+                properties.idSuffix() != null ? properties.idSuffix() : WorkerIds.newSuffix());
     }
 
     @Override
@@ -92,13 +95,13 @@ class WorkerLoop implements SmartLifecycle {
                             }),
                             () -> System.exit(0));
         }
-        log.info("Worker {} started", workerId);
+        log.info("Worker {} started on {}", workerId, device.description());
     }
 
     private void loop() {
         while (running) {
             try {
-                Optional<ClaimedJob> claimed = claimer.claim(workerId);
+                Optional<ClaimedJob> claimed = claimer.claim(workerId, device.gpu());
                 if (claimed.isEmpty()) {
                     signals.awaitWork(IDLE_POLL);
                     continue;
@@ -145,7 +148,7 @@ class WorkerLoop implements SmartLifecycle {
                         ON CONFLICT (id) DO UPDATE SET heartbeat_at = now(), current_job = excluded.current_job
                         """)
                 .param("id", workerId)
-                .param("host", hostName())
+                .param("host", WorkerIds.hostName())
                 .param("pid", ProcessHandle.current().pid())
                 .param("job", jobId)
                 .update();
@@ -178,14 +181,6 @@ class WorkerLoop implements SmartLifecycle {
     @Override
     public boolean isRunning() {
         return running;
-    }
-
-    private static String hostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (Exception e) {
-            return "localhost";
-        }
     }
 
     private static void sleepQuietly(Duration duration) {

@@ -184,4 +184,15 @@ class ComposeFileTest {
         assertThat(service("worker")).doesNotContainKey("profiles");
         assertThat(map(service("server"), "build", "args")).containsEntry("FLAVOR", "cpu");
     }
+
+    @Test
+    void workers_run_libtorch_with_the_threads_a_server_gives_its_local_workers() {
+        for (String worker : List.of("worker", "worker-gpu")) {
+            Map<String, String> env = env(worker);
+            assertThat(env).as(worker).containsAllEntriesOf(LocalTorch.environment(1));
+            assertThat(env.get("JAVA_TOOL_OPTIONS").split(" "))
+                    .as(worker)
+                    .containsExactlyInAnyOrderElementsOf(LocalTorch.jvmOptionsBesideTheImages(1));
+        }
+    }
 }

@@ -105,6 +105,10 @@ class OperatorMetrics {
         Counter.builder("gantry.jobs.submitted").register(meters);
         Counter.builder("gantry.jobs.succeeded").register(meters);
         Counter.builder("gantry.jobs.cancelled").register(meters);
+        // Shown as 0 before the first recovery, not as a series that does not exist yet.
+        for (String cause : List.of("lease-expired", "worker-exited")) {
+            meters.counter("gantry.jobs.recovered", "cause", cause);
+        }
     }
 
     @Scheduled(fixedDelayString = "${gantry.monitoring.refresh-interval:5s}")

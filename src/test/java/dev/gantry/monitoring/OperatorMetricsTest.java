@@ -115,6 +115,14 @@ class OperatorMetricsTest {
                         .query(String.class)
                         .single())
                 .isEqualTo("QUEUED");
+        assertThat(done.value("gantry_jobs_recovered_total", Map.of("cause", "worker-exited")))
+                .contains(0.0);
+        // Every series the Grafana dashboard beside the chart queries is one this server exports
+        // (the per-job worker series only while a job runs).
+        assertThat(java.util.stream.Stream.concat(busy.series().stream(), done.series().stream())
+                        .map(PrometheusText.Series::name)
+                        .toList())
+                .containsAll(GrafanaDashboard.load().metricNames());
         assertThat(jdbc.sql("SELECT count(*) FROM operator_samples")
                         .query(Long.class)
                         .single())

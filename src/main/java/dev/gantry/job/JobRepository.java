@@ -156,13 +156,19 @@ public class JobRepository {
 
     /** A state change for the audit trail; a null attempt means the job's current one. */
     public void recordEvent(UUID jobId, Integer attempt, String type) {
+        recordEvent(jobId, attempt, type, Map.of());
+    }
+
+    /** @param detail the event's {@code detail}, such as a failure's {@code reason} */
+    public void recordEvent(UUID jobId, Integer attempt, String type, Map<String, ?> detail) {
         jdbc.sql("""
-                INSERT INTO job_events (job_id, attempt, type)
-                SELECT id, coalesce(:attempt, attempt), :type FROM jobs WHERE id = :id
+                INSERT INTO job_events (job_id, attempt, type, detail)
+                SELECT id, coalesce(:attempt, attempt), :type, :detail::jsonb FROM jobs WHERE id = :id
                 """)
                 .param("id", jobId)
                 .param("attempt", attempt)
                 .param("type", type)
+                .param("detail", json.writeValueAsString(detail))
                 .update();
     }
 

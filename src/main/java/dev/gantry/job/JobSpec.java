@@ -21,7 +21,8 @@ public record JobSpec(
         Training training,
         Checkpoints checkpoints,
         Evaluation evaluation,
-        Limits limits) {
+        Limits limits,
+        Resources resources) {
 
     /**
      * The {@code super-resolution} task: the generator upscales the real image, area-downsampled by
@@ -127,4 +128,12 @@ public record JobSpec(
 
     /** @param maxRuntimeSeconds wall-clock time a run may train before it fails with {@code MAX_RUNTIME} */
     public record Limits(Long maxRuntimeSeconds) {}
+
+    /**
+     * What the job needs of its worker.
+     *
+     * @param gpu only a worker with a GPU ({@code gantry.worker.device} {@code gpu}, or {@code auto}
+     *     on a machine with one) may claim the job; it stays queued while none is up
+     */
+    public record Resources(Boolean gpu) {}
 }

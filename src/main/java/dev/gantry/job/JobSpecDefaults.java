@@ -81,7 +81,9 @@ public final class JobSpecDefaults {
                 training,
                 checkpoints,
                 evaluation,
-                limits(spec.limits(), defaultMaxRuntime));
+                limits(spec.limits(), defaultMaxRuntime),
+                new JobSpec.Resources(spec.resources() != null
+                        && Boolean.TRUE.equals(spec.resources().gpu())));
     }
 
     private static JobSpec.KeepBest keepBest(JobSpec.KeepBest given) {

@@ -26,6 +26,7 @@ public final class SupervisedProcess {
     private final String name;
     private final Supplier<ProcessBuilder> builder;
     private final Consumer<Process> onStart;
+    private final Consumer<Process> onExit;
     private final Counter restarts;
     private final RestartBackoff backoff;
     private volatile Process process;
@@ -35,17 +36,21 @@ public final class SupervisedProcess {
      * @param name for logs, such as {@code local worker 1}
      * @param builder a fresh builder for every start
      * @param onStart called with each new process, before its exit is watched
+     * @param onExit called with each process that exited, before it is started again (also while
+     *     stopping), to clean up after it at once
      * @param restarts counts restarts after an exit
      */
     public SupervisedProcess(
             String name,
             Supplier<ProcessBuilder> builder,
             Consumer<Process> onStart,
+            Consumer<Process> onExit,
             Counter restarts,
             InstantSource clock) {
         this.name = name;
         this.builder = builder;
         this.onStart = onStart;
+        this.onExit = onExit;
         this.restarts = restarts;
         this.backoff = new RestartBackoff(clock);
     }
@@ -67,6 +72,20 @@ public final class SupervisedProcess {
             IntFunction<ProcessBuilder> builder,
             BiConsumer<Integer, Process> onStart,
             Counter restarts) {
+        return startAll(name, count, builder, onStart, (i, p) -> {}, restarts);
+    }
+
+    /**
+     * As {@link #startAll(String, int, IntFunction, BiConsumer, Counter)}, with {@code onExit}
+     * called with child i's every exited process.
+     */
+    public static List<SupervisedProcess> startAll(
+            String name,
+            int count,
+            IntFunction<ProcessBuilder> builder,
+            BiConsumer<Integer, Process> onStart,
+            BiConsumer<Integer, Process> onExit,
+            Counter restarts) {
         List<SupervisedProcess> children = new ArrayList<>();
         for (int i = 1; i <= count; i++) {
             int index = i;
@@ -74,6 +93,7 @@ public final class SupervisedProcess {
                     name + " " + index,
                     () -> builder.apply(index),
                     p -> onStart.accept(index, p),
+                    p -> onExit.accept(index, p),
                     restarts,
                     InstantSource.system());
             children.add(child);
@@ -105,6 +125,11 @@ public final class SupervisedProcess {
     }
 
     private void onExit(Process exited) {
+        try {
+            onExit.accept(exited);
+        } catch (RuntimeException e) {
+            log.error("Cleaning up after {} (pid {}) failed", name, exited.pid(), e);
+        }
         if (!running) {
             return;
         }

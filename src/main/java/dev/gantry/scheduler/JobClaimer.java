@@ -13,17 +13,29 @@ import tools.jackson.databind.json.JsonMapper;
 public class JobClaimer {
 
     // SKIP LOCKED: concurrent claimers pass over a row another claimer is taking instead of
-    // waiting for it, so two workers never get the same job and never block each other.
+    // waiting for it, so two workers never get the same job and never block each other. A job that
+    // needs a GPU is passed over by workers without one. The wait is measured from the row's last
+    // change, when it became QUEUED (submit, resume, drain or reaper), not from queued_at, which a
+    // requeue keeps so that the job keeps its place in the queue.
     private static final String CLAIM = """
-            UPDATE jobs
+            WITH next AS (
+                SELECT id, updated_at FROM jobs
+                 WHERE state = 'QUEUED' AND (:gpu OR NOT requires_gpu)
+                 ORDER BY priority DESC, queued_at, id
+                 LIMIT 1
+                   FOR UPDATE SKIP LOCKED)
+            UPDATE jobs j
                SET state = 'RUNNING', worker_id = :worker, lease_expires_at = now() + :leaseMillis * interval '1 millisecond',
                    started_at = coalesce(started_at, now()), updated_at = now()
-             WHERE id = (SELECT id FROM jobs
-                          WHERE state = 'QUEUED'
-                          ORDER BY priority DESC, queued_at, id
-                          LIMIT 1
-                            FOR UPDATE SKIP LOCKED)
-            RETURNING id, attempt, spec
+              FROM next
+             WHERE j.id = next.id
+            RETURNING j.id, j.attempt, j.spec, greatest(0, extract(epoch FROM now() - next.updated_at)) AS waited
+            """;
+
+    private static final String CLAIMED_EVENT = """
+            INSERT INTO job_events (job_id, attempt, type, detail)
+            VALUES (:id, :attempt, 'CLAIMED',
+                    jsonb_build_object('worker', :worker::text, 'device', :device::text, 'waitedSeconds', :waited::float8))
             """;
 
     private final JdbcClient jdbc;
@@ -36,24 +48,36 @@ public class JobClaimer {
         this.properties = properties;
     }
 
+    /** A claim for a worker without a GPU: jobs that need one are left for others. */
     @Transactional
     public Optional<ClaimedJob> claim(String workerId) {
-        Optional<ClaimedJob> claimed = jdbc.sql(CLAIM)
+        return claim(workerId, false);
+    }
+
+    /**
+     * @param gpu whether the worker trains on a GPU: only then may it take jobs that require one
+     */
+    @Transactional
+    public Optional<ClaimedJob> claim(String workerId, boolean gpu) {
+        record Row(ClaimedJob job, double waited) {}
+        Optional<Row> claimed = jdbc.sql(CLAIM)
                 .param("worker", workerId)
+                .param("gpu", gpu)
                 .param("leaseMillis", properties.leaseDuration().toMillis())
-                .query((rs, n) -> new ClaimedJob(
-                        rs.getObject("id", UUID.class),
-                        rs.getInt("attempt"),
-                        json.readValue(rs.getString("spec"), JobSpec.class)))
+                .query((rs, n) -> new Row(
+                        new ClaimedJob(
+                                rs.getObject("id", UUID.class),
+                                rs.getInt("attempt"),
+                                json.readValue(rs.getString("spec"), JobSpec.class)),
+                        rs.getDouble("waited")))
                 .optional();
-        claimed.ifPresent(job -> jdbc.sql("""
-                        INSERT INTO job_events (job_id, attempt, type, detail)
-                        VALUES (:id, :attempt, 'CLAIMED', jsonb_build_object('worker', :worker::text))
-                        """)
-                .param("id", job.id())
-                .param("attempt", job.attempt())
+        claimed.ifPresent(row -> jdbc.sql(CLAIMED_EVENT)
+                .param("id", row.job().id())
+                .param("attempt", row.job().attempt())
                 .param("worker", workerId)
+                .param("device", gpu ? "gpu" : "cpu")
+                .param("waited", row.waited())
                 .update());
-        return claimed;
+        return claimed.map(Row::job);
     }
 }

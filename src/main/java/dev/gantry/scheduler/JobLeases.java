@@ -136,7 +136,8 @@ public class JobLeases {
                         .update()
                 == 1;
         if (finished) {
-            event(job, state);
+            // The reason travels with the event: the operators' failure counts are by reason.
+            jobs.recordEvent(job.id(), job.attempt(), state, reason == null ? Map.of() : Map.of("reason", reason));
         }
         return finished;
     }

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.gantry.process.SameJarCommand;
 import dev.gantry.process.SupervisedProcess;
 import dev.gantry.process.TorchChild;
+import dev.gantry.scheduler.LeaseReaper;
 import dev.gantry.scheduler.SchedulerProperties;
 import dev.gantry.storage.StorageProperties;
 import io.micrometer.core.instrument.Counter;
@@ -12,6 +13,8 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
@@ -21,7 +24,8 @@ import org.springframework.stereotype.Component;
 /**
  * Local mode: the server runs its workers as child processes of the same jar, so a libtorch crash,
  * out-of-memory or leak costs one worker, never the API. A child that dies is started again, with
- * a growing pause if it keeps dying.
+ * a growing pause if it keeps dying, and the job it held goes back to the queue the moment it
+ * exits: its death is certain, so there is no lease to wait out.
  */
 @Component
 @ConditionalOnExpression("'${gantry.role:server}' == 'server' && ${gantry.worker.local-count:1} > 0")
@@ -33,6 +37,10 @@ class LocalWorkerSupervisor implements SmartLifecycle {
     private final Path dataDir;
     private final StorageProperties storage;
     private final Counter restarts;
+    private final LeaseReaper reaper;
+    private final List<LocalWorkerPlan.Slot> plan;
+    private final Map<Integer, String> nextSuffix = new ConcurrentHashMap<>();
+    private final Map<Long, String> suffixByPid = new ConcurrentHashMap<>();
     private final List<SupervisedProcess> children = new ArrayList<>();
     private volatile boolean running;
 
@@ -42,6 +50,7 @@ class LocalWorkerSupervisor implements SmartLifecycle {
             DataSource dataSource,
             @Value("${gantry.data-dir}") Path dataDir,
             StorageProperties storage,
+            LeaseReaper reaper,
             MeterRegistry meters)
             throws SQLException {
         this.properties = properties;
@@ -50,6 +59,9 @@ class LocalWorkerSupervisor implements SmartLifecycle {
         this.dataDir = dataDir.toAbsolutePath();
         this.storage = storage;
         this.restarts = meters.counter("gantry.worker.local.restarts");
+        this.reaper = reaper;
+        this.plan = LocalWorkerPlan.of(
+                properties.device(), properties.localCount(), LocalGpus.detect(System.getenv(), LocalGpus.NVIDIA_PROC));
     }
 
     List<Long> workerPids() {
@@ -61,16 +73,37 @@ class LocalWorkerSupervisor implements SmartLifecycle {
     }
 
     private ProcessBuilder builder(int index) {
+        LocalWorkerPlan.Slot slot = plan.get(index - 1);
+        String suffix = WorkerIds.newSuffix();
+        nextSuffix.put(index, suffix);
         // Workers log to the server's console: one place to watch a run's progress.
-        ProcessBuilder builder = new ProcessBuilder(command(index)).inheritIO();
+        ProcessBuilder builder = new ProcessBuilder(command(index, slot, suffix)).inheritIO();
         builder.environment().put("SPRING_DATASOURCE_PASSWORD", nullToEmpty(dataSource.getPassword()));
         // The same object store as the server: its folder, or its bucket and the AWS credentials.
         builder.environment().putAll(StorageProperties.childEnvironment());
+        // One GPU per worker, or none at all for a CPU worker (libtorch would otherwise take GPU 0).
+        builder.environment().put("CUDA_VISIBLE_DEVICES", slot.cudaVisibleDevices());
         TorchChild.environment(builder, properties.torchThreads());
         return builder;
     }
 
-    private List<String> command(int index) {
+    private void started(int index, Process process) {
+        suffixByPid.put(process.pid(), nextSuffix.get(index));
+    }
+
+    /** Runs on the exit of every child, before it is started again. */
+    private void exited(int index, Process process) {
+        String suffix = suffixByPid.remove(process.pid());
+        if (suffix == null) {
+            return;
+        }
+        int code = process.exitValue();
+        String reason = "local worker " + index + " exited with code " + code
+                + (code > 128 ? " (signal " + (code - 128) + ")" : "");
+        reaper.takeBackFromExitedWorker(WorkerIds.of(process.pid(), suffix), reason);
+    }
+
+    private List<String> command(int index, LocalWorkerPlan.Slot slot, String suffix) {
         List<String> jvm = new ArrayList<>(SameJarCommand.split(properties.jvmOptions()));
         jvm.addAll(TorchChild.jvmOptions(properties.torchThreads()));
         List<String> arguments = new ArrayList<>(List.of(
@@ -87,6 +120,8 @@ class LocalWorkerSupervisor implements SmartLifecycle {
                         + scheduling.heartbeatInterval().toMillis() + "ms",
                 "--gantry.worker.metrics-flush-interval="
                         + properties.metricsFlushInterval().toMillis() + "ms",
+                "--gantry.worker.device=" + slot.device(),
+                "--gantry.worker.id-suffix=" + suffix,
                 "--gantry.worker.parent-pid=" + ProcessHandle.current().pid()));
         arguments.addAll(storage.childArguments());
         return SameJarCommand.of(jvm, arguments);
@@ -100,7 +135,7 @@ class LocalWorkerSupervisor implements SmartLifecycle {
     public void start() {
         running = true;
         children.addAll(SupervisedProcess.startAll(
-                "local worker", properties.localCount(), this::builder, (i, p) -> {}, restarts));
+                "local worker", plan.size(), this::builder, this::started, this::exited, restarts));
     }
 
     /** SIGTERM lets each worker checkpoint and hand back its job; a worker that will not stop is killed. */

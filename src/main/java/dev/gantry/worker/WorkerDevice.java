@@ -1,18 +1,47 @@
 package dev.gantry.worker;
 
-import ai.djl.util.cuda.CudaUtils;
+import java.util.Optional;
 
 /**
- * The device a worker trains on, as the registry shows it: {@code gpu:0} when CUDA sees a GPU
- * (DJL's default device then), else {@code cpu}. Asked of the CUDA runtime, not of the engine:
- * starting libtorch here, before {@code GanTraining} has set its engine options, would change how
- * the first job runs.
+ * What a worker trains on, decided once when it starts, in the worker process: the API process
+ * never loads libtorch to ask. A GPU worker may claim jobs that require a GPU; a CPU worker passes
+ * over them.
+ *
+ * @param gpu whether training runs on a GPU
+ * @param description for the log, such as {@code gpu(0) (1 visible, CUDA 12.8, …)}
  */
-final class WorkerDevice {
+record WorkerDevice(boolean gpu, String description) {
 
-    private WorkerDevice() {}
+    String kind() {
+        return gpu ? "gpu" : "cpu";
+    }
 
-    static String current() {
-        return CudaUtils.getGpuCount() > 0 ? "gpu:0" : "cpu";
+    /**
+     * @param setting {@code gantry.worker.device}
+     * @throws IllegalStateException for {@code gpu} without a GPU, and for {@code cpu} where
+     *     libtorch sees one: DJL trains on its default device, which is then the GPU, and the
+     *     worker would misreport itself (hide the GPUs with an empty {@code CUDA_VISIBLE_DEVICES})
+     */
+    static WorkerDevice resolve(String setting, GpuProbe probe) {
+        Optional<String> gpu = probe.gpu();
+        return switch (setting) {
+            case "gpu" ->
+                new WorkerDevice(
+                        true,
+                        gpu.orElseThrow(() -> new IllegalStateException(
+                                "gantry.worker.device is gpu, but libtorch sees no GPU: no CUDA device is"
+                                        + " visible, or this is the CPU build of libtorch (build the image with"
+                                        + " --build-arg FLAVOR=cuda)")));
+            case "auto" -> gpu.map(g -> new WorkerDevice(true, g)).orElse(new WorkerDevice(false, "cpu"));
+            case "cpu" -> {
+                if (gpu.isPresent()) {
+                    throw new IllegalStateException("gantry.worker.device is cpu, but libtorch would train on "
+                            + gpu.get() + ": set CUDA_VISIBLE_DEVICES to an empty value for this worker,"
+                            + " or use gpu or auto");
+                }
+                yield new WorkerDevice(false, "cpu");
+            }
+            default -> throw new IllegalArgumentException("unknown gantry.worker.device " + setting);
+        };
     }
 }

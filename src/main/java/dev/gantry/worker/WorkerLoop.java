@@ -11,7 +11,6 @@ import dev.gantry.scheduler.WorkerRegistry;
 import dev.gantry.scheduler.WorkerState;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
@@ -55,6 +54,7 @@ class WorkerLoop implements SmartLifecycle {
     private final SchedulerProperties scheduling;
     private final WorkerProperties properties;
     private final TrainingDataLoader data;
+    private final WorkerDevice device;
     private final Counter loopErrors;
     private final Counter heartbeatErrors;
     private final String workerId;
@@ -80,6 +80,7 @@ class WorkerLoop implements SmartLifecycle {
             WorkerProperties properties,
             TrainingDataLoader data,
             RunEvaluation evaluation,
+            WorkerDevice device,
             MeterRegistry meters,
             ObjectProvider<BuildProperties> build) {
         this.evaluation = evaluation;
@@ -94,10 +95,12 @@ class WorkerLoop implements SmartLifecycle {
         this.scheduling = scheduling;
         this.properties = properties;
         this.data = data;
+        this.device = device;
         this.loopErrors = meters.counter("gantry.worker.loop.errors");
         this.heartbeatErrors = meters.counter("gantry.worker.heartbeat.errors");
-        this.workerId = hostName() + "-" + ProcessHandle.current().pid() + "-"
-                + UUID.randomUUID().toString().substring(0, 8);
+        this.workerId = WorkerIds.of(
+                ProcessHandle.current().pid(),
+                properties.idSuffix() != null ? properties.idSuffix() : WorkerIds.newSuffix());
     }
 
     @Override
@@ -123,13 +126,13 @@ class WorkerLoop implements SmartLifecycle {
                             }),
                             () -> System.exit(0));
         }
-        log.info("Worker {} started", workerId);
+        log.info("Worker {} started on {}", workerId, device.description());
     }
 
     private void loop() {
         while (running) {
             try {
-                Optional<ClaimedJob> claimed = claimer.claim(workerId);
+                Optional<ClaimedJob> claimed = claimer.claim(workerId, device.gpu());
                 if (claimed.isEmpty()) {
                     signals.awaitWork(IDLE_POLL);
                     continue;
@@ -179,7 +182,7 @@ class WorkerLoop implements SmartLifecycle {
                     || !registry.heartbeat(
                             workerId, state, run == null ? null : run.job().id())) {
                 registry.register(new WorkerRegistry.WorkerIdentity(
-                        workerId, hostName(), ProcessHandle.current().pid(), WorkerDevice.current(), version));
+                        workerId, WorkerIds.hostName(), ProcessHandle.current().pid(), device.kind(), version));
                 registered = true;
                 if (state != WorkerState.IDLE) {
                     registry.heartbeat(
@@ -237,14 +240,6 @@ class WorkerLoop implements SmartLifecycle {
     @Override
     public boolean isRunning() {
         return running;
-    }
-
-    private static String hostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (Exception e) {
-            return "localhost";
-        }
     }
 
     private static void sleepQuietly(Duration duration) {

@@ -1,6 +1,7 @@
 package dev.gantry.worker;
 
 import java.time.Duration;
+import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -13,6 +14,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param torchThreads libtorch intra-op threads of each local worker; OpenMP threads spin while
  *     waiting, so more threads than free cores makes training collapse (measured: 69 steps/s with
  *     one thread, under 4 steps/s with two, beside one other busy process on 2 cores)
+ * @param device {@code cpu}, {@code gpu} (the worker refuses to start without one) or {@code auto}
+ *     (a GPU when libtorch sees one); a server with local workers starts one per GPU for
+ *     {@code gpu}, and for {@code auto} when it finds GPUs
+ * @param idSuffix set on a local child by its server: the end of the worker's id, so the server
+ *     knows which jobs the child held when it exits
  */
 @ConfigurationProperties("gantry.worker")
 public record WorkerProperties(
@@ -21,4 +27,15 @@ public record WorkerProperties(
         @DefaultValue("1s") Duration metricsFlushInterval,
         @DefaultValue("30s") Duration drainTimeout,
         Long parentPid,
-        @DefaultValue("1") int torchThreads) {}
+        @DefaultValue("1") int torchThreads,
+        @DefaultValue("auto") String device,
+        String idSuffix) {
+
+    static final Set<String> DEVICES = Set.of("cpu", "gpu", "auto");
+
+    public WorkerProperties {
+        if (!DEVICES.contains(device)) {
+            throw new IllegalArgumentException("gantry.worker.device must be cpu, gpu or auto, not '" + device + "'");
+        }
+    }
+}

@@ -270,6 +270,130 @@ class SchedulerTest {
         }
     }
 
+    @Test
+    void a_job_that_requires_a_gpu_is_passed_over_by_cpu_workers_and_claimed_by_a_gpu_worker() {
+        UUID gpuJob = queue(5, true);
+        UUID cpuJob = queue(0, false);
+
+        assertThat(claimer.claim("cpu-worker", false).orElseThrow().id())
+                .as("the higher-priority GPU job is skipped, not waited for")
+                .isEqualTo(cpuJob);
+        assertThat(claimer.claim("cpu-worker", false)).isEmpty();
+        assertThat(state(gpuJob)).isEqualTo("QUEUED");
+
+        assertThat(claimer.claim("gpu-worker", true).orElseThrow().id()).isEqualTo(gpuJob);
+        assertThat(jdbc.sql("SELECT detail->>'device' FROM job_events WHERE job_id = ? AND type = 'CLAIMED'")
+                        .param(gpuJob)
+                        .query(String.class)
+                        .single())
+                .isEqualTo("gpu");
+    }
+
+    @Test
+    void a_gpu_worker_also_takes_jobs_that_need_no_gpu() {
+        UUID cpuJob = queue(0, false);
+
+        assertThat(claimer.claim("gpu-worker", true).orElseThrow().id()).isEqualTo(cpuJob);
+    }
+
+    @Test
+    void the_gpu_requirement_is_read_from_the_stored_spec() {
+        UUID id = queue(0, false);
+        jdbc.sql("UPDATE jobs SET spec = spec || '{\"resources\": {\"gpu\": true}}'::jsonb WHERE id = ?")
+                .param(id)
+                .update();
+
+        assertThat(claimer.claim("cpu-worker", false)).isEmpty();
+        assertThat(claimer.claim("gpu-worker", true)).isPresent();
+    }
+
+    @Test
+    void a_claim_records_how_long_the_job_waited_since_it_was_last_queued() {
+        UUID id = queue(0);
+        jdbc.sql("UPDATE jobs SET updated_at = now() - interval '90 seconds', queued_at = now() - interval '1 hour'"
+                        + " WHERE id = ?")
+                .param(id)
+                .update();
+
+        claimer.claim("w");
+
+        double waited = jdbc.sql(
+                        "SELECT (detail->>'waitedSeconds')::float8 FROM job_events WHERE job_id = ? AND type = 'CLAIMED'")
+                .param(id)
+                .query(Double.class)
+                .single();
+        assertThat(waited).isBetween(90.0, 100.0);
+    }
+
+    @Test
+    void the_job_of_an_exited_worker_is_requeued_at_once_as_a_new_attempt_and_the_dead_run_is_fenced() {
+        UUID id = queue(0);
+        UUID other = queue(0);
+        ClaimedJob dead = claimer.claim("host-41-aaaaaaaa").orElseThrow();
+        ClaimedJob alive = claimer.claim("host-42-bbbbbbbb").orElseThrow();
+        assertThat(dead.id()).isEqualTo(id);
+
+        List<LeaseReaper.Reaped> taken =
+                reaper.takeBackFromExitedWorker("host-41-aaaaaaaa", "local worker 1 exited with code 137 (signal 9)");
+
+        assertThat(taken).containsExactly(new LeaseReaper.Reaped(id, 2, "QUEUED"));
+        assertThat(state(other)).as("another worker's job is left alone").isEqualTo("RUNNING");
+        assertThat(leases.renew(alive)).isEqualTo(LeaseStatus.HELD);
+        assertThat(leases.renew(dead)).isEqualTo(LeaseStatus.LOST);
+        assertThat(leases.succeed(dead, 10)).isFalse();
+        assertThat(leaseLosses(id)).isEqualTo(1);
+        assertThat(jdbc.sql("SELECT detail->>'reason' FROM job_events WHERE job_id = ? AND type = 'WORKER_EXITED'")
+                        .param(id)
+                        .query(String.class)
+                        .single())
+                .isEqualTo("local worker 1 exited with code 137 (signal 9)");
+        assertThat(claimer.claim("host-43-cccccccc").orElseThrow().attempt()).isEqualTo(2);
+        // Taking back twice (the reaper, a second exit notice) finds nothing more.
+        assertThat(reaper.takeBackFromExitedWorker("host-41-aaaaaaaa", "again")).isEmpty();
+    }
+
+    @Test
+    void exited_workers_count_against_max_attempts_like_expired_leases() {
+        UUID id = queue(0);
+        List<String> states = new ArrayList<>();
+        for (int run = 1; run <= MAX_ATTEMPTS; run++) {
+            claimer.claim("crashing-" + run).orElseThrow();
+            states.add(reaper.takeBackFromExitedWorker("crashing-" + run, "exit")
+                    .get(0)
+                    .state());
+        }
+
+        assertThat(states).containsExactly("QUEUED", "QUEUED", "FAILED");
+        assertThat(jdbc.sql("SELECT failure_reason FROM jobs WHERE id = ?")
+                        .param(id)
+                        .query(String.class)
+                        .single())
+                .isEqualTo("MAX_ATTEMPTS");
+        assertThat(events(id)).endsWith("WORKER_EXITED", "FAILED");
+    }
+
+    @Test
+    void a_cancelling_job_whose_worker_exits_ends_cancelled() {
+        UUID id = queue(0);
+        claimer.claim("w-1-x").orElseThrow();
+        jdbc.sql("UPDATE jobs SET state = 'CANCELLING' WHERE id = ?").param(id).update();
+
+        reaper.takeBackFromExitedWorker("w-1-x", "exit");
+
+        assertThat(state(id)).isEqualTo("CANCELLED");
+        assertThat(leaseLosses(id)).isZero();
+    }
+
+    private UUID queue(int priority, boolean gpu) {
+        UUID id = UUID.randomUUID();
+        jdbc.sql("""
+                        INSERT INTO jobs (id, name, state, priority, spec, total_steps, queued_at)
+                        VALUES (?, 'test', 'QUEUED', ?, jsonb_build_object('dataset', 'ring8',
+                                'resources', jsonb_build_object('gpu', ?)), 100, clock_timestamp())
+                        """).params(id, priority, gpu).update();
+        return id;
+    }
+
     private UUID queue(int priority) {
         UUID id = UUID.randomUUID();
         jdbc.sql("""

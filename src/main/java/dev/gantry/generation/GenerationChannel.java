@@ -76,6 +76,13 @@ final class GenerationChannel {
         });
     }
 
+    /** A request whose body always travels (a feature network's module). */
+    Frames.Frame<GenerationReply> exchange(
+            GenerationRequest request, byte[] body, Duration timeout, ScheduledExecutorService watchdog)
+            throws IOException {
+        return guarded(timeout, watchdog, () -> send(request, body));
+    }
+
     private Frames.Frame<GenerationReply> send(GenerationRequest request, byte[] body) throws IOException {
         Frames.write(out, request, body);
         Frames.Frame<GenerationReply> reply = Frames.read(in, GenerationReply.class);

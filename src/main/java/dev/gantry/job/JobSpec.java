@@ -55,8 +55,12 @@ public record JobSpec(
     /**
      * @param adaptive scale the term by the ratio of the adversarial loss's gradient norm to its own,
      *     times {@code weight} (TF-GAN's combine_adversarial_loss)
+     * @param params by name: numbers, strings ({@code perceptual}'s {@code network}) or objects of
+     *     names to numbers (its {@code layers}). Bound as JSON values of any type, so a value of the
+     *     wrong type is reported by the loss catalog under the parameter's own path, with what it
+     *     must be
      */
-    public record Term(String type, Double weight, Boolean adaptive, Map<String, Double> params) {}
+    public record Term(String type, Double weight, Boolean adaptive, Map<String, Object> params) {}
 
     public record Optimizers(Optimizer generator, Optimizer discriminator) {}
 

@@ -31,7 +31,7 @@ public final class JobSpecDefaults {
         String adversarial = or(a.type(), "non-saturating");
         List<JobSpec.Term> terms = or(l.terms(), List.<JobSpec.Term>of()).stream()
                 .map(t -> new JobSpec.Term(
-                        t.type(), or(t.weight(), 1.0), or(t.adaptive(), false), or(t.params(), Map.of())))
+                        t.type(), or(t.weight(), 1.0), or(t.adaptive(), false), params(t.params())))
                 .toList();
         JobSpec.Loss loss = new JobSpec.Loss(new JobSpec.Adversarial(adversarial, or(a.labelSmoothing(), 0.0)), terms);
 
@@ -134,6 +134,17 @@ public final class JobSpecDefaults {
                 or(given.beta2(), 0.9),
                 or(given.schedule(), "constant"),
                 or(given.decayStartStep(), 0L));
+    }
+
+    /**
+     * Numbers as doubles, as the training config reads them, so the stored spec says {@code 1.0}
+     * whether the client wrote {@code 1} or {@code 1.0}; everything else as given.
+     */
+    private static Map<String, Object> params(Map<String, Object> given) {
+        if (given == null) {
+            return Map.of();
+        }
+        return new dev.gantry.training.config.TermConfig("", 0, false, given).params();
     }
 
     private static <T> T or(T value, T fallback) {

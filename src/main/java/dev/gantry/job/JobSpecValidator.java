@@ -2,11 +2,14 @@ package dev.gantry.job;
 
 import dev.gantry.training.TrainingCatalog;
 import dev.gantry.training.config.DataShape;
+import dev.gantry.training.config.FeatureNetworkInfo;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -39,8 +42,18 @@ public final class JobSpecValidator {
      * @throws InvalidRequestException naming every bad field
      */
     public static DataShape validate(JobSpec spec, Duration maxRuntime, JobDatasets datasets) {
+        return validate(spec, maxRuntime, datasets, JobFeatureNetworks.NONE);
+    }
+
+    /**
+     * @param networks resolves the feature networks the spec names
+     * @see #validate(JobSpec, Duration, JobDatasets)
+     */
+    public static DataShape validate(
+            JobSpec spec, Duration maxRuntime, JobDatasets datasets, JobFeatureNetworks networks) {
         JobSpecValidator v = new JobSpecValidator(maxRuntime);
         v.check(spec);
+        Map<String, FeatureNetworkInfo> resolved = v.resolveNetworks(spec, networks);
         DataShape shape = null;
         if (spec != null && spec.dataset() != null) {
             try {
@@ -53,7 +66,9 @@ public final class JobSpecValidator {
             // Without a dataset, check the rest against the kind of data the spec asks for.
             boolean images = spec.data() != null && spec.data().resolution() != null;
             v.checkTrainingRules(
-                    spec, shape != null ? shape : images ? new DataShape(true, 3, 0, 0, 0) : DataShape.POINTS);
+                    spec,
+                    shape != null ? shape : images ? new DataShape(true, 3, 0, 0, 0) : DataShape.POINTS,
+                    resolved);
         }
         if (!v.errors.isEmpty()) {
             throw new InvalidRequestException(v.errors);
@@ -94,10 +109,34 @@ public final class JobSpecValidator {
         checkLimits(spec.limits());
     }
 
-    private void checkTrainingRules(JobSpec spec, DataShape shape) {
+    /** The READY networks the spec's terms name; the others are reported under their parameter. */
+    private Map<String, FeatureNetworkInfo> resolveNetworks(JobSpec spec, JobFeatureNetworks networks) {
+        Map<String, FeatureNetworkInfo> out = new HashMap<>();
+        if (spec == null || spec.loss() == null || spec.loss().terms() == null || spec.loss().terms().size() > 16) {
+            return out;
+        }
+        for (int i = 0; i < spec.loss().terms().size(); i++) {
+            JobSpec.Term term = spec.loss().terms().get(i);
+            if (term == null || term.type() == null || term.params() == null) {
+                continue;
+            }
+            for (String param : TrainingCatalog.featureNetworkParams(term.type())) {
+                if (term.params().get(param) instanceof String id && !id.isEmpty() && !out.containsKey(id)) {
+                    try {
+                        out.put(id, networks.require(id));
+                    } catch (JobFeatureNetworks.Unusable e) {
+                        reject("loss.terms[" + i + "].params." + param, e.getMessage());
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private void checkTrainingRules(JobSpec spec, DataShape shape, Map<String, FeatureNetworkInfo> networks) {
         List<FieldError> found;
         try {
-            found = TrainingConfigs.violations(JobSpecDefaults.complete(spec, maxRuntime, shape), shape);
+            found = TrainingConfigs.violations(JobSpecDefaults.complete(spec, maxRuntime, shape), shape, networks);
         } catch (RuntimeException e) {
             if (errors.isEmpty()) {
                 throw e;
@@ -163,16 +202,7 @@ public final class JobSpecValidator {
             reject(path + ".type", "is required; one of " + sorted(TrainingCatalog.terms()));
             return;
         }
-        if (!oneOf(path + ".type", term.type(), TrainingCatalog.terms())) {
-            return;
-        }
-        if (term.params() != null) {
-            term.params().forEach((param, value) -> {
-                if (value == null) {
-                    reject(path + ".params." + param, "must be a number");
-                }
-            });
-        }
+        oneOf(path + ".type", term.type(), TrainingCatalog.terms());
     }
 
     private void checkOptimizer(String path, JobSpec.Optimizer optimizer) {

@@ -10,6 +10,7 @@ import dev.gantry.training.data.TrainingData;
 import dev.gantry.training.eval.ImageGrid;
 import dev.gantry.training.eval.ModeCoverage;
 import dev.gantry.training.eval.ScatterPlot;
+import dev.gantry.training.features.FeatureNetworks;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,12 +78,27 @@ public final class GanTraining {
      */
     public static TrainingResult run(
             TrainingConfig config, TrainingData data, byte[] resumeCheckpoint, TrainingListener listener) {
-        List<ConfigViolation> violations = TrainingCatalog.validate(config, Datasets.shape(data));
+        return run(config, data, resumeCheckpoint, listener, FeatureNetworks.NONE);
+    }
+
+    /**
+     * Trains with the uploaded feature networks the config names ({@link
+     * TrainingCatalog#featureNetworks}), loaded by the caller, who also closes them.
+     *
+     * @see #run(TrainingConfig, byte[], TrainingListener)
+     */
+    public static TrainingResult run(
+            TrainingConfig config,
+            TrainingData data,
+            byte[] resumeCheckpoint,
+            TrainingListener listener,
+            FeatureNetworks networks) {
+        List<ConfigViolation> violations = TrainingCatalog.validate(config, Datasets.shape(data), networks.infos());
         if (!violations.isEmpty()) {
             throw new InvalidTrainingConfigException(violations);
         }
         try (NDManager base = NDManager.newBaseManager();
-                TrainingState state = TrainingState.create(config, data, base)) {
+                TrainingState state = TrainingState.create(config, data, base, networks)) {
             long step = resumeCheckpoint == null ? 0 : state.restore(Checkpoint.decode(resumeCheckpoint));
             return new Loop(config, state, listener).run(step);
         }

@@ -12,7 +12,9 @@ import dev.gantry.metrics.MetricWriter;
 import dev.gantry.scheduler.ClaimedJob;
 import dev.gantry.scheduler.JobLeases;
 import dev.gantry.scheduler.LeaseStatus;
+import dev.gantry.features.FeatureNetworkUnusableException;
 import dev.gantry.training.GanTraining;
+import dev.gantry.training.features.FeatureNetworks;
 import dev.gantry.training.TrainingDivergedException;
 import dev.gantry.training.TrainingListener;
 import dev.gantry.training.TrainingResult;
@@ -45,6 +47,7 @@ final class JobRun implements TrainingListener {
     private final MetricWriter metrics;
     private final Artifacts artifacts;
     private final TrainingDataLoader data;
+    private final FeatureNetworkCache featureNetworks;
     private final Duration heartbeatInterval;
     private final Duration flushInterval;
     private final OutageRetry outage;
@@ -69,6 +72,7 @@ final class JobRun implements TrainingListener {
             MetricWriter metrics,
             Artifacts artifacts,
             TrainingDataLoader data,
+            FeatureNetworkCache featureNetworks,
             Duration heartbeatInterval,
             Duration flushInterval,
             Duration leaseDuration) {
@@ -77,6 +81,7 @@ final class JobRun implements TrainingListener {
         this.metrics = metrics;
         this.artifacts = artifacts;
         this.data = data;
+        this.featureNetworks = featureNetworks;
         this.heartbeatInterval = heartbeatInterval;
         this.flushInterval = flushInterval;
         this.outage = new OutageRetry(leaseDuration);
@@ -125,7 +130,8 @@ final class JobRun implements TrainingListener {
                     config.loss().adversarial(),
                     config.dataset());
             TrainingData trainingData = outage.call(() -> data.load(config.data()));
-            TrainingResult result = GanTraining.run(config, trainingData, resumeFrom, this);
+            FeatureNetworks networks = outage.call(() -> featureNetworks.forRun(config));
+            TrainingResult result = GanTraining.run(config, trainingData, resumeFrom, this, networks);
             side.shutdown();
             outage.run(this::flush);
             finish(result);
@@ -138,6 +144,8 @@ final class JobRun implements TrainingListener {
             failQuietly(e, "STORAGE");
         } catch (DatasetUnusableException | CorruptDatasetException e) {
             failQuietly(e, "DATASET");
+        } catch (FeatureNetworkUnusableException e) {
+            failQuietly(e, "FEATURE_NETWORK");
         } catch (RuntimeException e) {
             failQuietly(e, "ERROR");
         } finally {

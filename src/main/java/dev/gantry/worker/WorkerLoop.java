@@ -43,6 +43,7 @@ class WorkerLoop implements SmartLifecycle {
     private final SchedulerProperties scheduling;
     private final WorkerProperties properties;
     private final TrainingDataLoader data;
+    private final FeatureNetworkCache featureNetworks;
     private final Counter loopErrors;
     private final String workerId;
 
@@ -61,6 +62,7 @@ class WorkerLoop implements SmartLifecycle {
             SchedulerProperties scheduling,
             WorkerProperties properties,
             TrainingDataLoader data,
+            FeatureNetworkCache featureNetworks,
             MeterRegistry meters) {
         this.claimer = claimer;
         this.leases = leases;
@@ -71,6 +73,7 @@ class WorkerLoop implements SmartLifecycle {
         this.scheduling = scheduling;
         this.properties = properties;
         this.data = data;
+        this.featureNetworks = featureNetworks;
         this.loopErrors = meters.counter("gantry.worker.loop.errors");
         this.workerId = hostName() + "-" + ProcessHandle.current().pid() + "-"
                 + UUID.randomUUID().toString().substring(0, 8);
@@ -109,6 +112,7 @@ class WorkerLoop implements SmartLifecycle {
                         metrics,
                         artifacts,
                         data,
+                        featureNetworks,
                         scheduling.heartbeatInterval(),
                         properties.metricsFlushInterval(),
                         scheduling.leaseDuration());

@@ -7,6 +7,9 @@ import dev.gantry.training.config.TrainingConfig;
  * SHA-256, which is also the process's cache key; its bytes travel in the frame's body only when
  * the process does not hold that generator already.
  *
+ * <p>Or, with {@code probe} set, the validation of an uploaded feature network ({@link
+ * #probe(FeatureProbeRequest)}): the body is the module's bytes, and the other fields are unused.
+ *
  * @param config the job's training config: the model to build and the data it was trained on
  * @param classIndex a class by index, or null
  * @param className a class by name, or null; the process resolves it against the checkpoint's
@@ -20,7 +23,27 @@ public record GenerationRequest(
         long seed,
         Integer classIndex,
         String className,
-        SampleFormat format) {
+        SampleFormat format,
+        FeatureProbeRequest probe) {
+
+    /** A draw. */
+    public GenerationRequest(
+            String jobId,
+            long step,
+            String sha256,
+            TrainingConfig config,
+            int count,
+            long seed,
+            Integer classIndex,
+            String className,
+            SampleFormat format) {
+        this(jobId, step, sha256, config, count, seed, classIndex, className, format, null);
+    }
+
+    /** The validation of a feature network, whose module is the frame's body. */
+    public static GenerationRequest probe(FeatureProbeRequest probe) {
+        return new GenerationRequest(null, 0, null, null, 0, 0, null, null, null, probe);
+    }
 
     public String cacheKey() {
         return jobId + "/" + step + "/" + sha256;

@@ -76,8 +76,8 @@ class FeatureNetworkController {
                             throw new InvalidFeatureNetworkException(
                                     "descriptor", "is required before the module: a JSON part named 'descriptor'");
                         }
-                        return networks.upload(new FeatureNetworkService.Upload(
-                                descriptor, part.openStream(), () -> end(parts)));
+                        return networks.upload(
+                                new FeatureNetworkService.Upload(descriptor, part.openStream(), () -> end(parts)));
                     }
                     default ->
                         throw new InvalidFeatureNetworkException(

@@ -51,7 +51,13 @@ class FeatureNetworkEntry {
 
     /** Stored, to be validated by {@code owner}. */
     FeatureNetworkEntry(
-            UUID id, FeatureNetworkDescriptor descriptor, long bytes, String sha256, String key, String owner, Instant now) {
+            UUID id,
+            FeatureNetworkDescriptor descriptor,
+            long bytes,
+            String sha256,
+            String key,
+            String owner,
+            Instant now) {
         this.id = id;
         this.name = descriptor.name();
         this.state = FeatureNetworkState.PROCESSING;

@@ -49,7 +49,10 @@ interface FeatureNetworkRepository extends JpaRepository<FeatureNetworkEntry, UU
                and (n.heartbeatAt is null or n.heartbeatAt < :before)
             """)
     int takeOver(
-            @Param("id") UUID id, @Param("owner") String owner, @Param("before") Instant before, @Param("now") Instant now);
+            @Param("id") UUID id,
+            @Param("owner") String owner,
+            @Param("before") Instant before,
+            @Param("now") Instant now);
 
     @Query("select n.id from FeatureNetworkEntry n where n.state = dev.gantry.features.FeatureNetworkState.PROCESSING"
             + " and (n.heartbeatAt is null or n.heartbeatAt < :before)")

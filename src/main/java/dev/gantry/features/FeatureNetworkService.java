@@ -161,7 +161,8 @@ public class FeatureNetworkService {
             String path = path(e);
             throw new InvalidFeatureNetworkException(
                     path.isEmpty() ? "descriptor" : "descriptor." + path,
-                    "is not valid: " + e.getOriginalMessage().lines().findFirst().orElse(""));
+                    "is not valid: "
+                            + e.getOriginalMessage().lines().findFirst().orElse(""));
         }
         if (d == null) {
             throw new InvalidFeatureNetworkException("descriptor", "must be a JSON object");
@@ -252,8 +253,10 @@ public class FeatureNetworkService {
         tx.executeWithoutResult(s -> {
             FeatureNetworkEntry entry =
                     networks.findForUpdate(id).orElseThrow(() -> new FeatureNetworkNotFoundException(idText));
-            List<UUID> jobs =
-                    jdbc.sql(JOBS_USING).param("id", id.toString()).query(UUID.class).list();
+            List<UUID> jobs = jdbc.sql(JOBS_USING)
+                    .param("id", id.toString())
+                    .query(UUID.class)
+                    .list();
             if (!jobs.isEmpty()) {
                 throw new FeatureNetworkInUseException("Feature network " + id + " is used by unfinished jobs " + jobs
                         + "; cancel them or wait for them to finish");
@@ -330,8 +333,7 @@ public class FeatureNetworkService {
     }
 
     static FeatureNetworkInfo info(FeatureNetworkEntry entry) {
-        return new FeatureNetworkInfo(
-                entry.id().toString(), entry.moduleSha256(), entry.descriptor(), entry.probes());
+        return new FeatureNetworkInfo(entry.id().toString(), entry.moduleSha256(), entry.descriptor(), entry.probes());
     }
 
     static MessageDigest sha256() {

@@ -49,7 +49,8 @@ class GenerationFeatureValidator implements FeatureNetworkValidator {
                     0,
                     e.timedOut()
                             ? "the module did not finish its probe within gantry.generation.request-timeout ("
-                                    + generation.requestTimeout().toSeconds() + " s); the process running it was stopped"
+                                    + generation.requestTimeout().toSeconds()
+                                    + " s); the process running it was stopped"
                             : "the module crashed the process validating it");
         } catch (GenerationBusyException | GenerationUnavailableException e) {
             throw new Unavailable(e.getMessage());

@@ -30,8 +30,7 @@ public final class JobSpecDefaults {
         JobSpec.Adversarial a = or(l.adversarial(), new JobSpec.Adversarial(null, null));
         String adversarial = or(a.type(), "non-saturating");
         List<JobSpec.Term> terms = or(l.terms(), List.<JobSpec.Term>of()).stream()
-                .map(t -> new JobSpec.Term(
-                        t.type(), or(t.weight(), 1.0), or(t.adaptive(), false), params(t.params())))
+                .map(t -> new JobSpec.Term(t.type(), or(t.weight(), 1.0), or(t.adaptive(), false), params(t.params())))
                 .toList();
         JobSpec.Loss loss = new JobSpec.Loss(new JobSpec.Adversarial(adversarial, or(a.labelSmoothing(), 0.0)), terms);
 

@@ -112,7 +112,10 @@ public final class JobSpecValidator {
     /** The READY networks the spec's terms name; the others are reported under their parameter. */
     private Map<String, FeatureNetworkInfo> resolveNetworks(JobSpec spec, JobFeatureNetworks networks) {
         Map<String, FeatureNetworkInfo> out = new HashMap<>();
-        if (spec == null || spec.loss() == null || spec.loss().terms() == null || spec.loss().terms().size() > 16) {
+        if (spec == null
+                || spec.loss() == null
+                || spec.loss().terms() == null
+                || spec.loss().terms().size() > 16) {
             return out;
         }
         for (int i = 0; i < spec.loss().terms().size(); i++) {

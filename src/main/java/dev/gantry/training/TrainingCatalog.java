@@ -147,12 +147,14 @@ public final class TrainingCatalog {
             if (in.size() == null) {
                 if (in.resize() != null) {
                     out.add(new ConfigViolation(
-                            "input.resize", "applies only with a size; without one images reach the network at their own size"));
+                            "input.resize",
+                            "applies only with a size; without one images reach the network at their own size"));
                 }
             } else {
                 if (in.size() < MIN_FEATURE_SIZE || in.size() > MAX_FEATURE_SIZE) {
                     out.add(new ConfigViolation(
-                            "input.size", "must be between " + MIN_FEATURE_SIZE + " and " + MAX_FEATURE_SIZE
+                            "input.size",
+                            "must be between " + MIN_FEATURE_SIZE + " and " + MAX_FEATURE_SIZE
                                     + ", or absent for a network that takes any size"));
                 }
                 if (in.resize() == null || !FEATURE_RESIZE.contains(in.resize())) {
@@ -192,11 +194,15 @@ public final class TrainingCatalog {
         return size != null ? List.of(size) : RESOLUTIONS.stream().sorted().toList();
     }
 
-    private static void perChannel(List<ConfigViolation> out, String field, List<Double> values, int channels, boolean positive) {
-        if (values == null || (channels > 0 && values.size() != channels) || !finite(values)
+    private static void perChannel(
+            List<ConfigViolation> out, String field, List<Double> values, int channels, boolean positive) {
+        if (values == null
+                || (channels > 0 && values.size() != channels)
+                || !finite(values)
                 || (positive && values.stream().anyMatch(v -> !(v > 0)))) {
             out.add(new ConfigViolation(
-                    field, "must be " + (channels > 0 ? channels : "one per channel") + " finite number"
+                    field,
+                    "must be " + (channels > 0 ? channels : "one per channel") + " finite number"
                             + (channels == 1 ? "" : "s") + (positive ? " > 0" : "")));
         }
     }
@@ -218,13 +224,14 @@ public final class TrainingCatalog {
             if (t == null) {
                 continue;
             }
-            LossCatalog.term(t.type()).ifPresent(d -> d.params().stream()
-                    .filter(p -> p.rule() == TermParam.Rule.FEATURE_NETWORK)
-                    .forEach(p -> {
-                        if (t.params().get(p.name()) instanceof String id) {
-                            ids.add(id);
-                        }
-                    }));
+            LossCatalog.term(t.type())
+                    .ifPresent(d -> d.params().stream()
+                            .filter(p -> p.rule() == TermParam.Rule.FEATURE_NETWORK)
+                            .forEach(p -> {
+                                if (t.params().get(p.name()) instanceof String id) {
+                                    ids.add(id);
+                                }
+                            }));
         }
         return ids;
     }

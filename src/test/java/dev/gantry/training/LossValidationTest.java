@@ -10,6 +10,7 @@ import dev.gantry.training.config.TermConfig;
 import dev.gantry.training.config.TrainingConfig;
 import dev.gantry.training.loss.LossCatalog;
 import dev.gantry.training.loss.TermDescriptor;
+import dev.gantry.training.loss.TermParam;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -62,10 +63,20 @@ class LossValidationTest {
             assertEquals(List.of(), fields(new LossConfig(adversarial, 0, List.of())), adversarial);
         }
         List<TermConfig> all = new ArrayList<>();
+        List<String> required = new ArrayList<>();
         for (TermDescriptor term : LossCatalog.TERMS) {
             all.add(new TermConfig(term.name(), 1, !term.constraint(), Map.of()));
+            for (TermParam p : term.params()) {
+                if (p.required()) {
+                    required.add("loss.terms[" + (all.size() - 1) + "].params." + p.name());
+                }
+            }
         }
-        assertEquals(List.of(), fields(new LossConfig("wasserstein", 0, all)));
+        // perceptual's network and layers have no default: left out, each is reported, nothing else.
+        assertEquals(
+                List.of("loss.terms[8].params.layers", "loss.terms[8].params.network"),
+                required.stream().sorted().toList());
+        assertEquals(required.stream().sorted().toList(), fields(new LossConfig("wasserstein", 0, all)));
     }
 
     @Test
@@ -168,6 +179,8 @@ class LossValidationTest {
     }
 
     private static double param(String term, Map<String, Double> given, String name) {
-        return LossCatalog.term(term).orElseThrow().param(new TermConfig(term, 1, false, new java.util.LinkedHashMap<String, Object>(given)), name);
+        return LossCatalog.term(term)
+                .orElseThrow()
+                .param(new TermConfig(term, 1, false, new java.util.LinkedHashMap<String, Object>(given)), name);
     }
 }

@@ -152,8 +152,10 @@ public final class GenerationChild {
         } catch (RuntimeException e) {
             log.warn("Validating feature network {} failed", name, e);
             return new Answer(
-                    failure(Kind.FAILED, null, "the validation failed: " + e.getClass().getSimpleName() + ": "
-                            + e.getMessage()),
+                    failure(
+                            Kind.FAILED,
+                            null,
+                            "the validation failed: " + e.getClass().getSimpleName() + ": " + e.getMessage()),
                     new byte[0]);
         }
     }

@@ -23,8 +23,9 @@ public record FeatureNetworkDescriptor(String name, Input input, List<String> ou
      * @param channels 1 or 3
      * @param size the side the network needs; {@code null} when it takes images at their own size
      *     (fully convolutional), which the validation then probes at every trainable resolution
-     * @param resize {@code nearest}, {@code bilinear}, {@code bicubic} or {@code area} (PyTorch's
-     *     {@code F.interpolate} modes, corners not aligned); only with a size
+     * @param resize {@code nearest}, {@code bilinear}, {@code bicubic} or {@code area}: PyTorch's
+     *     {@code F.interpolate} modes, corners not aligned, bilinear and bicubic antialiased (as PIL
+     *     and torchvision's {@code Resize} resize); only with a size
      * @param range the pixel values the network was trained on: [0, 1] for torchvision's models,
      *     [0, 255] for Caffe's
      * @param mean per channel, subtracted after the range mapping and the resize

@@ -10,7 +10,8 @@ import java.util.Optional;
  * @param sha256 of the module's bytes
  * @param probes its outputs' shapes at each side it was probed at
  */
-public record FeatureNetworkInfo(String id, String sha256, FeatureNetworkDescriptor descriptor, List<FeatureProbe> probes) {
+public record FeatureNetworkInfo(
+        String id, String sha256, FeatureNetworkDescriptor descriptor, List<FeatureProbe> probes) {
 
     public FeatureNetworkInfo {
         probes = List.copyOf(probes);

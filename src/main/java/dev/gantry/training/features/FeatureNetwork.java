@@ -127,8 +127,7 @@ public final class FeatureNetwork implements AutoCloseable {
         Shape perChannel = new Shape(1, in.channels(), 1, 1);
         x = x.mul(m.create(scale, perChannel)).add(m.create(shift, perChannel));
         if (resize) {
-            x = x.getNDArrayInternal()
-                    .interpolation(new long[] {size, size}, RESIZE.get(in.resize()), false);
+            x = x.getNDArrayInternal().interpolation(new long[] {size, size}, RESIZE.get(in.resize()), false);
         }
         return x.sub(m.create(mean, perChannel)).div(m.create(std, perChannel));
     }
@@ -157,8 +156,8 @@ public final class FeatureNetwork implements AutoCloseable {
             if (a.getName() == null || named.put(a.getName(), a) != null) {
                 out.close();
                 throw new IllegalStateException(
-                        "the module must return a dict of named tensors (Dict[str, Tensor]); it returned "
-                                + out.size() + " unnamed or repeated tensors");
+                        "the module must return a dict of named tensors (Dict[str, Tensor]); it returned " + out.size()
+                                + " unnamed or repeated tensors");
             }
         }
         return named;
@@ -169,8 +168,8 @@ public final class FeatureNetwork implements AutoCloseable {
         for (String name : outputs) {
             NDArray a = all.get(name);
             if (a == null) {
-                throw new IllegalStateException("the module returned no output " + name + "; it returned "
-                        + List.copyOf(all.keySet()));
+                throw new IllegalStateException(
+                        "the module returned no output " + name + "; it returned " + List.copyOf(all.keySet()));
             }
             out.put(name, a.getDataType() == DataType.FLOAT32 ? a : a.toType(DataType.FLOAT32, false));
         }

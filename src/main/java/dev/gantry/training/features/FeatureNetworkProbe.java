@@ -122,8 +122,8 @@ public final class FeatureNetworkProbe {
                     + " images) must come first, followed by the features of each image,";
         }
         if (s.size() / BATCH > MAX_OUTPUT_VALUES) {
-            return "output " + name + " has " + s.size() / BATCH + " values per image, more than "
-                    + MAX_OUTPUT_VALUES + ",";
+            return "output " + name + " has " + s.size() / BATCH + " values per image, more than " + MAX_OUTPUT_VALUES
+                    + ",";
         }
         if (!out.isInfinite().logicalOr(out.isNaN()).none().getBoolean()) {
             return "output " + name + " has NaN or infinite values";

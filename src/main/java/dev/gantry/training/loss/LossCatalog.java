@@ -287,9 +287,12 @@ public final class LossCatalog {
             }
         }
         for (TermParam param : d.params()) {
-            if (param.required() && t.params().get(param.name()) == null && !t.params().containsKey(param.name())) {
+            if (param.required()
+                    && t.params().get(param.name()) == null
+                    && !t.params().containsKey(param.name())) {
                 out.add(new ConfigViolation(
-                        path + ".params." + param.name(), "is required: " + param.rule().text()));
+                        path + ".params." + param.name(),
+                        "is required: " + param.rule().text()));
             }
         }
         if (out.size() == before) {
@@ -314,7 +317,8 @@ public final class LossCatalog {
             }
             case TEXT -> {
                 if (!(v instanceof String text)) {
-                    out.add(new ConfigViolation(field, "must be a string: " + param.rule().text()));
+                    out.add(new ConfigViolation(
+                            field, "must be a string: " + param.rule().text()));
                 } else {
                     add(out, field, param.problem(text));
                 }

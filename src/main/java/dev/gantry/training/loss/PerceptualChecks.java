@@ -27,7 +27,8 @@ final class PerceptualChecks {
         FeatureNetworkInfo info = context.networks().get(id);
         if (info == null) {
             out.add(new ConfigViolation(
-                    "params.network", "no READY feature network '" + shown(id) + "'; upload one (POST /api/v1/feature-networks)"));
+                    "params.network",
+                    "no READY feature network '" + shown(id) + "'; upload one (POST /api/v1/feature-networks)"));
             return out;
         }
         String name = info.descriptor().name();
@@ -44,7 +45,9 @@ final class PerceptualChecks {
             String field = "params.layers." + layer.getKey();
             if (!info.descriptor().outputs().contains(layer.getKey())) {
                 out.add(new ConfigViolation(
-                        field, "is not an output of " + name + "; it has " + info.descriptor().outputs()));
+                        field,
+                        "is not an output of " + name + "; it has "
+                                + info.descriptor().outputs()));
                 continue;
             }
             if (data == null) {
@@ -54,7 +57,8 @@ final class PerceptualChecks {
             if (shape.isEmpty()) {
                 int side = info.inputSide(data.resolution());
                 out.add(new ConfigViolation(
-                        field, name + " was not validated at " + side + "×" + side + ", the side images of "
+                        field,
+                        name + " was not validated at " + side + "×" + side + ", the side images of "
                                 + data.resolution() + "×" + data.resolution() + " reach it at"));
             } else if (gram && shape.get().size() != 3) {
                 out.add(new ConfigViolation(

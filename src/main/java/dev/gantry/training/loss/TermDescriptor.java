@@ -107,7 +107,8 @@ public record TermDescriptor(
     }
 
     /** With random features only (perceptual-random), as tests build terms. */
-    public LossTerm create(TermConfig config, java.util.function.IntFunction<dev.gantry.training.model.Network> features) {
+    public LossTerm create(
+            TermConfig config, java.util.function.IntFunction<dev.gantry.training.model.Network> features) {
         return create(config, TermResources.randomFeatures(features));
     }
 

@@ -55,7 +55,9 @@ public record TermParam(String name, Kind kind, Object defaultValue, Rule rule, 
 
     public TermParam {
         if (defaultValue != null
-                && !(kind == Kind.NUMBER ? defaultValue instanceof Double : kind == Kind.TEXT && defaultValue instanceof String)) {
+                && !(kind == Kind.NUMBER
+                        ? defaultValue instanceof Double
+                        : kind == Kind.TEXT && defaultValue instanceof String)) {
             throw new IllegalArgumentException(name + ": default " + defaultValue + " is not " + kind.text());
         }
     }
@@ -97,7 +99,8 @@ public record TermParam(String name, Kind kind, Object defaultValue, Rule rule, 
                         ? null
                         : "must be a whole number between 1 and " + LossCatalog.MAX_FEATURE_LAYERS;
             case LAYER_INDEX -> layerProblem(v, discriminatorLayers);
-            case FEATURE_NETWORK, DISTANCE, NETWORK_OUTPUTS -> throw new IllegalStateException(rule + " is not numeric");
+            case FEATURE_NETWORK, DISTANCE, NETWORK_OUTPUTS ->
+                throw new IllegalStateException(rule + " is not numeric");
         };
     }
 

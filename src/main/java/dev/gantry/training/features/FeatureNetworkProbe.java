@@ -4,10 +4,9 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import dev.gantry.training.config.FeatureNetworkDescriptor;
+import dev.gantry.training.autograd.TorchScriptAutograd;
 import dev.gantry.training.config.FeatureProbe;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -133,7 +132,10 @@ public final class FeatureNetworkProbe {
 
     /**
      * Training mode as the loss runs it: the same values as in evaluation mode, and a gradient that
-     * reaches the input from every output.
+     * reaches the input from every output. The gradient norms come from the autograd helper module
+     * ({@code autograd.grad}, one per output): DJL's own checks cannot tell a detached output (its
+     * {@code requiresGrad} is false for every non-leaf, and asking a tensor without a graph node
+     * for its gradient function's name crashes the JVM).
      */
     private static String trainingMode(
             FeatureNetwork network, NDArray input, Map<String, NDArray> eval, List<String> outputs) {
@@ -146,7 +148,7 @@ public final class FeatureNetworkProbe {
             } catch (RuntimeException e) {
                 return "the module failed in training mode: " + firstLine(e) + ",";
             }
-            NDArray total = null;
+            List<NDArray> means = new ArrayList<>();
             for (String name : outputs) {
                 NDArray t = train.get(name);
                 if (t == null || !t.getShape().equals(eval.get(name).getShape())) {
@@ -160,20 +162,23 @@ public final class FeatureNetworkProbe {
                             + " (batch norm or dropout that was not frozen? export the module from eval() with"
                             + " torch.jit.freeze or torch.jit.trace)";
                 }
-                if (!JniUtils.requiresGrad((PtNDArray) t)) {
-                    return "output " + name + " is cut off from the input (detached): no gradient would reach"
-                            + " the generator";
-                }
-                NDArray mean = t.mean();
-                total = total == null ? mean : total.add(mean);
+                means.add(t.mean());
             }
-            collector.backward(total);
-        } catch (RuntimeException e) {
-            return "the module's backward failed: " + firstLine(e) + ",";
-        }
-        NDArray g = x.getGradient();
-        if (!g.isInfinite().logicalOr(g.isNaN()).none().getBoolean()) {
-            return "the gradient through the module has NaN or infinite values";
+            float[] norms;
+            try {
+                norms = TorchScriptAutograd.gradientNorms(means, List.of(x), x.getManager());
+            } catch (RuntimeException e) {
+                return "the module's backward failed: " + firstLine(e) + ",";
+            }
+            for (int i = 0; i < norms.length; i++) {
+                if (!Float.isFinite(norms[i])) {
+                    return "the gradient through output " + outputs.get(i) + " has NaN or infinite values";
+                }
+                if (norms[i] == 0) {
+                    return "output " + outputs.get(i) + " is cut off from the input (detached, or constant):"
+                            + " no gradient would reach the generator";
+                }
+            }
         }
         return null;
     }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -38,6 +39,7 @@ class FeatureNetworkCache {
     private final Loader loader;
     private final Map<String, FeatureNetworks.Loaded> loaded = new LinkedHashMap<>(4, 0.75f, true);
 
+    @Autowired
     FeatureNetworkCache(FeatureNetworkService networks, PlatformTransactionManager transactions) {
         this(
                 id -> new TransactionTemplate(transactions).execute(s -> networks.requireReadyForJob(id)),

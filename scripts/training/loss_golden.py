@@ -310,7 +310,7 @@ def perceptual(d, real, fake, params, features):
 
 D_TERMS = {"gradient-penalty": gradient_penalty, "r1": r1, "r2": r2, "dragan": dragan}
 G_TERMS = {"feature-matching": feature_matching, "reconstruction": reconstruction, "contrastive": contrastive,
-           "perceptual": perceptual}
+           "perceptual-random": perceptual}
 
 # (params, discriminator seed, spectral norm, data seed); every option of every term appears, and the
 # one-sided and margin cases were chosen to have rows on both sides of their kink.
@@ -329,7 +329,7 @@ G_CASES = {
     "reconstruction": [({"p": 1}, 17, 37), ({"p": 2}, 18, 38), ({"p": 1}, 19, 39)],
     "contrastive": [({"layer": -1, "margin": 5.0}, 20, 40), ({"layer": 0, "margin": 5.0}, 21, 41),
                     ({"layer": 1, "margin": 3.0}, 22, 42)],
-    "perceptual": [({"layers": 1}, 23, 43), ({"layers": 2}, 24, 44), ({"layers": 3}, 25, 45)],
+    "perceptual-random": [({"layers": 1}, 23, 43), ({"layers": 2}, 24, 44), ({"layers": 3}, 25, 45)],
 }
 UNITS, LAYERS, ROWS = 5, 2, 6
 
@@ -364,7 +364,7 @@ def g_term_case(term, params, d_seed, data_seed):
     d = discriminator(d_seed, UNITS, LAYERS)
     case = {"params": params, "discriminator": describe(d, UNITS, LAYERS)}
     features = None
-    if term == "perceptual":
+    if term == "perceptual-random":
         features = features_network(d_seed + 500, params["layers"])
         case["features"] = features.export()
     real = points(data_seed, ROWS)
@@ -444,7 +444,7 @@ ADAPTIVE_G = [
     ("non-saturating", [{"type": "feature-matching", "weight": 1.0, "adaptive": True, "params": {"layer": -1}}], 54),
     ("rsgan", [{"type": "reconstruction", "weight": 0.5, "adaptive": True, "params": {"p": 2}},
                {"type": "contrastive", "weight": 0.1, "adaptive": False, "params": {"layer": 0, "margin": 1.0}}], 55),
-    ("wasserstein", [{"type": "perceptual", "weight": 1.0, "adaptive": True, "params": {"layers": 2}}], 56),
+    ("wasserstein", [{"type": "perceptual-random", "weight": 1.0, "adaptive": True, "params": {"layers": 2}}], 56),
 ]
 
 
@@ -480,7 +480,7 @@ def adaptive_g_case(adversarial, terms, seed):
             "discriminator": describe(d, UNITS, LAYERS), "generator": g.export()}
     features = None
     for t in terms:
-        if t["type"] == "perceptual":
+        if t["type"] == "perceptual-random":
             features = features_network(seed + 500, t["params"]["layers"])
             case["features"] = features.export()
     z = points(seed + 3000, ROWS)

@@ -7,6 +7,12 @@ import dev.gantry.dataset.DatasetUnusableException;
 import dev.gantry.dataset.DatasetsBusyException;
 import dev.gantry.dataset.InvalidUploadException;
 import dev.gantry.dataset.UploadTooLargeException;
+import dev.gantry.features.FeatureNetworkInUseException;
+import dev.gantry.features.FeatureNetworkNotFoundException;
+import dev.gantry.features.FeatureNetworkTooLargeException;
+import dev.gantry.features.FeatureNetworkUnusableException;
+import dev.gantry.features.FeatureNetworksUnavailableException;
+import dev.gantry.features.InvalidFeatureNetworkException;
 import dev.gantry.generation.GenerationBusyException;
 import dev.gantry.generation.GenerationFailedException;
 import dev.gantry.generation.GenerationUnavailableException;
@@ -105,6 +111,34 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return invalid(List.of(new FieldError("dataset", e.getMessage())));
     }
 
+    @ExceptionHandler(InvalidFeatureNetworkException.class)
+    ProblemDetail invalidFeatureNetwork(InvalidFeatureNetworkException e) {
+        return invalid(e.problems().stream()
+                .map(p -> new FieldError(p.field(), p.message()))
+                .toList());
+    }
+
+    /** Outside a job spec (inside one, the job validator names the term's parameter). */
+    @ExceptionHandler(FeatureNetworkUnusableException.class)
+    ProblemDetail unusableFeatureNetwork(FeatureNetworkUnusableException e) {
+        return invalid(List.of(new FieldError("network", e.getMessage())));
+    }
+
+    @ExceptionHandler(FeatureNetworkTooLargeException.class)
+    ResponseEntity<ProblemDetail> featureNetworkTooLarge(FeatureNetworkTooLargeException e) {
+        return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE)
+                .body(problem(HttpStatus.CONTENT_TOO_LARGE, TOO_LARGE, "Request too large", e.getMessage()));
+    }
+
+    @ExceptionHandler(FeatureNetworksUnavailableException.class)
+    ResponseEntity<ProblemDetail> featureNetworksUnavailable(FeatureNetworksUnavailableException e) {
+        ResponseEntity.BodyBuilder response = ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE);
+        if (e.retryAfterSeconds() != null) {
+            response.header(HttpHeaders.RETRY_AFTER, String.valueOf(e.retryAfterSeconds()));
+        }
+        return response.body(problem(HttpStatus.SERVICE_UNAVAILABLE, BUSY, "Busy", e.getMessage()));
+    }
+
     @ExceptionHandler(UploadTooLargeException.class)
     ResponseEntity<ProblemDetail> uploadTooLarge(UploadTooLargeException e) {
         return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE)
@@ -118,12 +152,17 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 .body(problem(HttpStatus.SERVICE_UNAVAILABLE, BUSY, "Busy", e.getMessage()));
     }
 
-    @ExceptionHandler({JobNotFoundException.class, ArtifactNotFoundException.class, DatasetNotFoundException.class})
+    @ExceptionHandler({
+        JobNotFoundException.class,
+        ArtifactNotFoundException.class,
+        DatasetNotFoundException.class,
+        FeatureNetworkNotFoundException.class
+    })
     ProblemDetail notFound(RuntimeException e) {
         return problem(HttpStatus.NOT_FOUND, NOT_FOUND, "Not found", e.getMessage());
     }
 
-    @ExceptionHandler({JobConflictException.class, DatasetInUseException.class})
+    @ExceptionHandler({JobConflictException.class, DatasetInUseException.class, FeatureNetworkInUseException.class})
     ProblemDetail conflict(RuntimeException e) {
         return problem(HttpStatus.CONFLICT, CONFLICT, "Conflict", e.getMessage());
     }

@@ -10,6 +10,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -62,8 +63,12 @@ final class GenerationChannel {
         return ready.message();
     }
 
-    /** The answer to a request; the checkpoint's bytes are read and sent only when the process lacks them. */
-    /** @param input the request's input images ({@link GenerationRequest#inputShape}), or empty */
+    /**
+     * The answer to a request; the checkpoint's bytes are read and sent only when the process lacks
+     * them.
+     *
+     * @param input the request's input images ({@link GenerationRequest#inputShape}), or empty
+     */
     Frames.Frame<GenerationReply> exchange(
             GenerationRequest request,
             Supplier<byte[]> checkpoint,
@@ -82,11 +87,18 @@ final class GenerationChannel {
         });
     }
 
+    /** A request whose body always travels (a feature network's module). */
+    Frames.Frame<GenerationReply> exchange(
+            GenerationRequest request, byte[] body, Duration timeout, ScheduledExecutorService watchdog)
+            throws IOException {
+        return guarded(timeout, watchdog, () -> send(request, body));
+    }
+
     private static byte[] concat(byte[] a, byte[] b) {
         if (b.length == 0) {
             return a;
         }
-        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
     }

@@ -80,11 +80,33 @@ public class GenerationProcesses implements SmartLifecycle {
     /** @param input the request's input images, sent after the checkpoint's bytes */
     public Frames.Frame<GenerationReply> generate(
             GenerationRequest request, Supplier<byte[]> checkpoint, byte[] input) {
-        GenerationChannel channel = acquire();
+        return call(
+                properties.acquireWait(),
+                channel -> channel.exchange(request, checkpoint, input, properties.requestTimeout(), watchdog));
+    }
+
+    /**
+     * Validates a feature network with a free process, waiting for one up to {@code wait}: its
+     * module runs in that process, so a module that crashes or hangs it costs that process (killed
+     * and restarted as after a crashed draw), never the API.
+     *
+     * @throws GenerationBusyException when every process stays busy for {@code wait}
+     * @throws GenerationUnavailableException when none is up; {@link GenerationLostException} when
+     *     the one probing stopped (crashed, or overran {@code request-timeout})
+     */
+    public Frames.Frame<GenerationReply> probe(GenerationRequest request, byte[] module, java.time.Duration wait) {
+        return call(wait, channel -> channel.exchange(request, module, properties.requestTimeout(), watchdog));
+    }
+
+    private interface Exchange {
+        Frames.Frame<GenerationReply> run(GenerationChannel channel) throws IOException;
+    }
+
+    private Frames.Frame<GenerationReply> call(java.time.Duration wait, Exchange exchange) {
+        GenerationChannel channel = acquire(wait);
         boolean healthy = false;
         try {
-            Frames.Frame<GenerationReply> reply =
-                    channel.exchange(request, checkpoint, input, properties.requestTimeout(), watchdog);
+            Frames.Frame<GenerationReply> reply = exchange.run(channel);
             healthy = true;
             count("answered");
             return reply;
@@ -94,9 +116,8 @@ public class GenerationProcesses implements SmartLifecycle {
                     ? "did not answer within " + properties.requestTimeout().toSeconds() + " s and was stopped"
                     : e instanceof EOFException ? "exited while drawing" : "failed while drawing (" + e + ")";
             log.warn("Generation process {} (pid {}) {}", channel.index(), channel.pid(), why);
-            throw new GenerationUnavailableException(
-                    "The generation process " + why + "; it is being restarted",
-                    GenerationUnavailableException.RESTART_RETRY_AFTER_SECONDS);
+            throw new GenerationLostException(
+                    "The generation process " + why + "; it is being restarted", channel.timedOut());
         } catch (RuntimeException e) {
             // Thrown before anything was written (reading the checkpoint): the channel is intact.
             healthy = true;
@@ -112,8 +133,8 @@ public class GenerationProcesses implements SmartLifecycle {
         }
     }
 
-    private GenerationChannel acquire() {
-        long deadline = System.nanoTime() + properties.acquireWait().toNanos();
+    private GenerationChannel acquire(java.time.Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
         try {
             while (true) {
                 GenerationChannel channel = idle.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -137,7 +158,7 @@ public class GenerationProcesses implements SmartLifecycle {
         throw new GenerationBusyException((properties.localCount() == 1
                         ? "The generation process is busy with another request"
                         : "All " + properties.localCount() + " generation processes are busy with other requests")
-                + "; the wait for one is capped at " + properties.acquireWait().toMillis() + " ms");
+                + "; the wait for one is capped at " + wait.toMillis() + " ms");
     }
 
     private void onStart(int index, Process process) {

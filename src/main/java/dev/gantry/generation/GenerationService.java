@@ -16,6 +16,8 @@ import dev.gantry.job.JobService;
 import dev.gantry.job.TrainingConfigs;
 import dev.gantry.training.Latents;
 import dev.gantry.training.config.TrainingConfig;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -114,9 +116,9 @@ public class GenerationService {
                 null,
                 null,
                 format,
-                List.of(1, input.channels(), input.height(), input.width()));
-        java.nio.ByteBuffer bytes =
-                java.nio.ByteBuffer.allocate(input.values().length * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                List.of(1, input.channels(), input.height(), input.width()),
+                null);
+        ByteBuffer bytes = ByteBuffer.allocate(input.values().length * 4).order(ByteOrder.LITTLE_ENDIAN);
         bytes.asFloatBuffer().put(input.values());
         long at = checkpoint.step();
         Frames.Frame<GenerationReply> reply =
@@ -185,8 +187,7 @@ public class GenerationService {
                 seed,
                 classIndex,
                 className,
-                format,
-                null);
+                format);
         Frames.Frame<GenerationReply> reply =
                 pool.generate(request, () -> artifacts.read(ArtifactKind.CHECKPOINT, jobId, step));
         GenerationReply answer = reply.header();

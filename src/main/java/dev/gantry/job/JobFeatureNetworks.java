@@ -1,17 +1,26 @@
 package dev.gantry.job;
 
-/**
- * Resolves {@code evaluation.featureNetwork}: the id of an uploaded feature network a job may
- * evaluate with. The registry of uploaded networks implements it.
- */
+import dev.gantry.training.config.FeatureNetworkInfo;
+
+/** Resolves the feature networks a spec names (perceptual's {@code network}). */
 public interface JobFeatureNetworks {
 
+    /** None: every named network is unknown. */
+    JobFeatureNetworks NONE = id -> {
+        throw new Unusable("no feature network '" + JobSpecValidator.quote(id) + "'");
+    };
+
     /**
-     * Called inside the submitting transaction, so an implementation may lock the network against
-     * a concurrent delete.
+     * A {@code READY} network. Called inside the submitting transaction, so an implementation may
+     * lock it against a concurrent delete.
      *
-     * @throws InvalidRequestException naming {@code evaluation.featureNetwork} when the id names no
-     *     network a job can use
+     * @throws Unusable when it names no network a job can use, with a message for the field
      */
-    void require(String featureNetwork);
+    FeatureNetworkInfo require(String id);
+
+    final class Unusable extends RuntimeException {
+        public Unusable(String message) {
+            super(message);
+        }
+    }
 }

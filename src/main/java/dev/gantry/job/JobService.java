@@ -26,19 +26,19 @@ public class JobService {
     private final JsonMapper json;
     private final LimitsProperties limits;
     private final JobDatasets datasets;
-    private final JobFeatureNetworks featureNetworks;
+    private final JobFeatureNetworks networks;
 
     JobService(
             JobRepository jobs,
             JsonMapper json,
             LimitsProperties limits,
             JobDatasets datasets,
-            JobFeatureNetworks featureNetworks) {
+            JobFeatureNetworks networks) {
         this.jobs = jobs;
         this.json = json;
         this.limits = limits;
         this.datasets = datasets;
-        this.featureNetworks = featureNetworks;
+        this.networks = networks;
     }
 
     public record Submission(Job job, boolean created) {}
@@ -50,7 +50,7 @@ public class JobService {
      */
     @Transactional
     public Submission submit(JobSpec spec, String idempotencyKey) {
-        DataShape shape = JobSpecValidator.validate(spec, limits.maxRuntime(), datasets, featureNetworks);
+        DataShape shape = JobSpecValidator.validate(spec, limits.maxRuntime(), datasets, networks);
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
             throw new InvalidRequestException(List.of(new FieldError("Idempotency-Key", "must be 1-200 characters")));
         }

@@ -68,8 +68,12 @@ public record JobSpec(
     /**
      * @param adaptive scale the term by the ratio of the adversarial loss's gradient norm to its own,
      *     times {@code weight} (TF-GAN's combine_adversarial_loss)
+     * @param params by name: numbers, strings ({@code perceptual}'s {@code network}) or objects of
+     *     names to numbers (its {@code layers}). Bound as JSON values of any type, so a value of the
+     *     wrong type is reported by the loss catalog under the parameter's own path, with what it
+     *     must be
      */
-    public record Term(String type, Double weight, Boolean adaptive, Map<String, Double> params) {}
+    public record Term(String type, Double weight, Boolean adaptive, Map<String, Object> params) {}
 
     public record Optimizers(Optimizer generator, Optimizer discriminator) {}
 
@@ -123,8 +127,10 @@ public record JobSpec(
      * @param samples N: samples generated per evaluation, and the most real ones compared against
      * @param featureNetwork id of an uploaded feature network: image jobs then also get
      *     {@code eval/fid}, {@code eval/kid}, {@code eval/precision}, {@code eval/recall}
+     * @param featureOutput the network's output those take features at; {@code null}: the last one
+     *     its descriptor lists
      */
-    public record Evaluation(Long everySteps, Integer samples, String featureNetwork) {}
+    public record Evaluation(Long everySteps, Integer samples, String featureNetwork, String featureOutput) {}
 
     /** @param maxRuntimeSeconds wall-clock time a run may train before it fails with {@code MAX_RUNTIME} */
     public record Limits(Long maxRuntimeSeconds) {}

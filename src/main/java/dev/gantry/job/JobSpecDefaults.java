@@ -34,8 +34,7 @@ public final class JobSpecDefaults {
         JobSpec.Adversarial a = or(l.adversarial(), new JobSpec.Adversarial(null, null));
         String adversarial = or(a.type(), "non-saturating");
         List<JobSpec.Term> terms = or(l.terms(), List.<JobSpec.Term>of()).stream()
-                .map(t -> new JobSpec.Term(
-                        t.type(), or(t.weight(), 1.0), or(t.adaptive(), false), or(t.params(), Map.of())))
+                .map(t -> new JobSpec.Term(t.type(), or(t.weight(), 1.0), or(t.adaptive(), false), params(t.params())))
                 .toList();
         JobSpec.Loss loss = new JobSpec.Loss(new JobSpec.Adversarial(adversarial, or(a.labelSmoothing(), 0.0)), terms);
 
@@ -58,9 +57,12 @@ public final class JobSpecDefaults {
         JobSpec.Checkpoints checkpoints = new JobSpec.Checkpoints(
                 Math.min(or(c.everySteps(), 2_000L), steps), or(c.keepLast(), 2), keepBest(c.keepBest()));
 
-        JobSpec.Evaluation e = or(spec.evaluation(), new JobSpec.Evaluation(null, null, null));
+        JobSpec.Evaluation e = or(spec.evaluation(), new JobSpec.Evaluation(null, null, null, null));
         JobSpec.Evaluation evaluation = new JobSpec.Evaluation(
-                Math.min(or(e.everySteps(), 2_000L), steps), or(e.samples(), 2_500), e.featureNetwork());
+                Math.min(or(e.everySteps(), 2_000L), steps),
+                or(e.samples(), 2_500),
+                e.featureNetwork(),
+                e.featureOutput());
 
         JobSpec.Data data = shape.images() ? data(spec.data(), shape) : spec.data();
         String task = or(spec.task(), TaskConfig.GENERATION_TYPE);
@@ -183,6 +185,17 @@ public final class JobSpecDefaults {
                 or(given.beta2(), 0.9),
                 or(given.schedule(), "constant"),
                 or(given.decayStartStep(), 0L));
+    }
+
+    /**
+     * Numbers as doubles, as the training config reads them, so the stored spec says {@code 1.0}
+     * whether the client wrote {@code 1} or {@code 1.0}; everything else as given.
+     */
+    private static Map<String, Object> params(Map<String, Object> given) {
+        if (given == null) {
+            return Map.of();
+        }
+        return new dev.gantry.training.config.TermConfig("", 0, false, given).params();
     }
 
     private static <T> T or(T value, T fallback) {

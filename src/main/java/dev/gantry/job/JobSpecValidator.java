@@ -2,11 +2,14 @@ package dev.gantry.job;
 
 import dev.gantry.training.TrainingCatalog;
 import dev.gantry.training.config.DataShape;
+import dev.gantry.training.config.FeatureNetworkInfo;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -39,17 +42,19 @@ public final class JobSpecValidator {
      * @return what the spec's dataset holds
      * @throws InvalidRequestException naming every bad field
      */
+    public static DataShape validate(JobSpec spec, Duration maxRuntime, JobDatasets datasets) {
+        return validate(spec, maxRuntime, datasets, JobFeatureNetworks.NONE);
+    }
+
+    /**
+     * @param networks resolves the feature networks the spec names
+     * @see #validate(JobSpec, Duration, JobDatasets)
+     */
     public static DataShape validate(
-            JobSpec spec, Duration maxRuntime, JobDatasets datasets, JobFeatureNetworks featureNetworks) {
+            JobSpec spec, Duration maxRuntime, JobDatasets datasets, JobFeatureNetworks networks) {
         JobSpecValidator v = new JobSpecValidator(maxRuntime);
         v.check(spec);
-        if (spec != null && spec.evaluation() != null && spec.evaluation().featureNetwork() != null) {
-            try {
-                featureNetworks.require(spec.evaluation().featureNetwork());
-            } catch (InvalidRequestException e) {
-                v.errors.addAll(e.errors());
-            }
-        }
+        Map<String, FeatureNetworkInfo> resolved = v.resolveNetworks(spec, networks);
         DataShape shape = null;
         if (spec != null && spec.dataset() != null) {
             try {
@@ -62,9 +67,11 @@ public final class JobSpecValidator {
             // Without a dataset, check the rest against the kind of data the spec asks for.
             boolean images = spec.data() != null && spec.data().resolution() != null;
             v.checkTrainingRules(
-                    spec, shape != null ? shape : images ? new DataShape(true, 3, 0, 0, 0) : DataShape.POINTS);
+                    spec,
+                    shape != null ? shape : images ? new DataShape(true, 3, 0, 0, 0) : DataShape.POINTS,
+                    resolved);
             if (shape != null) {
-                v.checkEvaluation(spec, shape);
+                v.checkEvaluation(spec, shape, resolved);
             }
         }
         if (!v.errors.isEmpty()) {
@@ -115,10 +122,50 @@ public final class JobSpecValidator {
         checkLimits(spec.limits());
     }
 
-    private void checkTrainingRules(JobSpec spec, DataShape shape) {
+    /**
+     * The READY networks the spec's terms and its evaluation name; the others are reported under
+     * the field that names them.
+     */
+    private Map<String, FeatureNetworkInfo> resolveNetworks(JobSpec spec, JobFeatureNetworks networks) {
+        Map<String, FeatureNetworkInfo> out = new HashMap<>();
+        String evaluationNetwork = spec == null || spec.evaluation() == null
+                ? null
+                : spec.evaluation().featureNetwork();
+        if (evaluationNetwork != null) {
+            try {
+                out.put(evaluationNetwork, networks.require(evaluationNetwork));
+            } catch (JobFeatureNetworks.Unusable e) {
+                reject("evaluation.featureNetwork", e.getMessage());
+            }
+        }
+        if (spec == null
+                || spec.loss() == null
+                || spec.loss().terms() == null
+                || spec.loss().terms().size() > 16) {
+            return out;
+        }
+        for (int i = 0; i < spec.loss().terms().size(); i++) {
+            JobSpec.Term term = spec.loss().terms().get(i);
+            if (term == null || term.type() == null || term.params() == null) {
+                continue;
+            }
+            for (String param : TrainingCatalog.featureNetworkParams(term.type())) {
+                if (term.params().get(param) instanceof String id && !id.isEmpty() && !out.containsKey(id)) {
+                    try {
+                        out.put(id, networks.require(id));
+                    } catch (JobFeatureNetworks.Unusable e) {
+                        reject("loss.terms[" + i + "].params." + param, e.getMessage());
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private void checkTrainingRules(JobSpec spec, DataShape shape, Map<String, FeatureNetworkInfo> networks) {
         List<FieldError> found;
         try {
-            found = TrainingConfigs.violations(JobSpecDefaults.complete(spec, maxRuntime, shape), shape);
+            found = TrainingConfigs.violations(JobSpecDefaults.complete(spec, maxRuntime, shape), shape, networks);
         } catch (RuntimeException e) {
             if (errors.isEmpty()) {
                 throw e;
@@ -132,12 +179,23 @@ public final class JobSpecValidator {
     }
 
     /** What needs the dataset's shape: which metrics the job reports, and whether a network fits it. */
-    private void checkEvaluation(JobSpec spec, DataShape shape) {
+    private void checkEvaluation(JobSpec spec, DataShape shape, Map<String, FeatureNetworkInfo> networks) {
         String network = spec.evaluation() == null ? null : spec.evaluation().featureNetwork();
+        String output = spec.evaluation() == null ? null : spec.evaluation().featureOutput();
         if (network != null && !shape.images()) {
             reject(
                     "evaluation.featureNetwork",
                     "feature networks measure images; " + quote(spec.dataset()) + " holds 2-D points");
+        }
+        if (output != null && network == null) {
+            reject("evaluation.featureOutput", "needs evaluation.featureNetwork");
+        } else if (output != null
+                && networks.containsKey(network)
+                && !networks.get(network).descriptor().outputs().contains(output)) {
+            reject(
+                    "evaluation.featureOutput",
+                    "feature network " + network + " has no output '" + quote(output) + "'; it has "
+                            + networks.get(network).descriptor().outputs());
         }
         JobSpec.KeepBest best =
                 spec.checkpoints() == null ? null : spec.checkpoints().keepBest();
@@ -221,16 +279,7 @@ public final class JobSpecValidator {
             reject(path + ".type", "is required; one of " + sorted(TrainingCatalog.terms()));
             return;
         }
-        if (!oneOf(path + ".type", term.type(), TrainingCatalog.terms())) {
-            return;
-        }
-        if (term.params() != null) {
-            term.params().forEach((param, value) -> {
-                if (value == null) {
-                    reject(path + ".params." + param, "must be a number");
-                }
-            });
-        }
+        oneOf(path + ".type", term.type(), TrainingCatalog.terms());
     }
 
     private void checkOptimizer(String path, JobSpec.Optimizer optimizer) {

@@ -5,6 +5,7 @@ import dev.gantry.training.config.AugmentConfig;
 import dev.gantry.training.config.ConfigViolation;
 import dev.gantry.training.config.DataConfig;
 import dev.gantry.training.config.DataShape;
+import dev.gantry.training.config.FeatureNetworkInfo;
 import dev.gantry.training.config.LossConfig;
 import dev.gantry.training.config.ModelConfig;
 import dev.gantry.training.config.OptimizerConfig;
@@ -90,8 +91,8 @@ public final class TrainingConfigs {
     }
 
     /** What {@link TrainingCatalog#validate} finds wrong with a complete spec, under JSON paths. */
-    static List<FieldError> violations(JobSpec spec, DataShape shape) {
-        return TrainingCatalog.validate(from(spec), shape).stream()
+    static List<FieldError> violations(JobSpec spec, DataShape shape, Map<String, FeatureNetworkInfo> networks) {
+        return TrainingCatalog.validate(from(spec), shape, networks).stream()
                 .map(v -> new FieldError(jsonPath(v), v.message()))
                 .distinct()
                 .toList();

@@ -14,6 +14,7 @@ import dev.gantry.training.eval.ImageEvaluator;
 import dev.gantry.training.eval.ImageGrid;
 import dev.gantry.training.eval.ModeCoverage;
 import dev.gantry.training.eval.ScatterPlot;
+import dev.gantry.training.features.FeatureNetworks;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,12 +82,34 @@ public final class GanTraining {
      */
     public static TrainingResult run(
             TrainingConfig config, TrainingData data, byte[] resumeCheckpoint, TrainingListener listener) {
-        return run(config, data, resumeCheckpoint, listener, EvaluationSetup.NONE);
+        return run(config, data, resumeCheckpoint, listener, FeatureNetworks.NONE, EvaluationSetup.NONE);
+    }
+
+    /** With the feature networks a config names and no evaluation setup: the run's own tests. */
+    public static TrainingResult run(
+            TrainingConfig config,
+            TrainingData data,
+            byte[] resumeCheckpoint,
+            TrainingListener listener,
+            FeatureNetworks networks) {
+        return run(config, data, resumeCheckpoint, listener, networks, EvaluationSetup.NONE);
+    }
+
+    /** With an evaluation setup and no feature networks for the loss. */
+    public static TrainingResult run(
+            TrainingConfig config,
+            TrainingData data,
+            byte[] resumeCheckpoint,
+            TrainingListener listener,
+            EvaluationSetup evaluation) {
+        return run(config, data, resumeCheckpoint, listener, FeatureNetworks.NONE, evaluation);
     }
 
     /**
-     * Trains on {@code data} and evaluates with what {@code evaluation} provides: the job's feature
-     * network for FID, KID and precision/recall, and a cache for the reference features.
+     * Trains with the uploaded feature networks the config names ({@link
+     * TrainingCatalog#featureNetworks}), loaded by the caller, who also closes them, and evaluates
+     * with what {@code evaluation} provides: the job's feature extractor for FID, KID and
+     * precision/recall, and a cache for the reference features.
      *
      * @see #run(TrainingConfig, byte[], TrainingListener)
      */
@@ -95,13 +118,14 @@ public final class GanTraining {
             TrainingData data,
             byte[] resumeCheckpoint,
             TrainingListener listener,
+            FeatureNetworks networks,
             EvaluationSetup evaluation) {
-        List<ConfigViolation> violations = TrainingCatalog.validate(config, Datasets.shape(data));
+        List<ConfigViolation> violations = TrainingCatalog.validate(config, Datasets.shape(data), networks.infos());
         if (!violations.isEmpty()) {
             throw new InvalidTrainingConfigException(violations);
         }
         try (NDManager base = NDManager.newBaseManager();
-                TrainingState state = TrainingState.create(config, data, base)) {
+                TrainingState state = TrainingState.create(config, data, base, networks)) {
             long step = resumeCheckpoint == null ? 0 : state.restore(Checkpoint.decode(resumeCheckpoint));
             return new Loop(config, state, listener, evaluation).run(step);
         }

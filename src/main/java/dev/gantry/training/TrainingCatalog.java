@@ -5,6 +5,8 @@ import dev.gantry.training.config.AugmentConfig;
 import dev.gantry.training.config.ConfigViolation;
 import dev.gantry.training.config.DataConfig;
 import dev.gantry.training.config.DataShape;
+import dev.gantry.training.config.FeatureNetworkDescriptor;
+import dev.gantry.training.config.FeatureNetworkInfo;
 import dev.gantry.training.config.LossConfig;
 import dev.gantry.training.config.ModelConfig;
 import dev.gantry.training.config.OptimizerConfig;
@@ -15,10 +17,13 @@ import dev.gantry.training.data.BuiltInDatasets;
 import dev.gantry.training.data.SyntheticDatasets;
 import dev.gantry.training.eval.ImageEvaluator;
 import dev.gantry.training.loss.LossCatalog;
+import dev.gantry.training.loss.TermContext;
 import dev.gantry.training.loss.TermDescriptor;
+import dev.gantry.training.loss.TermParam;
 import dev.gantry.training.model.Architectures;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -43,8 +48,15 @@ public final class TrainingCatalog {
     /** An adversarial loss as clients see it. */
     public record LossInfo(String name, boolean labelSmoothing, String description) {}
 
-    /** A term's parameter as clients see it: its default and the values it takes. */
-    public record ParamInfo(String name, double defaultValue, String values, String description) {}
+    /**
+     * A term's parameter as clients see it: the kind of JSON value, its default and the values it
+     * takes.
+     *
+     * @param type {@code number}, {@code string} or {@code object} (names to numbers)
+     * @param defaultValue a number or a string; absent when the parameter is required
+     */
+    public record ParamInfo(
+            String name, String type, Object defaultValue, boolean required, String values, String description) {}
 
     /**
      * A term as clients see it.
@@ -68,7 +80,16 @@ public final class TrainingCatalog {
                         d.constraint(),
                         d.params().stream()
                                 .map(p -> new ParamInfo(
-                                        p.name(), p.defaultValue(), p.rule().text(), p.description()))
+                                        p.name(),
+                                        switch (p.kind()) {
+                                            case NUMBER -> "number";
+                                            case TEXT -> "string";
+                                            case WEIGHTS -> "object";
+                                        },
+                                        p.defaultValue(),
+                                        p.required(),
+                                        p.rule().text(),
+                                        p.description()))
                                 .toList(),
                         d.description()))
                 .toList();
@@ -89,6 +110,143 @@ public final class TrainingCatalog {
 
     public static List<String> architectures() {
         return Architectures.NAMES;
+    }
+
+    /** Resize modes a feature network's descriptor may name (PyTorch's interpolate modes). */
+    public static final List<String> FEATURE_RESIZE = List.of("nearest", "bilinear", "bicubic", "area");
+
+    /** Outputs a feature network may declare, at most. */
+    public static final int MAX_FEATURE_OUTPUTS = 64;
+
+    /** The side a feature network's descriptor may ask images to be resized to. */
+    public static final int MIN_FEATURE_SIZE = 8;
+
+    public static final int MAX_FEATURE_SIZE = 1024;
+
+    private static final java.util.regex.Pattern FEATURE_NAME =
+            java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+    private static final java.util.regex.Pattern OUTPUT_NAME =
+            java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,63}");
+
+    /**
+     * What is wrong with a feature network's descriptor, fields relative to it ({@code
+     * input.channels}, {@code outputs[2]}); empty when it can be validated.
+     */
+    public static List<ConfigViolation> validateFeatureNetwork(FeatureNetworkDescriptor d) {
+        List<ConfigViolation> out = new ArrayList<>();
+        if (d.name() == null || !FEATURE_NAME.matcher(d.name()).matches()) {
+            out.add(new ConfigViolation(
+                    "name", "must be 1-100 letters, digits, '.', '_' or '-', starting with a letter or digit"));
+        }
+        FeatureNetworkDescriptor.Input in = d.input();
+        if (in == null) {
+            out.add(new ConfigViolation("input", "is required: channels, range, mean, std (and size, resize)"));
+        } else {
+            Integer c = in.channels();
+            boolean channels = c != null && (c == 1 || c == 3);
+            if (!channels) {
+                out.add(new ConfigViolation("input.channels", "must be 1 or 3"));
+            }
+            if (in.size() == null) {
+                if (in.resize() != null) {
+                    out.add(new ConfigViolation(
+                            "input.resize",
+                            "applies only with a size; without one images reach the network at their own size"));
+                }
+            } else {
+                if (in.size() < MIN_FEATURE_SIZE || in.size() > MAX_FEATURE_SIZE) {
+                    out.add(new ConfigViolation(
+                            "input.size",
+                            "must be between " + MIN_FEATURE_SIZE + " and " + MAX_FEATURE_SIZE
+                                    + ", or absent for a network that takes any size"));
+                }
+                if (in.resize() == null || !FEATURE_RESIZE.contains(in.resize())) {
+                    out.add(new ConfigViolation("input.resize", "must be one of " + FEATURE_RESIZE));
+                }
+            }
+            List<Double> range = in.range();
+            if (range == null || range.size() != 2 || !finite(range) || !(range.get(0) < range.get(1))) {
+                out.add(new ConfigViolation(
+                        "input.range", "must be [low, high], finite with low < high, e.g. [0, 1] or [0, 255]"));
+            }
+            perChannel(out, "input.mean", in.mean(), channels ? c : -1, false);
+            perChannel(out, "input.std", in.std(), channels ? c : -1, true);
+        }
+        List<String> outputs = d.outputs();
+        if (outputs == null || outputs.isEmpty() || outputs.size() > MAX_FEATURE_OUTPUTS) {
+            out.add(new ConfigViolation("outputs", "must list 1 to " + MAX_FEATURE_OUTPUTS + " output names"));
+        } else {
+            Set<String> seen = new java.util.HashSet<>();
+            for (int i = 0; i < outputs.size(); i++) {
+                String name = outputs.get(i);
+                if (name == null || !OUTPUT_NAME.matcher(name).matches()) {
+                    out.add(new ConfigViolation(
+                            "outputs[" + i + "]",
+                            "must be 1-64 letters, digits, '_', '.' or '-', starting with a letter or '_'"));
+                } else if (!seen.add(name)) {
+                    out.add(new ConfigViolation("outputs[" + i + "]", "is listed twice"));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The input sides a feature network is probed at: its size, or every resolution jobs train at. */
+    public static List<Integer> featureProbeSides(FeatureNetworkDescriptor d) {
+        Integer size = d.input().size();
+        return size != null ? List.of(size) : RESOLUTIONS.stream().sorted().toList();
+    }
+
+    private static void perChannel(
+            List<ConfigViolation> out, String field, List<Double> values, int channels, boolean positive) {
+        if (values == null
+                || (channels > 0 && values.size() != channels)
+                || !finite(values)
+                || (positive && values.stream().anyMatch(v -> !(v > 0)))) {
+            out.add(new ConfigViolation(
+                    field,
+                    "must be " + (channels > 0 ? channels : "one per channel") + " finite number"
+                            + (channels == 1 ? "" : "s") + (positive ? " > 0" : "")));
+        }
+    }
+
+    private static boolean finite(List<Double> values) {
+        return values.stream().allMatch(v -> v != null && Double.isFinite(v));
+    }
+
+    /**
+     * The feature networks a config names (perceptual's {@code network}), in the order named; the
+     * caller resolves them.
+     */
+    public static Set<String> featureNetworks(TrainingConfig c) {
+        Set<String> ids = new java.util.LinkedHashSet<>();
+        if (c.loss() == null) {
+            return ids;
+        }
+        for (TermConfig t : c.loss().terms()) {
+            if (t == null) {
+                continue;
+            }
+            LossCatalog.term(t.type())
+                    .ifPresent(d -> d.params().stream()
+                            .filter(p -> p.rule() == TermParam.Rule.FEATURE_NETWORK)
+                            .forEach(p -> {
+                                if (t.params().get(p.name()) instanceof String id) {
+                                    ids.add(id);
+                                }
+                            }));
+        }
+        return ids;
+    }
+
+    /** The parameters of a term that name a feature network; none for an unknown term. */
+    public static List<String> featureNetworkParams(String term) {
+        return LossCatalog.term(term)
+                .map(d -> d.params().stream()
+                        .filter(p -> p.rule() == TermParam.Rule.FEATURE_NETWORK)
+                        .map(TermParam::name)
+                        .toList())
+                .orElse(List.of());
     }
 
     /** Whether the term penalizes D's input gradient (which batch normalization in D would mix). */
@@ -162,8 +320,18 @@ public final class TrainingCatalog {
         return out;
     }
 
-    /** All violations of a config on data of this shape, empty when it can be run. */
+    /** All violations of a config on data of this shape, empty when it can be run; it names no feature network. */
     public static List<ConfigViolation> validate(TrainingConfig c, DataShape shape) {
+        return validate(c, shape, Map.of());
+    }
+
+    /**
+     * All violations of a config on data of this shape, empty when it can be run.
+     *
+     * @param networks the READY feature networks it may name, by id
+     */
+    public static List<ConfigViolation> validate(
+            TrainingConfig c, DataShape shape, Map<String, FeatureNetworkInfo> networks) {
         List<ConfigViolation> out = new ArrayList<>();
         DataConfig data = c.data();
         if (data == null) {
@@ -192,7 +360,7 @@ public final class TrainingCatalog {
         if (loss == null) {
             out.add(new ConfigViolation("loss", "is required"));
         } else {
-            out.addAll(LossCatalog.validate(loss, featureLayers));
+            out.addAll(LossCatalog.validate(loss, new TermContext(featureLayers, data, networks)));
             if (m != null && m.discriminatorBatchNorm()) {
                 inputGradientsWithBatchNorm(out, loss);
             }

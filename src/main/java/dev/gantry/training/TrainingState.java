@@ -14,10 +14,13 @@ import dev.gantry.training.data.Datasets;
 import dev.gantry.training.data.ImageData;
 import dev.gantry.training.data.ImageTensor;
 import dev.gantry.training.data.TrainingData;
+import dev.gantry.training.features.FeatureNetwork;
+import dev.gantry.training.features.FeatureNetworks;
 import dev.gantry.training.loss.DiscriminatorPass;
 import dev.gantry.training.loss.GanObjective;
 import dev.gantry.training.loss.GeneratorPass;
 import dev.gantry.training.loss.LossBreakdown;
+import dev.gantry.training.loss.TermResources;
 import dev.gantry.training.model.Architectures;
 import dev.gantry.training.model.Network;
 import java.util.LinkedHashMap;
@@ -58,7 +61,7 @@ final class TrainingState implements AutoCloseable {
     /** A real batch and its classes ({@code null} unless the model is conditional). */
     record Batch(NDArray samples, NDArray labels) {}
 
-    private TrainingState(TrainingConfig config, TrainingData data, NDManager parent) {
+    private TrainingState(TrainingConfig config, TrainingData data, NDManager parent, FeatureNetworks networks) {
         this.config = config;
         if (config.task().superResolution()) {
             ImageData images = (ImageData) data;
@@ -78,10 +81,18 @@ final class TrainingState implements AutoCloseable {
         this.generator = Architectures.generator(model, config.data(), config.task(), classes, manager);
         seedEngine(StepSeeds.INIT_DISCRIMINATOR);
         this.discriminator = Architectures.discriminator(model, config.data(), classes, manager);
-        this.objective = GanObjective.from(config.loss(), layers -> {
-            // Rebuilt from the seed on resume, so it needs no place in the checkpoint.
-            seedEngine(StepSeeds.INIT_FEATURES);
-            return Architectures.features(config.data(), layers, manager);
+        this.objective = GanObjective.from(config.loss(), new TermResources() {
+            @Override
+            public Network randomFeatures(int layers) {
+                // Rebuilt from the seed on resume, so it needs no place in the checkpoint.
+                seedEngine(StepSeeds.INIT_FEATURES);
+                return Architectures.features(config.data(), layers, manager);
+            }
+
+            @Override
+            public FeatureNetwork featureNetwork(String id) {
+                return networks.network(id);
+            }
         });
         this.generatorOptimizer = new AdamOptimizer(config.generatorOptimizer(), config.steps(), manager);
         this.discriminatorOptimizer = new AdamOptimizer(config.discriminatorOptimizer(), config.steps(), manager);
@@ -102,7 +113,11 @@ final class TrainingState implements AutoCloseable {
     }
 
     static TrainingState create(TrainingConfig config, TrainingData data, NDManager parent) {
-        return new TrainingState(config, data, parent);
+        return create(config, data, parent, FeatureNetworks.NONE);
+    }
+
+    static TrainingState create(TrainingConfig config, TrainingData data, NDManager parent, FeatureNetworks networks) {
+        return new TrainingState(config, data, parent, networks);
     }
 
     /** On a built-in dataset. */

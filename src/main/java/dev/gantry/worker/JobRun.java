@@ -7,6 +7,7 @@ import dev.gantry.artifact.Artifacts;
 import dev.gantry.artifact.BestBy;
 import dev.gantry.dataset.CorruptDatasetException;
 import dev.gantry.dataset.DatasetUnusableException;
+import dev.gantry.features.FeatureNetworkUnusableException;
 import dev.gantry.job.JobSpec;
 import dev.gantry.job.TrainingConfigs;
 import dev.gantry.metrics.MetricPoint;
@@ -22,6 +23,7 @@ import dev.gantry.training.TrainingResult;
 import dev.gantry.training.config.TrainingConfig;
 import dev.gantry.training.data.TrainingData;
 import dev.gantry.training.eval.EvaluationProtocol;
+import dev.gantry.training.features.FeatureNetworks;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -51,6 +53,7 @@ final class JobRun implements TrainingListener {
     private final MetricWriter metrics;
     private final Artifacts artifacts;
     private final TrainingDataLoader data;
+    private final FeatureNetworkCache featureNetworks;
     private final Duration heartbeatInterval;
     private final Duration flushInterval;
     private final OutageRetry outage;
@@ -77,6 +80,7 @@ final class JobRun implements TrainingListener {
             MetricWriter metrics,
             Artifacts artifacts,
             TrainingDataLoader data,
+            FeatureNetworkCache featureNetworks,
             Duration heartbeatInterval,
             Duration flushInterval,
             Duration leaseDuration,
@@ -89,6 +93,7 @@ final class JobRun implements TrainingListener {
         this.metrics = metrics;
         this.artifacts = artifacts;
         this.data = data;
+        this.featureNetworks = featureNetworks;
         this.heartbeatInterval = heartbeatInterval;
         this.flushInterval = flushInterval;
         this.outage = new OutageRetry(leaseDuration);
@@ -137,8 +142,10 @@ final class JobRun implements TrainingListener {
                     config.loss().adversarial(),
                     config.dataset());
             TrainingData trainingData = outage.call(() -> data.load(config.data()));
-            TrainingResult result =
-                    GanTraining.run(config, trainingData, resumeFrom, this, evaluation.setup(job.spec()));
+            FeatureNetworks networks =
+                    outage.call(() -> featureNetworks.forRun(config, evaluation.networks(job.spec())));
+            TrainingResult result = GanTraining.run(
+                    config, trainingData, resumeFrom, this, networks, evaluation.setup(job.spec(), networks));
             side.shutdown();
             outage.run(this::flush);
             finish(result);
@@ -151,6 +158,8 @@ final class JobRun implements TrainingListener {
             failQuietly(e, "STORAGE");
         } catch (DatasetUnusableException | CorruptDatasetException e) {
             failQuietly(e, "DATASET");
+        } catch (FeatureNetworkUnusableException e) {
+            failQuietly(e, "FEATURE_NETWORK");
         } catch (RuntimeException e) {
             failQuietly(e, "ERROR");
         } finally {

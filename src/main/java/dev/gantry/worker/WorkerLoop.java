@@ -55,6 +55,7 @@ class WorkerLoop implements SmartLifecycle {
     private final WorkerProperties properties;
     private final TrainingDataLoader data;
     private final WorkerDevice device;
+    private final FeatureNetworkCache featureNetworks;
     private final Counter loopErrors;
     private final Counter heartbeatErrors;
     private final String workerId;
@@ -80,6 +81,7 @@ class WorkerLoop implements SmartLifecycle {
             WorkerProperties properties,
             TrainingDataLoader data,
             RunEvaluation evaluation,
+            FeatureNetworkCache featureNetworks,
             WorkerDevice device,
             MeterRegistry meters,
             ObjectProvider<BuildProperties> build) {
@@ -96,6 +98,7 @@ class WorkerLoop implements SmartLifecycle {
         this.properties = properties;
         this.data = data;
         this.device = device;
+        this.featureNetworks = featureNetworks;
         this.loopErrors = meters.counter("gantry.worker.loop.errors");
         this.heartbeatErrors = meters.counter("gantry.worker.heartbeat.errors");
         this.workerId = WorkerIds.of(
@@ -143,6 +146,7 @@ class WorkerLoop implements SmartLifecycle {
                         metrics,
                         artifacts,
                         data,
+                        featureNetworks,
                         scheduling.heartbeatInterval(),
                         properties.metricsFlushInterval(),
                         scheduling.leaseDuration(),

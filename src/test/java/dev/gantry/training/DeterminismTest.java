@@ -71,7 +71,7 @@ class DeterminismTest {
                         List.of(
                                 new TermConfig("gradient-penalty", 1.0, true, Map.of()),
                                 new TermConfig("dragan", 0.5, false, Map.of()),
-                                new TermConfig("perceptual", 0.1, false, Map.of()))),
+                                new TermConfig("perceptual-random", 0.1, false, Map.of()))),
                 penalties.generatorOptimizer(),
                 penalties.discriminatorOptimizer(),
                 penalties.steps(),

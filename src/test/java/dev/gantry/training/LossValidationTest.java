@@ -10,6 +10,7 @@ import dev.gantry.training.config.TermConfig;
 import dev.gantry.training.config.TrainingConfig;
 import dev.gantry.training.loss.LossCatalog;
 import dev.gantry.training.loss.TermDescriptor;
+import dev.gantry.training.loss.TermParam;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -52,8 +53,8 @@ class LossValidationTest {
         return new LossConfig("non-saturating", 0, List.of(terms));
     }
 
-    private static TermConfig term(String type, Map<String, Double> params) {
-        return new TermConfig(type, 1, false, params);
+    private static TermConfig term(String type, Map<String, ? extends Object> params) {
+        return new TermConfig(type, 1, false, new java.util.LinkedHashMap<String, Object>(params));
     }
 
     @Test
@@ -62,10 +63,20 @@ class LossValidationTest {
             assertEquals(List.of(), fields(new LossConfig(adversarial, 0, List.of())), adversarial);
         }
         List<TermConfig> all = new ArrayList<>();
+        List<String> required = new ArrayList<>();
         for (TermDescriptor term : LossCatalog.TERMS) {
             all.add(new TermConfig(term.name(), 1, !term.constraint(), Map.of()));
+            for (TermParam p : term.params()) {
+                if (p.required()) {
+                    required.add("loss.terms[" + (all.size() - 1) + "].params." + p.name());
+                }
+            }
         }
-        assertEquals(List.of(), fields(new LossConfig("wasserstein", 0, all)));
+        // perceptual's network and layers have no default: left out, each is reported, nothing else.
+        assertEquals(
+                List.of("loss.terms[8].params.layers", "loss.terms[8].params.network"),
+                required.stream().sorted().toList());
+        assertEquals(required.stream().sorted().toList(), fields(new LossConfig("wasserstein", 0, all)));
     }
 
     @Test
@@ -140,8 +151,8 @@ class LossValidationTest {
                         term("gradient-penalty", Map.of("oneSided", 0.5)),
                         term("reconstruction", Map.of("p", 3.0)),
                         term("contrastive", Map.of("margin", 0.0)),
-                        term("perceptual", Map.of("layers", 0.0)),
-                        term("perceptual", Map.of("layers", 1.5)),
+                        term("perceptual-random", Map.of("layers", 0.0)),
+                        term("perceptual-random", Map.of("layers", 1.5)),
                         term("dragan", Map.of("c", 0.0)),
                         term("dragan", Map.of("k", -0.5)),
                         term("weight-clipping", Map.of("clip", -0.01)),
@@ -162,12 +173,14 @@ class LossValidationTest {
     void a_missing_parameter_takes_its_catalog_default() {
         assertEquals(-1.0, param("feature-matching", Map.of(), "layer"));
         assertEquals(1.0, param("reconstruction", Map.of(), "p"));
-        assertEquals(2.0, param("perceptual", Map.of(), "layers"));
+        assertEquals(2.0, param("perceptual-random", Map.of(), "layers"));
         assertEquals(0.5, param("dragan", Map.of("k", 3.0), "c"));
         assertEquals(3.0, param("dragan", Map.of("k", 3.0), "k"));
     }
 
     private static double param(String term, Map<String, Double> given, String name) {
-        return LossCatalog.term(term).orElseThrow().param(new TermConfig(term, 1, false, given), name);
+        return LossCatalog.term(term)
+                .orElseThrow()
+                .param(new TermConfig(term, 1, false, new java.util.LinkedHashMap<String, Object>(given)), name);
     }
 }

@@ -2,6 +2,8 @@ package dev.gantry.generation.child;
 
 import ai.djl.engine.Engine;
 import ch.qos.logback.classic.Level;
+import dev.gantry.generation.protocol.FeatureProbeReport;
+import dev.gantry.generation.protocol.FeatureProbeRequest;
 import dev.gantry.generation.protocol.Frames;
 import dev.gantry.generation.protocol.GenerationReply;
 import dev.gantry.generation.protocol.GenerationReply.Kind;
@@ -9,6 +11,7 @@ import dev.gantry.generation.protocol.GenerationRequest;
 import dev.gantry.generation.protocol.SampleFormat;
 import dev.gantry.training.GeneratorSampler;
 import dev.gantry.training.InvalidCheckpointException;
+import dev.gantry.training.features.FeatureNetworkProbe;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -100,6 +103,9 @@ public final class GenerationChild {
     record Answer(GenerationReply reply, byte[] body) {}
 
     Answer answer(GenerationRequest request, byte[] body) {
+        if (request.probe() != null) {
+            return probe(request.probe(), body);
+        }
         int inputBytes = request.inputBytes();
         if (inputBytes > body.length) {
             return new Answer(
@@ -152,6 +158,30 @@ public final class GenerationChild {
         } catch (RuntimeException e) {
             log.error("Generation failed for {}", request.cacheKey(), e);
             return new Answer(failure(Kind.FAILED, null, e.getClass().getSimpleName()), new byte[0]);
+        }
+    }
+
+    /** A feature network's validation; a module that cannot be used is a FAILED answer, not a crash. */
+    private Answer probe(FeatureProbeRequest probe, byte[] module) {
+        String name = probe.descriptor().name();
+        try {
+            FeatureNetworkProbe.Result result = FeatureNetworkProbe.run(module, probe.descriptor(), probe.sides());
+            if (result.failure() != null) {
+                log.info("Feature network {} refused: {}", name, result.failure());
+                return new Answer(failure(Kind.FAILED, null, result.failure()), new byte[0]);
+            }
+            log.info("Feature network {} validated: {}", name, result.probes());
+            return new Answer(
+                    new GenerationReply(Kind.OK, null, null, false, cache.keys()),
+                    Frames.json(new FeatureProbeReport(result.probes(), result.parameters())));
+        } catch (RuntimeException e) {
+            log.warn("Validating feature network {} failed", name, e);
+            return new Answer(
+                    failure(
+                            Kind.FAILED,
+                            null,
+                            "the validation failed: " + e.getClass().getSimpleName() + ": " + e.getMessage()),
+                    new byte[0]);
         }
     }
 

@@ -32,6 +32,20 @@ public final class Frames {
 
     private Frames() {}
 
+    /** A record as the JSON body of a frame. */
+    public static byte[] json(Object value) {
+        return JSON.writeValueAsBytes(value);
+    }
+
+    /** @throws StreamCorruptedException when the body is not JSON of that type */
+    public static <T> T json(byte[] body, Class<T> type) throws StreamCorruptedException {
+        try {
+            return JSON.readValue(body, type);
+        } catch (JacksonException e) {
+            throw new StreamCorruptedException("unreadable frame body: " + e.getOriginalMessage());
+        }
+    }
+
     public static void write(DataOutputStream out, Object header, byte[] body) throws IOException {
         byte[] json = JSON.writeValueAsBytes(header);
         out.writeInt(MAGIC);

@@ -51,15 +51,20 @@ public final class GanObjective {
     }
 
     /**
-     * @param featureNetworks builds the perceptual loss's frozen feature network with the given
+     * @param featureNetworks builds perceptual-random's frozen feature network with the given
      *     number of layers, seeded by the caller
      */
     public static GanObjective from(LossConfig config, IntFunction<Network> featureNetworks) {
+        return from(config, TermResources.randomFeatures(featureNetworks));
+    }
+
+    /** @param resources the networks terms use besides D and G */
+    public static GanObjective from(LossConfig config, TermResources resources) {
         List<WeightedTerm> terms = new ArrayList<>();
         for (TermConfig t : config.terms()) {
             TermDescriptor descriptor = LossCatalog.term(t.type())
                     .orElseThrow(() -> new IllegalArgumentException("unknown term: " + t.type()));
-            terms.add(new WeightedTerm(descriptor.create(t, featureNetworks), t.weight(), t.adaptive()));
+            terms.add(new WeightedTerm(descriptor.create(t, resources), t.weight(), t.adaptive()));
         }
         AdversarialDescriptor adversarial = LossCatalog.adversarial(config.adversarial())
                 .orElseThrow(() -> new IllegalArgumentException("unknown adversarial loss: " + config.adversarial()));

@@ -23,8 +23,11 @@ public final class LossCatalog {
 
     public static final double MAX_LABEL_SMOOTHING = 0.5;
 
-    /** Layers of the perceptual loss's feature network, at most. */
+    /** Layers of the random perceptual loss's feature network, at most. */
     public static final int MAX_FEATURE_LAYERS = 8;
+
+    /** Outputs one perceptual term may weigh, at most. */
+    public static final int MAX_WEIGHTED_OUTPUTS = 64;
 
     private static final String LAYER_TEXT =
             "D's hidden layer whose features are compared (0 the first, -1 the last); image features are"
@@ -148,9 +151,58 @@ public final class LossCatalog {
                     Side.GENERATOR,
                     false,
                     false,
+                    List.of(
+                            new TermParam(
+                                    "network",
+                                    TermParam.Kind.TEXT,
+                                    null,
+                                    TermParam.Rule.FEATURE_NETWORK,
+                                    "the uploaded feature network whose outputs are compared"),
+                            new TermParam(
+                                    "layers",
+                                    TermParam.Kind.WEIGHTS,
+                                    null,
+                                    TermParam.Rule.NETWORK_OUTPUTS,
+                                    "its outputs compared and their weights, e.g. {\"relu2_2\": 1, \"relu5_4\": 1}"),
+                            new TermParam(
+                                    "distance",
+                                    TermParam.Kind.TEXT,
+                                    "mse",
+                                    TermParam.Rule.DISTANCE,
+                                    "mse (Johnson et al.'s feature reconstruction) or l1"),
+                            new TermParam(
+                                    "gram",
+                                    0.0,
+                                    FLAG,
+                                    "1 compares Gram matrices of the outputs (style reconstruction) instead")),
+                    "Johnson et al. 2016 on an uploaded pretrained network (VGG19's ReLU taps): generated image i"
+                            + " against real image i in its outputs; images normalised as its descriptor says",
+                    (v, r) -> new PerceptualLoss(
+                            r.featureNetwork(v.text("network")),
+                            positive(v.weights("layers")),
+                            v.text("distance"),
+                            v.get("gram") != 0),
+                    PerceptualChecks::problems),
+            new TermDescriptor(
+                    "perceptual-random",
+                    Side.GENERATOR,
+                    false,
+                    false,
                     List.of(new TermParam("layers", 2.0, LAYER_COUNT, "layers of the feature network compared")),
-                    "MSE between features of a frozen random network seeded from the job (Johnson et al. 2016)",
-                    (v, f) -> new PerceptualLoss(f.apply(v.whole("layers")), v.whole("layers"))));
+                    "MSE between features of a frozen random network seeded from the job: for 2-D points, where"
+                            + " no pretrained network exists (Johnson et al. 2016)",
+                    (v, r) -> new RandomPerceptualLoss(r.randomFeatures(v.whole("layers")), v.whole("layers"))));
+
+    /** A weight of 0 turns a layer off; the catalog ensures one stays. */
+    private static Map<String, Double> positive(Map<String, Double> weights) {
+        Map<String, Double> out = new java.util.LinkedHashMap<>();
+        weights.forEach((k, w) -> {
+            if (w > 0) {
+                out.put(k, w);
+            }
+        });
+        return out;
+    }
 
     private LossCatalog() {}
 
@@ -173,10 +225,9 @@ public final class LossCatalog {
     /**
      * The loss config's violations under {@code loss.*} paths.
      *
-     * @param discriminatorLayers hidden layers of the configured discriminator, for {@code layer}
-     *     parameters; 0 when unknown
+     * @param context what terms are checked against: D's depth, the data, the feature networks
      */
-    public static List<ConfigViolation> validate(LossConfig loss, int discriminatorLayers) {
+    public static List<ConfigViolation> validate(LossConfig loss, TermContext context) {
         List<ConfigViolation> out = new ArrayList<>();
         Optional<AdversarialDescriptor> adversarial = adversarial(loss.adversarial());
         if (adversarial.isEmpty()) {
@@ -192,12 +243,12 @@ public final class LossCatalog {
                             + "target), not to " + loss.adversarial() + "; set it to 0"));
         }
         for (int i = 0; i < loss.terms().size(); i++) {
-            term(out, "loss.terms[" + i + "]", loss.terms().get(i), discriminatorLayers);
+            term(out, "loss.terms[" + i + "]", loss.terms().get(i), context);
         }
         return out;
     }
 
-    private static void term(List<ConfigViolation> out, String path, TermConfig t, int discriminatorLayers) {
+    private static void term(List<ConfigViolation> out, String path, TermConfig t, TermContext context) {
         if (t == null) {
             out.add(new ConfigViolation(path, "is required"));
             return;
@@ -220,7 +271,8 @@ public final class LossCatalog {
         } else if (!Double.isFinite(t.weight()) || t.weight() < 0) {
             out.add(new ConfigViolation(path + ".weight", "must be a finite number >= 0"));
         }
-        for (Map.Entry<String, Double> p : t.params().entrySet()) {
+        int before = out.size();
+        for (Map.Entry<String, Object> p : t.params().entrySet()) {
             String field = path + ".params." + p.getKey();
             Optional<TermParam> param =
                     d.params().stream().filter(q -> q.name().equals(p.getKey())).findFirst();
@@ -230,14 +282,77 @@ public final class LossCatalog {
                         "unknown parameter of " + t.type() + "; known: "
                                 + sorted(
                                         d.params().stream().map(TermParam::name).toList())));
-            } else if (p.getValue() == null || !Double.isFinite(p.getValue())) {
-                out.add(new ConfigViolation(field, "must be a finite number"));
             } else {
-                String problem = param.get().problem(p.getValue(), discriminatorLayers);
-                if (problem != null) {
-                    out.add(new ConfigViolation(field, problem));
+                value(out, field, param.get(), p.getValue(), context.discriminatorLayers());
+            }
+        }
+        for (TermParam param : d.params()) {
+            if (param.required()
+                    && t.params().get(param.name()) == null
+                    && !t.params().containsKey(param.name())) {
+                out.add(new ConfigViolation(
+                        path + ".params." + param.name(),
+                        "is required: " + param.rule().text()));
+            }
+        }
+        if (out.size() == before) {
+            // Only on parameters that passed their own rules: the checks read them typed.
+            d.check()
+                    .problems(new TermDescriptor.Values(d, t), context)
+                    .forEach(v -> out.add(new ConfigViolation(path + "." + v.field(), v.message())));
+        }
+    }
+
+    /** One parameter's value against its kind and rule. */
+    private static void value(List<ConfigViolation> out, String field, TermParam param, Object v, int layers) {
+        switch (param.kind()) {
+            case NUMBER -> {
+                if (!(v instanceof Double d)) {
+                    out.add(new ConfigViolation(field, "must be a number"));
+                } else if (!Double.isFinite(d)) {
+                    out.add(new ConfigViolation(field, "must be a finite number"));
+                } else {
+                    add(out, field, param.problem(d, layers));
                 }
             }
+            case TEXT -> {
+                if (!(v instanceof String text)) {
+                    out.add(new ConfigViolation(
+                            field, "must be a string: " + param.rule().text()));
+                } else {
+                    add(out, field, param.problem(text));
+                }
+            }
+            case WEIGHTS -> weights(out, field, v);
+        }
+    }
+
+    private static void weights(List<ConfigViolation> out, String field, Object v) {
+        if (!(v instanceof Map<?, ?> map)) {
+            out.add(new ConfigViolation(field, "must be an object of output names to weights, e.g. {\"relu2_2\": 1}"));
+            return;
+        }
+        if (map.isEmpty() || map.size() > MAX_WEIGHTED_OUTPUTS) {
+            out.add(new ConfigViolation(field, "must name 1 to " + MAX_WEIGHTED_OUTPUTS + " outputs"));
+            return;
+        }
+        boolean positive = false;
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+            String entry = field + "." + e.getKey();
+            if (!(e.getValue() instanceof Double w) || !Double.isFinite(w) || w < 0) {
+                out.add(new ConfigViolation(entry, "must be a finite number >= 0"));
+            } else {
+                positive |= w > 0;
+            }
+        }
+        if (!positive && out.stream().noneMatch(c -> c.field().startsWith(field + "."))) {
+            out.add(new ConfigViolation(field, "at least one weight must be > 0"));
+        }
+    }
+
+    private static void add(List<ConfigViolation> out, String field, String problem) {
+        if (problem != null) {
+            out.add(new ConfigViolation(field, problem));
         }
     }
 

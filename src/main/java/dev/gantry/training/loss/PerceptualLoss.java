@@ -1,36 +1,58 @@
 package dev.gantry.training.loss;
 
 import ai.djl.ndarray.NDArray;
-import dev.gantry.training.model.Network;
-import java.util.List;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import dev.gantry.training.features.FeatureNetwork;
+import java.util.Map;
 
 /**
- * A perceptual (feature reconstruction) loss after Johnson et al. 2016 ("Perceptual Losses for
- * Real-Time Style Transfer and Super-Resolution", eq. 2): the distance between generated row i and
- * real row i measured in the feature maps φ of a fixed network, summed over its first {@code
- * layers} layers,
+ * The perceptual loss of Johnson et al. 2016 ("Perceptual Losses for Real-Time Style Transfer and
+ * Super-Resolution") on an uploaded pretrained feature network φ (VGG19's ReLU taps, typically):
+ * the generator's output i against its target i ({@link GeneratorPass#generated}, {@link
+ * GeneratorPass#target}: the high-resolution original in super-resolution, real row i otherwise),
+ * compared in φ's named outputs l with weights w_l,
  *
  * <pre>
- * L_G = Σ_l E[(φ_l(G(z)ᵢ) − φ_l(xᵢ))²]     mean over samples and all values of layer l
+ * L_G = Σ_l w_l · D(φ_l(G(z)), φ_l(x))
+ * D   = mean over samples and values of (a − b)²   (distance mse: eq. 2, feature reconstruction)
+ *       or of |a − b|                              (distance l1)
  * </pre>
  *
- * φ is a random network ({@code model.Architectures.features}: an MLP for points, strided
- * convolutions for images) built from the job's seed, never trained and not checkpointed: it is
- * rebuilt identically on resume. Random features make a weak but well-defined perceptual distance;
- * a pretrained network is the next step. Samples are paired as in {@link ReconstructionLoss}.
+ * With {@code gram} the outputs are replaced by their Gram matrices G_l = F_l F_lᵀ / (C_l H_l W_l),
+ * F_l the (C_l, H_l·W_l) feature map of one image (eq. 3–4, the style reconstruction loss; Johnson
+ * et al. take the squared Frobenius norm, which is C_l² times the mse here: the weights absorb it).
+ *
+ * <p>φ is frozen: its parameters take no gradient; the generated images' gradient flows through it
+ * into the generator (the discriminator is frozen in the generator step). Images reach φ as its
+ * descriptor says ({@link FeatureNetwork#input}: grayscale repeated to three channels, range,
+ * resize, mean/std). Generated and real images go through φ as one batch: φ is validated to be the
+ * same in training and evaluation mode, so nothing in it mixes the batch.
  */
 public final class PerceptualLoss implements LossTerm {
 
-    private final Network features;
-    private final int layers;
+    private final FeatureNetwork network;
+    private final Map<String, Double> layers;
+    private final boolean l1;
+    private final boolean gram;
 
-    public PerceptualLoss(Network features, int layers) {
-        if (layers < 1 || layers > features.featureLayers()) {
-            throw new IllegalArgumentException(
-                    "layers must be in [1, " + features.featureLayers() + "], got " + layers);
+    /**
+     * @param layers output name → weight, as validated by the catalog (known outputs, weights ≥ 0)
+     * @param distance {@code mse} or {@code l1}
+     */
+    public PerceptualLoss(FeatureNetwork network, Map<String, Double> layers, String distance, boolean gram) {
+        if (layers.isEmpty()) {
+            throw new IllegalArgumentException("layers must name at least one output");
         }
-        this.features = features;
-        this.layers = layers;
+        if (!distance.equals("mse") && !distance.equals("l1")) {
+            throw new IllegalArgumentException("distance must be mse or l1, got " + distance);
+        }
+        this.network = network;
+        // In the order given: Map.copyOf's order changes from one JVM to the next, and with it the
+        // rounding of the sum, which would break a bitwise resume in another process.
+        this.layers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(layers));
+        this.l1 = distance.equals("l1");
+        this.gram = gram;
     }
 
     @Override
@@ -40,13 +62,32 @@ public final class PerceptualLoss implements LossTerm {
 
     @Override
     public NDArray generatorLoss(GeneratorPass pass) {
-        List<NDArray> fake = features.features(pass.generated(), layers);
-        List<NDArray> real = features.features(pass.target(), layers);
-        NDArray total = fake.get(0).sub(real.get(0)).square().mean();
-        for (int l = 1; l < layers; l++) {
-            total = total.add(fake.get(l).sub(real.get(l)).square().mean());
+        long n = pass.generated().getShape().get(0);
+        Map<String, NDArray> features = network.features(pass.generated().concat(pass.target(), 0), layers.keySet());
+        NDArray total = null;
+        for (Map.Entry<String, Double> layer : layers.entrySet()) {
+            NDArray both = features.get(layer.getKey());
+            if (gram) {
+                both = gram(both);
+            }
+            NDList halves = both.split(new long[] {n}, 0);
+            NDArray diff = halves.get(0).sub(halves.get(1));
+            NDArray d = (l1 ? diff.abs() : diff.square()).mean();
+            NDArray weighted = layer.getValue() == 1.0 ? d : Scalars.times(d, layer.getValue());
+            total = total == null ? weighted : total.add(weighted);
         }
         return total;
+    }
+
+    /** F Fᵀ / (C·H·W) per image, F the (C, H·W) map. */
+    static NDArray gram(NDArray maps) {
+        Shape s = maps.getShape();
+        if (s.dimension() != 4) {
+            throw new IllegalArgumentException("a Gram matrix needs (N, C, H, W) feature maps, got " + s);
+        }
+        NDArray f = maps.reshape(s.get(0), s.get(1), s.get(2) * s.get(3));
+        NDArray g = f.matMul(f.transpose(0, 2, 1));
+        return Scalars.times(g, 1.0 / (s.get(1) * s.get(2) * s.get(3)));
     }
 
     @Override

@@ -59,7 +59,7 @@ class GenerationChildTest {
     }
 
     private static GenerationRequest request(String job, SampleFormat format, Integer classIndex, String className) {
-        return new GenerationRequest(job, 30, "sha-" + job, CONFIG, 5, 11, classIndex, className, format, null);
+        return new GenerationRequest(job, 30, "sha-" + job, CONFIG, 5, 11, classIndex, className, format);
     }
 
     @Test

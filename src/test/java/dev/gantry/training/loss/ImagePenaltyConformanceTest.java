@@ -53,7 +53,7 @@ class ImagePenaltyConformanceTest {
             ConvGolden.load(d, c.getAsJsonObject("weights"));
             NDArray real = ConvGolden.array(m, c.get("real"));
             NDArray fake = ConvGolden.array(m, c.get("fake"));
-            Map<String, Double> params = new LinkedHashMap<>();
+            Map<String, Object> params = new LinkedHashMap<>();
             c.getAsJsonObject("params")
                     .entrySet()
                     .forEach(e -> params.put(e.getKey(), e.getValue().getAsDouble()));

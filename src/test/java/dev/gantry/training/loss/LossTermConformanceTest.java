@@ -64,7 +64,7 @@ class LossTermConformanceTest {
     }
 
     static LossTerm term(String type, JsonObject c, IntFunction<Network> features) {
-        Map<String, Double> params = new LinkedHashMap<>();
+        Map<String, Object> params = new LinkedHashMap<>();
         c.getAsJsonObject("params")
                 .entrySet()
                 .forEach(e -> params.put(e.getKey(), e.getValue().getAsDouble()));

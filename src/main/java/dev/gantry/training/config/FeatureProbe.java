@@ -1,0 +1,18 @@
+package dev.gantry.training.config;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a feature network gave on its validation's probe batch at one input side: each declared
+ * output's shape per sample (without the batch axis), e.g. {@code relu2_2 → [128, 112, 112]}.
+ *
+ * @param side the side of the module's input: the descriptor's size, or for a network without one
+ *     each resolution jobs train at
+ */
+public record FeatureProbe(int side, Map<String, List<Long>> shapes) {
+
+    public FeatureProbe {
+        shapes = Map.copyOf(shapes);
+    }
+}

@@ -103,7 +103,7 @@ class GenerationController {
             produces = {MediaType.IMAGE_PNG_VALUE, "application/x-npy", MediaType.APPLICATION_OCTET_STREAM_VALUE})
     ResponseEntity<byte[]> upscale(
             @PathVariable UUID id,
-            @RequestParam(required = false) Long step,
+            @RequestParam(required = false) String step,
             @RequestBody byte[] image,
             @RequestHeader(HttpHeaders.CONTENT_TYPE) String contentType,
             @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept)

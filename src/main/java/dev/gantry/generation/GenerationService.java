@@ -95,12 +95,12 @@ public class GenerationService {
 
     /**
      * A super-resolution job's generator applied to one low-resolution image (PNG or JPEG bytes),
-     * by the latest checkpoint or {@code step}.
+     * by the latest checkpoint, {@code best}, or a step in digits.
      */
-    public Generated upscale(Target target, byte[] image, Long step, SampleFormat format) {
+    public Generated upscale(Target target, byte[] image, String step, SampleFormat format) {
         UUID jobId = target.job().id();
         UpscaleInput input = UpscaleInput.decode(image, target.config().data().channels());
-        Artifact checkpoint = CheckpointChoice.resolve(artifacts, jobId, step);
+        Artifact checkpoint = CheckpointChoice.resolve(artifacts, target.job(), step);
         GenerationProcesses pool = processes.getIfAvailable();
         if (pool == null) {
             throw new GenerationUnavailableException(

@@ -3,6 +3,7 @@ package dev.gantry.job;
 import dev.gantry.training.TrainingCatalog;
 import dev.gantry.training.config.DataShape;
 import dev.gantry.training.config.FeatureNetworkInfo;
+import dev.gantry.training.config.TaskConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -202,7 +203,8 @@ public final class JobSpecValidator {
         if (best == null || best.metric() == null) {
             return;
         }
-        List<String> reported = TrainingCatalog.evaluationMetrics(spec.dataset(), shape, network != null);
+        List<String> reported = TrainingCatalog.evaluationMetrics(
+                spec.dataset(), shape, network != null, TaskConfig.SUPER_RESOLUTION_TYPE.equals(spec.task()));
         if (!reported.contains(best.metric())) {
             reject(
                     "checkpoints.keepBest.metric",

@@ -247,15 +247,24 @@ public final class GanTraining {
             if (superResolution == null) {
                 superResolution =
                         new SuperResolutionEvaluation(state, StepSeeds.of(config.seed(), 0, StepSeeds.EVALUATION));
+                if (evaluation.featureExtractor() != null) {
+                    // The held-out originals are the reference: the outputs should be indistinguishable from them.
+                    imageEvaluator = new ImageEvaluator(
+                            state.validation,
+                            state.validation.count(),
+                            evaluation.featureExtractor(),
+                            evaluation.referenceCache(),
+                            "held-out");
+                }
             }
-            Map<String, Double> metrics = metricsDue ? superResolution.metrics() : Map.of();
-            Map<String, EvaluationProtocol> protocols = new LinkedHashMap<>();
+            ImageEvaluator.Evaluation result = new ImageEvaluator.Evaluation(Map.of(), Map.of());
             if (metricsDue) {
-                lastEvaluation = metrics;
-                EvaluationProtocol protocol = superResolution.protocol();
-                metrics.keySet().forEach(name -> protocols.put(name, protocol));
+                result = superResolution.metrics(
+                        imageEvaluator, StepSeeds.of(config.seed(), step, StepSeeds.KID_SUBSETS));
+                lastEvaluation = result.metrics();
             }
-            listener.onEvaluation(step, metrics, protocols, sampleDue ? superResolution.grid() : null);
+            listener.onEvaluation(
+                    step, result.metrics(), result.protocols(), sampleDue ? superResolution.grid() : null);
         }
 
         /** 8 × 8 samples from {@link #GRID_SEED}; a conditional model's sample i is of class i mod classes. */

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.gantry.training.data.ImageTensor;
 import dev.gantry.training.eval.Bicubic;
 import dev.gantry.training.eval.EvaluationProtocol;
+import dev.gantry.training.eval.ImageEvaluator;
 import dev.gantry.training.eval.ImageGrid;
 import dev.gantry.training.eval.ImageQuality;
 import dev.gantry.training.model.Network;
@@ -60,7 +61,7 @@ final class SuperResolutionEvaluation {
      * The same for all four values: the held-out images (all of them) against the generator's
      * outputs in float, the scale and input noise that made the inputs, SSIM's Gaussian window.
      */
-    EvaluationProtocol protocol() {
+    private EvaluationProtocol protocol() {
         return new EvaluationProtocol(
                 null,
                 null,
@@ -78,13 +79,29 @@ final class SuperResolutionEvaluation {
                         11));
     }
 
-    Map<String, Double> metrics() {
+    /**
+     * PSNR and SSIM beside bicubic's; with a feature network also the outputs' FID, KID and
+     * precision/recall against the held-out originals ({@code features}, or {@code null}).
+     *
+     * @param seed draws the outputs' KID subsets
+     */
+    ImageEvaluator.Evaluation metrics(ImageEvaluator features, long seed) {
         float[] outputs = upscale();
         Map<String, Double> out = new LinkedHashMap<>();
         out.put("eval/psnr", ImageQuality.psnr(outputs, targets, count));
         out.put("eval/ssim", ImageQuality.ssim(outputs, targets, count, channels, side, side));
         out.putAll(bicubic());
-        return out;
+        Map<String, EvaluationProtocol> protocols = new LinkedHashMap<>();
+        EvaluationProtocol protocol = protocol();
+        out.keySet().forEach(name -> protocols.put(name, protocol));
+        if (features != null) {
+            ImageEvaluator.Evaluation measured = features.evaluate(outputs, seed);
+            for (String name : ImageEvaluator.FEATURE_METRICS) {
+                out.put(name, measured.metrics().get(name));
+                protocols.put(name, measured.protocols().get(name));
+            }
+        }
+        return new ImageEvaluator.Evaluation(out, protocols);
     }
 
     /** {@value #GRID_ROWS} held-out images, each as input | output | target. */

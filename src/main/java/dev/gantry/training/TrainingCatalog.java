@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The names a {@link TrainingConfig} may use and the checks it must pass, public so the service's
@@ -279,16 +280,34 @@ public final class TrainingCatalog {
             ImageEvaluator.PIXEL_STD_GAP);
 
     /** Evaluation metrics where higher is better. */
-    private static final Set<String> HIGHER_IS_BETTER =
-            Set.of(ImageEvaluator.PRECISION, ImageEvaluator.RECALL, "eval/modes", "eval/high-quality");
+    private static final Set<String> HIGHER_IS_BETTER = Set.of(
+            ImageEvaluator.PRECISION,
+            ImageEvaluator.RECALL,
+            "eval/modes",
+            "eval/high-quality",
+            "eval/psnr",
+            "eval/ssim");
+
+    /** What a super-resolution job reports beside the feature metrics. */
+    private static final List<String> SUPER_RESOLUTION_METRICS =
+            List.of("eval/psnr", "eval/ssim", "eval/psnr-bicubic", "eval/ssim-bicubic");
 
     /**
      * The {@code eval/*} metrics a job reports: PacGAN's mode coverage on the 2-D mixtures, the
      * pixel statistics on images, and with a feature network FID, KID and precision/recall.
      *
      * @param dataset the spec's dataset (a built-in name matters for points)
+     * @param superResolution PSNR and SSIM against the held-out originals, and bicubic's, instead
+     *     of the pixel statistics
      */
-    public static List<String> evaluationMetrics(String dataset, DataShape shape, boolean featureNetwork) {
+    public static List<String> evaluationMetrics(
+            String dataset, DataShape shape, boolean featureNetwork, boolean superResolution) {
+        if (superResolution) {
+            return featureNetwork
+                    ? Stream.concat(SUPER_RESOLUTION_METRICS.stream(), ImageEvaluator.FEATURE_METRICS.stream())
+                            .toList()
+                    : SUPER_RESOLUTION_METRICS;
+        }
         if (shape.images()) {
             return ImageEvaluator.metricNames(featureNetwork);
         }

@@ -50,6 +50,7 @@ public final class ImageEvaluator {
     private final int samples;
     private final FeatureExtractor extractor;
     private final ReferenceCache cache;
+    private final String referenceSplit;
     private final int[] referenceIndices;
     private final PixelMoments realPixels;
     private ReferenceFeatures reference;
@@ -61,6 +62,13 @@ public final class ImageEvaluator {
      * @param extractor {@code null} for the pixel statistics only
      */
     public ImageEvaluator(ImageTensor images, int samples, FeatureExtractor extractor, ReferenceCache cache) {
+        this(images, samples, extractor, cache, "train");
+    }
+
+    /** @param referenceSplit what {@code images} are, for the protocol: {@code train}, {@code held-out} */
+    public ImageEvaluator(
+            ImageTensor images, int samples, FeatureExtractor extractor, ReferenceCache cache, String referenceSplit) {
+        this.referenceSplit = referenceSplit;
         this.images = images;
         this.samples = samples;
         this.extractor = extractor;
@@ -142,7 +150,7 @@ public final class ImageEvaluator {
                 network == null ? null : network.output(),
                 network == null ? "none" : network.resize(),
                 generated,
-                "train",
+                referenceSplit,
                 referenceIndices.length,
                 "uint8 %dx%dx%d".formatted(images.channels(), images.height(), images.width()),
                 parameters);

@@ -9,10 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.convert.DurationStyle;
-import org.springframework.core.env.StandardEnvironment;
-import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.yaml.snakeyaml.Yaml;
 
 /**
@@ -53,10 +50,8 @@ class ComposeFileTest {
         return (Map<String, String>) (Map<String, ?>) map(service(name), "environment");
     }
 
-    /** Binds as Spring Boot binds a process's environment (the source's name is what selects that mapping). */
     private static Binder binder(Map<String, String> env) {
-        return new Binder(ConfigurationPropertySources.from(new SystemEnvironmentPropertySource(
-                StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, Map.<String, Object>copyOf(env))));
+        return ContainerEnvironment.binder(env);
     }
 
     @Test

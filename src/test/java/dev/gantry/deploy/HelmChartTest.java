@@ -6,10 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
+import dev.gantry.scheduler.SchedulerProperties;
+import dev.gantry.worker.WorkerProperties;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -21,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.Yaml;
 import tools.jackson.databind.JsonNode;
@@ -307,6 +311,56 @@ class HelmChartTest {
         assertThat(env(worker)).containsAllEntriesOf(LocalTorch.environment(3));
         assertThat(env(worker).get("JAVA_TOOL_OPTIONS").split(" "))
                 .containsExactlyInAnyOrderElementsOf(LocalTorch.jvmOptionsBesideTheImages(3));
+    }
+
+    @Test
+    void each_pods_environment_binds_to_the_settings_gantry_reads() {
+        List<Manifest> manifests = render("external-secret-values.yaml");
+        Binder worker = podEnvironment(manifests, "gantry-worker");
+        WorkerProperties workerSettings =
+                worker.bind("gantry.worker", WorkerProperties.class).get();
+        assertThat(workerSettings.device()).isEqualTo("cpu");
+        assertThat(workerSettings.drainTimeout()).isEqualTo(Duration.ofSeconds(30));
+        int grace = (int) at(
+                one(manifests, "Deployment", "gantry-worker").body(),
+                "spec",
+                "template",
+                "spec",
+                "terminationGracePeriodSeconds");
+        assertThat(Duration.ofSeconds(grace)).isGreaterThan(workerSettings.drainTimeout());
+        assertThat(worker.bind("gantry.role", String.class).get()).isEqualTo("worker");
+
+        Binder server = podEnvironment(manifests, "gantry-server");
+        assertThat(server.bind("gantry.worker", WorkerProperties.class).get().localCount())
+                .isZero();
+        for (Binder pod : List.of(server, worker)) {
+            assertThat(pod.bind("gantry.scheduler", SchedulerProperties.class)
+                            .get()
+                            .leaseDuration())
+                    .isEqualTo(Duration.ofSeconds(30));
+            assertThat(pod.bind("spring.datasource.url", String.class).get())
+                    .isEqualTo("jdbc:postgresql://postgres:5432/gantry?sslmode=prefer");
+            assertThat(pod.bind("gantry.storage.s3.bucket", String.class).get()).isEqualTo("gantry");
+            assertThat(pod.bind("gantry.storage.s3.endpoint", String.class).get())
+                    .isEqualTo("http://minio.storage:9000");
+            assertThat(pod.bind("gantry.storage.s3.path-style", Boolean.class).get())
+                    .isTrue();
+            assertThat(pod.bind("gantry.storage.s3.region", String.class).get()).isEqualTo("us-east-1");
+        }
+    }
+
+    /** The ConfigMap's data and the container's own values (secret references left out), as the pod sees them. */
+    @SuppressWarnings("unchecked")
+    private static Binder podEnvironment(List<Manifest> manifests, String deployment) {
+        Map<String, String> env = new LinkedHashMap<>();
+        ((Map<String, Object>) one(manifests, "ConfigMap", "gantry").body().get("data"))
+                .forEach((k, v) -> env.put(k, String.valueOf(v)));
+        env(one(manifests, "Deployment", deployment)).forEach((k, v) -> {
+            if (!v.startsWith("secret:")) {
+                env.put(k, v);
+            }
+        });
+        return ContainerEnvironment.binder(env);
     }
 
     @Test

@@ -239,6 +239,9 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                                 "Request too large",
                                 "The request body is larger than the limit of " + tooLarge.maxBytes() + " bytes"));
             }
+            if (cause instanceof StrictUtf8InputStream.NotUtf8Exception notUtf8) {
+                return ResponseEntity.badRequest().body(invalid(List.of(new FieldError("", notUtf8.getMessage()))));
+            }
         }
         return ResponseEntity.badRequest().body(invalid(List.of(bodyError(e))));
     }

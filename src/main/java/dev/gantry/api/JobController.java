@@ -1,10 +1,14 @@
 package dev.gantry.api;
 
+import dev.gantry.job.FieldError;
+import dev.gantry.job.InvalidRequestException;
 import dev.gantry.job.JobPage;
 import dev.gantry.job.JobService;
 import dev.gantry.job.JobSpec;
 import dev.gantry.job.JobState;
+import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
+import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
@@ -14,7 +18,6 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -33,14 +36,25 @@ class JobController {
 
     /** 201 for a new job; 200 with the same job when an Idempotency-Key repeats its request. */
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<JobResponse> submit(
-            @RequestBody JobSpec spec,
-            @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
-        JobService.Submission submission = jobs.submit(spec, idempotencyKey);
+    ResponseEntity<JobResponse> submit(@RequestBody JobSpec spec, HttpServletRequest request) {
+        JobService.Submission submission = jobs.submit(spec, idempotencyKey(request));
         JobResponse body = JobResponse.of(submission.job());
         return ResponseEntity.status(submission.created() ? HttpStatus.CREATED : HttpStatus.OK)
                 .location(URI.create("/api/v1/jobs/" + body.id()))
                 .body(body);
+    }
+
+    /**
+     * Read from the raw headers: Spring joins repeated headers into {@code a,b}, which would
+     * silently become a third key. Two keys are a client bug, not a choice for us to make.
+     */
+    private static String idempotencyKey(HttpServletRequest request) {
+        List<String> keys = Collections.list(request.getHeaders("Idempotency-Key"));
+        if (keys.size() > 1) {
+            throw new InvalidRequestException(
+                    List.of(new FieldError("Idempotency-Key", "was sent " + keys.size() + " times; send it once")));
+        }
+        return keys.isEmpty() ? null : keys.get(0);
     }
 
     record JobListResponse(List<JobResponse> jobs, String nextPageToken) {}

@@ -9,6 +9,7 @@ import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ErrorReportValve;
 import org.apache.coyote.ActionCode;
+import org.apache.tomcat.util.res.StringManager;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import tools.jackson.databind.json.JsonMapper;
@@ -23,6 +24,21 @@ class ProblemErrorReportValve extends ErrorReportValve {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
+    private static final String MAX_HEAD = "server.max-http-request-header-size";
+
+    // Tomcat's own message for a request head over its buffer, in the JVM's locale as Tomcat reads it.
+    private static final String HEAD_TOO_LARGE =
+            StringManager.getManager("org.apache.coyote.http11").getString("iib.requestheadertoolarge.error");
+
+    private static boolean headTooLarge(Throwable throwable) {
+        for (Throwable t = throwable; t != null; t = t.getCause()) {
+            if (t instanceof IllegalArgumentException && HEAD_TOO_LARGE.equals(t.getMessage())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
     protected void report(Request request, Response response, Throwable throwable) {
         int status = response.getStatus();
@@ -34,6 +50,13 @@ class ProblemErrorReportValve extends ErrorReportValve {
         if (!ioAllowed.get()) {
             return;
         }
+        if (status == 400 && headTooLarge(throwable)) {
+            // Tomcat answers 400 for any request head past max-http-request-header-size. A request
+            // line it could not finish (no URI parsed) is a URI too long; otherwise the headers are.
+            String uri = request.getCoyoteRequest().requestURI().toString();
+            status = uri == null || uri.isEmpty() ? 414 : 431;
+            response.setStatus(status);
+        }
         HttpStatus known = HttpStatus.resolve(status);
         Map<String, Object> problem = new LinkedHashMap<>();
         problem.put("type", ProblemHandler.typeFor(status).toString());
@@ -41,9 +64,13 @@ class ProblemErrorReportValve extends ErrorReportValve {
         problem.put("status", status);
         problem.put(
                 "detail",
-                status == 400
-                        ? "The HTTP request is malformed: a bad percent-escape, an encoded '/' or a forbidden character in the path, or a bad header"
-                        : "The server refused the request before handling it");
+                switch (status) {
+                    case 400 ->
+                        "The HTTP request is malformed: a bad percent-escape, an encoded '/' or a forbidden character in the path, or a bad header";
+                    case 414 -> "The request line is longer than the server accepts (" + MAX_HEAD + ")";
+                    case 431 -> "The request's headers are larger than the server accepts (" + MAX_HEAD + ")";
+                    default -> "The server refused the request before handling it";
+                });
         try {
             response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
             response.setCharacterEncoding("UTF-8");

@@ -65,6 +65,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     static final URI TOO_LARGE = URI.create("urn:gantry:problem:request-too-large");
     static final URI INTERNAL = URI.create("urn:gantry:problem:internal");
     static final URI BUSY = URI.create("urn:gantry:problem:busy");
+    static final URI REQUEST_TIMEOUT = URI.create("urn:gantry:problem:request-timeout");
     static final URI GENERATION_UNAVAILABLE = URI.create("urn:gantry:problem:generation-unavailable");
     static final URI GENERATION_FAILED = URI.create("urn:gantry:problem:generation-failed");
 
@@ -238,6 +239,14 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                                 TOO_LARGE,
                                 "Request too large",
                                 "The request body is larger than the limit of " + tooLarge.maxBytes() + " bytes"));
+            }
+            if (cause instanceof BodyRate.TooSlowException slow) {
+                return ResponseEntity.status(HttpStatus.REQUEST_TIMEOUT)
+                        .body(problem(
+                                HttpStatus.REQUEST_TIMEOUT, REQUEST_TIMEOUT, "Request timeout", slow.getMessage()));
+            }
+            if (cause instanceof StrictUtf8InputStream.NotUtf8Exception notUtf8) {
+                return ResponseEntity.badRequest().body(invalid(List.of(new FieldError("", notUtf8.getMessage()))));
             }
         }
         return ResponseEntity.badRequest().body(invalid(List.of(bodyError(e))));

@@ -138,6 +138,18 @@ public class JobRepository {
         return statement.query(rowMapper).list();
     }
 
+    /**
+     * Locks the job's row until the transaction ends, so that what the caller reads next is the
+     * state its own change left, not one a concurrent resume or cancel committed in between.
+     */
+    Optional<JobState> lockState(UUID id) {
+        return jdbc.sql("SELECT state FROM jobs WHERE id = :id FOR UPDATE")
+                .param("id", id)
+                .query(String.class)
+                .optional()
+                .map(JobState::valueOf);
+    }
+
     /** @return the state the job moved to, or empty when it was neither queued nor running */
     Optional<JobState> requestCancel(UUID id) {
         Optional<JobState> state =

@@ -113,14 +113,21 @@ public class JobService {
         return new JobPage(page.subList(0, pageSize), new PageToken(last.createdAt(), last.id()).encode());
     }
 
-    /** Queued: cancelled at once. Running: asked to stop; its worker ends it {@code CANCELLED}. */
+    /**
+     * Queued: cancelled at once. Running: asked to stop; its worker ends it {@code CANCELLED}.
+     * Already cancelling or cancelled: the same answer again. A successful answer always shows
+     * {@code CANCELLING} or {@code CANCELLED}: the row stays locked from the decision to the read
+     * that answers, so a resume racing this cancel lands wholly before it (and is cancelled) or
+     * wholly after it (and the cancel's answer is still the state it left). Without the lock a
+     * cancel that found the job {@code CANCELLED} could read it back {@code QUEUED} and answer 200.
+     */
     @Transactional
     public Job cancel(UUID id) {
-        Job job = get(id);
-        if (jobs.requestCancel(id).isEmpty()
-                && job.state() != JobState.CANCELLING
-                && job.state() != JobState.CANCELLED) {
-            throw new JobConflictException("Job " + id + " is " + job.state() + " and can no longer be cancelled");
+        JobState state = jobs.lockState(id).orElseThrow(() -> new JobNotFoundException(id));
+        if (state == JobState.QUEUED || state == JobState.RUNNING) {
+            jobs.requestCancel(id).orElseThrow(() -> new IllegalStateException("locked job " + id + " changed state"));
+        } else if (state != JobState.CANCELLING && state != JobState.CANCELLED) {
+            throw new JobConflictException("Job " + id + " is " + state + " and can no longer be cancelled");
         }
         return get(id);
     }
@@ -132,6 +139,8 @@ public class JobService {
     @Transactional
     public Job resume(UUID id) {
         jobs.lockQueueAdmission();
+        // Locked like a cancel, so a refusal names the state that was refused.
+        jobs.lockState(id).orElseThrow(() -> new JobNotFoundException(id));
         Job job = get(id);
         if (job.state() == JobState.FAILED || job.state() == JobState.CANCELLED) {
             requireQueueRoom();

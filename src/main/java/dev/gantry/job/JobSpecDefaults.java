@@ -29,6 +29,14 @@ public final class JobSpecDefaults {
      * @param shape what the spec's dataset holds: the defaults of data and model follow from it
      *     (an MLP for points, a DCGAN at the dataset's channels and 32 × 32 for images)
      */
+    /**
+     * Every 2000 steps unless given, at most once per run. Never below 1: a bad
+     * {@code training.steps} is the validator's to report, not a reason for a bad default.
+     */
+    private static long cadence(Long everySteps, long steps) {
+        return Math.max(1, Math.min(or(everySteps, 2_000L), steps));
+    }
+
     public static JobSpec complete(JobSpec spec, Duration defaultMaxRuntime, DataShape shape) {
         JobSpec.Loss l = or(spec.loss(), new JobSpec.Loss(null, null));
         JobSpec.Adversarial a = or(l.adversarial(), new JobSpec.Adversarial(null, null));
@@ -54,15 +62,12 @@ public final class JobSpecDefaults {
                 shape.images() ? augment(t.augment()) : t.augment());
 
         JobSpec.Checkpoints c = or(spec.checkpoints(), new JobSpec.Checkpoints(null, null, null));
-        JobSpec.Checkpoints checkpoints = new JobSpec.Checkpoints(
-                Math.min(or(c.everySteps(), 2_000L), steps), or(c.keepLast(), 2), keepBest(c.keepBest()));
+        JobSpec.Checkpoints checkpoints =
+                new JobSpec.Checkpoints(cadence(c.everySteps(), steps), or(c.keepLast(), 2), keepBest(c.keepBest()));
 
         JobSpec.Evaluation e = or(spec.evaluation(), new JobSpec.Evaluation(null, null, null, null));
         JobSpec.Evaluation evaluation = new JobSpec.Evaluation(
-                Math.min(or(e.everySteps(), 2_000L), steps),
-                or(e.samples(), 2_500),
-                e.featureNetwork(),
-                e.featureOutput());
+                cadence(e.everySteps(), steps), or(e.samples(), 2_500), e.featureNetwork(), e.featureOutput());
 
         JobSpec.Data data = shape.images() ? data(spec.data(), shape) : spec.data();
         String task = or(spec.task(), TaskConfig.GENERATION_TYPE);

@@ -4,6 +4,7 @@ import dev.gantry.training.TrainingCatalog;
 import dev.gantry.training.config.DataShape;
 import dev.gantry.training.config.FeatureNetworkInfo;
 import dev.gantry.training.config.TaskConfig;
+import java.lang.reflect.RecordComponent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -176,7 +177,52 @@ public final class JobSpecValidator {
         }
         Set<String> reported = new HashSet<>();
         errors.forEach(error -> reported.add(error.field()));
-        found.stream().filter(error -> !reported.contains(error.field())).forEach(errors::add);
+        // A default derived from a bad value (every cadence is capped by training.steps) must not
+        // produce an error about a field the client never wrote: the field it did write explains
+        // it. Alone, such an error is kept: a 400 beats storing a job that cannot run.
+        boolean clientErrors = !errors.isEmpty();
+        found.stream()
+                .filter(error -> !reported.contains(error.field()))
+                .filter(error -> !clientErrors || written(spec, error.field()))
+                .forEach(errors::add);
+    }
+
+    /** Whether the client's own spec has a value at a field path such as {@code loss.terms[1].weight}. */
+    static boolean written(Object spec, String path) {
+        Object node = spec;
+        for (String part : path.isEmpty() ? new String[0] : path.split("\\.")) {
+            int bracket = part.indexOf('[');
+            node = member(node, bracket < 0 ? part : part.substring(0, bracket));
+            while (bracket >= 0 && node != null) {
+                int close = part.indexOf(']', bracket);
+                int index = Integer.parseInt(part.substring(bracket + 1, close));
+                node = node instanceof List<?> list && index < list.size() ? list.get(index) : null;
+                bracket = part.indexOf('[', close);
+            }
+            if (node == null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Object member(Object node, String name) {
+        if (node instanceof Map<?, ?> map) {
+            return map.get(name);
+        }
+        if (node == null || !node.getClass().isRecord()) {
+            return null;
+        }
+        for (RecordComponent component : node.getClass().getRecordComponents()) {
+            if (component.getName().equals(name)) {
+                try {
+                    return component.getAccessor().invoke(node);
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return null;
     }
 
     /** What needs the dataset's shape: which metrics the job reports, and whether a network fits it. */

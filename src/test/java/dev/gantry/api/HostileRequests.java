@@ -336,8 +336,9 @@ final class HostileRequests {
                     Expect.FIELD,
                     "Idempotency-Key");
         }
-        // Not "application/json;q=0": Spring, like most servers, does not treat q=0 as a refusal.
-        String accept = oneOf(List.of("application/xml", "text/csv", "image/png", "text/html", "application/yaml"));
+        // q=0 is a refusal too (ApiWebConfiguration.RefusalAwareAcceptStrategy).
+        String accept = oneOf(List.of(
+                "application/xml", "text/csv", "image/png", "text/html", "application/yaml", "application/json;q=0"));
         return new Request(
                 "headers",
                 "Accept " + accept + " on a valid submit",

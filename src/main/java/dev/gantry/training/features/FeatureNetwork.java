@@ -184,6 +184,11 @@ public final class FeatureNetwork implements AutoCloseable {
         return out;
     }
 
+    /** Arrays its own manager holds: constant from step to step, or the network leaks (a test checks). */
+    int heldArrays() {
+        return manager.getManagedArrays().size();
+    }
+
     @Override
     public void close() {
         module.close();

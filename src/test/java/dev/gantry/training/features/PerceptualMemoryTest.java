@@ -78,7 +78,7 @@ class PerceptualMemoryTest {
         assertEquals(steps / 100, rss.size(), child::output);
         // The allocator hands memory back and takes it again in steps of ~10 MB. Measured over 8000
         // steps: 547-571 MB from step 600 on, 558 MB at 800 and 561 MB at 8000, a slope of 1.2 MB per
-        // 1000 steps. Leaking the feature maps costs 1.8 GB per 1000 steps,
+        // 1000 steps. Leaking the feature maps costs 3.5 GB per 1000 steps,
         // leaking the four input constants of each feature call 0.2 GB (both tried).
         long plateau = rss.subMap(PLATEAU_FROM, true, PLATEAU_TO, true).values().stream()
                 .mapToLong(Long::longValue)

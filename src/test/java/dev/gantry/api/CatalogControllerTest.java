@@ -46,7 +46,10 @@ class CatalogControllerTest {
                         "$.terms[?(@.name == 'gradient-penalty')].params[0].defaultValue", Matchers.contains(1.0)))
                 .andExpect(jsonPath("$.terms[?(@.name == 'weight-clipping')].constraint", Matchers.contains(true)))
                 .andExpect(jsonPath("$.terms[?(@.name == 'feature-matching')].side", Matchers.contains("generator")))
-                .andExpect(jsonPath("$.terms.length()", Matchers.is(9)))
+                .andExpect(jsonPath(
+                        "$.terms[?(@.name == 'perceptual')].params[*].name",
+                        Matchers.contains("network", "layers", "distance", "gram")))
+                .andExpect(jsonPath("$.terms.length()", Matchers.is(10)))
                 .andExpect(jsonPath("$.augmentations", Matchers.contains("color", "translation", "cutout")))
                 .andExpect(jsonPath("$.resolutions", Matchers.contains(32, 64)));
     }

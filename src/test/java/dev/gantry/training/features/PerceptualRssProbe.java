@@ -2,11 +2,8 @@ package dev.gantry.training.features;
 
 import dev.gantry.training.GanTraining;
 import dev.gantry.training.RssProbe;
-import dev.gantry.training.TrainingCatalog;
 import dev.gantry.training.TrainingListener;
 import dev.gantry.training.config.DataConfig;
-import dev.gantry.training.config.FeatureNetworkDescriptor;
-import dev.gantry.training.config.FeatureNetworkInfo;
 import dev.gantry.training.config.ModelConfig;
 import dev.gantry.training.config.TermConfig;
 import dev.gantry.training.config.TrainingConfig;
@@ -21,16 +18,11 @@ import java.util.Map;
  */
 public final class PerceptualRssProbe {
 
-    static final String ID = "00000000-0000-0000-0000-0000000000aa";
+    static final String ID = TestFeatureNetworks.VGG_TINY;
 
     public static void main(String[] args) {
         int steps = Integer.parseInt(args[0]);
         int batch = args.length > 1 ? Integer.parseInt(args[1]) : 8;
-        FeatureNetworkDescriptor descriptor = FeatureNetworkProbeTest.descriptor("vgg_tiny");
-        byte[] module = FeatureNetworkProbeTest.bytes("vgg_tiny.pt");
-        FeatureNetworkProbe.Result probe =
-                FeatureNetworkProbe.run(module, descriptor, TrainingCatalog.featureProbeSides(descriptor));
-        FeatureNetworkInfo info = new FeatureNetworkInfo(ID, "sha", descriptor, probe.probes());
         TermConfig taps = new TermConfig(
                 "perceptual",
                 10,
@@ -51,7 +43,8 @@ public final class PerceptualRssProbe {
                 500,
                 500,
                 0.999);
-        try (FeatureNetwork network = FeatureNetwork.load(module, descriptor)) {
+        FeatureNetworks.Loaded vgg = TestFeatureNetworks.vggTiny();
+        try (FeatureNetwork network = vgg.network()) {
             GanTraining.run(
                     config,
                     ConvConfigs.data(config, 256, 0),
@@ -66,7 +59,7 @@ public final class PerceptualRssProbe {
                             }
                         }
                     },
-                    FeatureNetworks.of(Map.of(ID, new FeatureNetworks.Loaded(info, network))));
+                    FeatureNetworks.of(Map.of(ID, vgg)));
         }
         System.out.println("done");
     }

@@ -12,8 +12,8 @@ module src/test/resources/features/vgg_tiny.pt (made by make_test_networks.py):
 The input preparation is written here from the descriptor's definition, not from the Java class:
 grayscale repeated to 3 channels, [-1, 1] mapped linearly onto the range, F.interpolate to the
 size (align_corners=False, antialias=True for bilinear and bicubic), then (x - mean) / std. Cases cover both distances, Gram matrices,
-several layers with unequal weights, a weight of 0, grayscale data, and every resize mode (with
-the same module under descriptors that give it a size). Inputs and weights are rounded to float32
+several layers with unequal weights, a weight of 0, grayscale data, ranges from 0 and from below
+it, and every resize mode (with the same module under descriptors that give it a size). Inputs and weights are rounded to float32
 first, so Java starts from exactly these numbers. Each case also runs in float32 and stores the
 largest error against float64 per result as "float32Error" (the Java test allows a multiple).
 
@@ -160,6 +160,24 @@ def main():
         make(gen, "nearest up to 20", descriptor(20, "nearest"), {"layers": relu2}, 3, 12),
         make(gen, "area down to 12", descriptor(12, "area"), {"layers": relu2, "distance": "l1"}, 3, 24),
         make(gen, "bilinear down to 10, grayscale", descriptor(10, "bilinear"), {"layers": {"relu3_2": 1.0}}, 1, 12),
+        # A low end other than 0: with [0, x] ranges only, the offset (low + high) / 2 and the
+        # scale (high - low) / 2 cannot be told apart.
+        make(
+            gen,
+            "range [-1, 1], mean 0, std 1 (Inception's input)",
+            descriptor(value_range=(-1.0, 1.0), mean=[0.0, 0.0, 0.0], std=[1.0, 1.0, 1.0]),
+            {"layers": relu2},
+            3,
+            12,
+        ),
+        make(
+            gen,
+            "range [16, 235], bicubic down to 9",
+            descriptor(9, "bicubic", value_range=(16.0, 235.0), mean=[120.0, 120.0, 120.0], std=[50.0, 50.0, 50.0]),
+            {"layers": {"relu1_2": 1.0, "relu2_2": 1.0}},
+            3,
+            12,
+        ),
     ]
     out = {"generatedBy": "scripts/features/perceptual_golden.py, torch " + torch.__version__, "module": MODULE.name, "cases": cases}
     path = RESOURCES / "perceptual-golden.json"

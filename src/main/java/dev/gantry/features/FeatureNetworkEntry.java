@@ -113,7 +113,7 @@ class FeatureNetworkEntry {
     }
 
     List<FeatureProbe> probes() {
-        return List.copyOf(probes);
+        return probes.stream().map(p -> p.inOrder(descriptor.outputs())).toList();
     }
 
     Long parameters() {

@@ -11,18 +11,23 @@ import dev.gantry.testsupport.FeatureNetworkUploads;
 import dev.gantry.testsupport.Http;
 import dev.gantry.testsupport.TestDatabaseInitializer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.ContextConfiguration;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Feature networks through the real server, PostgreSQL, folder store and a real generation
@@ -54,6 +59,9 @@ class FeatureNetworkApiTest {
 
     Http http;
 
+    /** Debian's Python; {@code -Dgantry.test.python=…} points elsewhere. */
+    static final String PYTHON = System.getProperty("gantry.test.python", "/usr/bin/python3");
+
     @BeforeEach
     void client() {
         http = new Http(port);
@@ -68,6 +76,9 @@ class FeatureNetworkApiTest {
         assertThat(vgg.at("/probes/0/shapes/relu2_2").toString()).isEqualTo("[16,16,16]");
         assertThat(vgg.at("/probes/1/side").asInt()).isEqualTo(64);
         assertThat(vgg.at("/probes/1/shapes/relu3_2").toString()).isEqualTo("[32,16,16]");
+        List<String> order = new ArrayList<>();
+        vgg.at("/probes/0/shapes").properties().forEach(e -> order.add(e.getKey()));
+        assertThat(order).as("in the descriptor's order").containsExactly("relu1_2", "relu2_2", "relu3_2");
         assertThat(vgg.get("parameters").asLong()).isEqualTo(18184);
         assertThat(vgg.get("moduleSha256").asString()).isEqualTo(sha256(resource("vgg_tiny.pt")));
         assertThat(store.exists("feature-networks/" + vgg.get("moduleSha256").asString()))
@@ -225,6 +236,53 @@ class FeatureNetworkApiTest {
         assertThat(store.exists(key)).as("still named by the second row").isTrue();
         assertThat(http.delete(PATH + "/" + b.get("id").asString()).status()).isEqualTo(204);
         assertThat(store.exists(key)).isFalse();
+    }
+
+    /**
+     * The descriptors {@code export_vgg19.py} and {@code export_inception.py} write are what the
+     * upload takes: uploaded with the small VGG-style module, each is accepted (201, not a 400 naming
+     * a field), kept as written, probed at its size, and fails only on the outputs the small module
+     * lacks. {@code --descriptor-only} needs no torch (the real export needs torchvision and the
+     * pretrained weights, which this machine cannot download).
+     */
+    @Test
+    void the_export_scripts_descriptors_are_what_the_upload_takes(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of(PYTHON)), PYTHON + " is missing");
+        // The first output the small module lacks, and the probe batch the descriptor asks for.
+        Map<String, String> reasons = Map.of(
+                "export_vgg19", "relu3_4 on a probe batch of shape (2, 3, 32, 32)",
+                "export_inception", "pool3 on a probe batch of shape (2, 3, 299, 299)");
+        for (String script : List.of("export_vgg19", "export_inception")) {
+            Path prefix = dir.resolve(script);
+            Process p = new ProcessBuilder(
+                            PYTHON,
+                            "scripts/features/" + script + ".py",
+                            "--descriptor-only",
+                            "--out",
+                            prefix.toString())
+                    .redirectErrorStream(true)
+                    .start();
+            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor()).as(output).isZero();
+            byte[] descriptor = Files.readAllBytes(Path.of(prefix + ".json"));
+
+            Http.Response created = upload(http, "descriptor", descriptor, "module", resource("vgg_tiny.pt"));
+            assertThat(created.status()).as(new String(created.bytes())).isEqualTo(201);
+            JsonNode done = FeatureNetworkUploads.awaitDone(
+                    http, created.json().get("id").asString());
+            JsonNode written = JsonMapper.builder().build().readTree(descriptor);
+            assertThat(done.at("/descriptor/name")).isEqualTo(written.get("name"));
+            assertThat(done.at("/descriptor/outputs")).isEqualTo(written.get("outputs"));
+            written.get("input")
+                    .properties()
+                    .forEach(e -> assertThat(done.at("/descriptor/input/" + e.getKey()))
+                            .as(script + " input." + e.getKey())
+                            .isEqualTo(e.getValue()));
+            assertThat(done.get("failureReason").asString())
+                    .as(script)
+                    .isEqualTo("the module returned no output " + reasons.get(script)
+                            + "; it returned [relu1_2, relu2_2, relu3_2]");
+        }
     }
 
     private Http.Response submit(String network, String layers, String more) {

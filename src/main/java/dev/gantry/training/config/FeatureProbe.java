@@ -13,6 +13,14 @@ import java.util.Map;
 public record FeatureProbe(int side, Map<String, List<Long>> shapes) {
 
     public FeatureProbe {
-        shapes = Map.copyOf(shapes);
+        shapes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(shapes));
+    }
+
+    /** The same with the shapes in the outputs' order (jsonb keeps keys in its own order, not as written). */
+    public FeatureProbe inOrder(List<String> outputs) {
+        Map<String, List<Long>> ordered = new java.util.LinkedHashMap<>();
+        outputs.stream().filter(shapes::containsKey).forEach(o -> ordered.put(o, shapes.get(o)));
+        shapes.forEach(ordered::putIfAbsent);
+        return new FeatureProbe(side, ordered);
     }
 }

@@ -18,6 +18,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * An uploaded feature network (VGG19's ReLU taps, Inception's pool3, or any TorchScript module of
@@ -154,9 +155,10 @@ public final class FeatureNetwork implements AutoCloseable {
         Map<String, NDArray> named = new LinkedHashMap<>();
         for (NDArray a : out) {
             if (a.getName() == null || named.put(a.getName(), a) != null) {
-                out.close();
+                int returned = out.size();
+                out.close(); // which empties the list
                 throw new IllegalStateException(
-                        "the module must return a dict of named tensors (Dict[str, Tensor]); it returned " + out.size()
+                        "the module must return a dict of named tensors (Dict[str, Tensor]); it returned " + returned
                                 + " unnamed or repeated tensors");
             }
         }
@@ -169,7 +171,7 @@ public final class FeatureNetwork implements AutoCloseable {
             NDArray a = all.get(name);
             if (a == null) {
                 throw new IllegalStateException(
-                        "the module returned no output " + name + "; it returned " + List.copyOf(all.keySet()));
+                        "the module returned no output " + name + "; it returned " + new TreeSet<>(all.keySet()));
             }
             out.put(name, a.getDataType() == DataType.FLOAT32 ? a : a.toType(DataType.FLOAT32, false));
         }
@@ -182,6 +184,11 @@ public final class FeatureNetwork implements AutoCloseable {
             out[i] = values.get(i).floatValue();
         }
         return out;
+    }
+
+    /** Arrays its own manager holds: constant from step to step, or the network leaks (a test checks). */
+    int heldArrays() {
+        return manager.getManagedArrays().size();
     }
 
     @Override

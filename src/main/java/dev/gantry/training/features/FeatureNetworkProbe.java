@@ -90,7 +90,7 @@ public final class FeatureNetworkProbe {
                 NDArray out = eval.get(name);
                 if (out == null) {
                     return "the module returned no output " + name + " " + at + "; it returned "
-                            + List.copyOf(eval.keySet());
+                            + new java.util.TreeSet<>(eval.keySet());
                 }
                 String problem = checkOutput(name, out);
                 if (problem != null) {

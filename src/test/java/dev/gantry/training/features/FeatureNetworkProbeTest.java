@@ -108,7 +108,7 @@ class FeatureNetworkProbeTest {
                 "nan         | output relu1_2 has NaN or infinite values on a probe batch",
                 "wrong_batch | output relu1_2 has shape (8, 32, 32): the batch axis (2 images) must come first",
                 "missing     | the module returned no output relu1_2 on a probe batch of shape (2, 3, 32, 32); it returned [relu1_1]",
-                "not_a_dict  | the module failed on a probe batch of shape (2, 3, 32, 32): the module must return a dict of named tensors",
+                "not_a_dict  | the module failed on a probe batch of shape (2, 3, 32, 32): the module must return a dict of named tensors (Dict[str, Tensor]); it returned 1 unnamed or repeated tensors",
                 "dropout     | output relu1_2 differs by",
                 "detached    | output relu1_2 is cut off from the input (detached, or constant)"
             })

@@ -134,6 +134,8 @@ class PerceptualConformanceTest {
             seen.add("gram " + p.getOrDefault("gram", 0.0));
             JsonObject in = c.getAsJsonObject("descriptor").getAsJsonObject("input");
             seen.add("resize " + (in.has("resize") ? in.get("resize").getAsString() : "none"));
+            // Ranges from 0 only would hide a wrong offset: (low + high) / 2 = (high − low) / 2 there.
+            seen.add("range from " + (in.getAsJsonArray("range").get(0).getAsDouble() == 0 ? "0" : "elsewhere"));
             seen.add("channels " + c.getAsJsonArray("shape").get(1).getAsInt());
             seen.add("layers " + ((Map<?, ?>) p.get("layers")).size());
         }
@@ -148,6 +150,8 @@ class PerceptualConformanceTest {
                 "resize bicubic",
                 "resize nearest",
                 "resize area",
+                "range from 0",
+                "range from elsewhere",
                 "channels 1",
                 "channels 3",
                 "layers 3")));

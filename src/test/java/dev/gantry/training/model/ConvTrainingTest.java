@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gantry.training.GanTraining;
+import dev.gantry.training.TrainingCatalog;
 import dev.gantry.training.TrainingListener;
 import dev.gantry.training.config.DataConfig;
 import dev.gantry.training.config.LossConfig;
@@ -12,6 +13,8 @@ import dev.gantry.training.config.ModelConfig;
 import dev.gantry.training.config.TermConfig;
 import dev.gantry.training.config.TrainingConfig;
 import dev.gantry.training.data.TrainingData;
+import dev.gantry.training.features.FeatureNetworks;
+import dev.gantry.training.features.TestFeatureNetworks;
 import dev.gantry.training.loss.LossCatalog;
 import java.util.ArrayList;
 import java.util.List;
@@ -113,13 +116,29 @@ class ConvTrainingTest {
     void every_term_of_the_catalog_trains_on_images(String term) {
         boolean discriminatorTerm =
                 LossCatalog.term(term).orElseThrow().inputGradient() || term.equals("weight-clipping");
+        // A term on an uploaded network gets the committed VGG-style one.
+        boolean uploaded = !TrainingCatalog.featureNetworkParams(term).isEmpty();
+        Map<String, Object> params =
+                uploaded ? Map.of("network", TestFeatureNetworks.VGG_TINY, "layers", Map.of("relu2_2", 1.0)) : Map.of();
         LossConfig loss = ConvConfigs.loss(
-                discriminatorTerm ? "wasserstein" : "non-saturating", new TermConfig(term, 1, false, Map.of()));
+                discriminatorTerm ? "wasserstein" : "non-saturating", new TermConfig(term, 1, false, params));
         // No batch norm in D: the penalties need per-sample input gradients.
         TrainingConfig config =
                 ConvConfigs.config(GRAY32, new ModelConfig("dcgan", 8, 0, 0, 2, false, false, "none"), loss, 2, 4, 5);
         Recorder run = new Recorder();
-        GanTraining.run(config, ConvConfigs.data(config, 16, 0), null, run);
+        FeatureNetworks.Loaded vgg = uploaded ? TestFeatureNetworks.vggTiny() : null;
+        try {
+            GanTraining.run(
+                    config,
+                    ConvConfigs.data(config, 16, 0),
+                    null,
+                    run,
+                    uploaded ? FeatureNetworks.of(Map.of(TestFeatureNetworks.VGG_TINY, vgg)) : FeatureNetworks.NONE);
+        } finally {
+            if (vgg != null) {
+                vgg.network().close();
+            }
+        }
         assertEquals(2, run.losses.size());
         run.all.forEach((name, value) -> assertTrue(Double.isFinite(value), term + ": " + name + " = " + value));
         if (!term.equals("weight-clipping")) { // a constraint, not a loss

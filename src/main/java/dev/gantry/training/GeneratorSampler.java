@@ -136,6 +136,15 @@ public final class GeneratorSampler implements AutoCloseable {
         }
     }
 
+    /** One image as a PNG of its own size, no grid around it: an upscaled input. */
+    public byte[] imagePng(Samples samples) {
+        long[] s = samples.shape();
+        if (s[0] != 1 || s.length != 4) {
+            throw new IllegalArgumentException("one image expected, got shape " + Arrays.toString(s));
+        }
+        return ImageGrid.png(samples.values(), 1, (int) s[1], (int) s[2], (int) s[3], 1, 0);
+    }
+
     /**
      * Samples as the run's own sample images show them: images in a grid of {@value
      * GanTraining#GRID_SIDE} columns, 2-D points over the real data and its modes.
@@ -144,13 +153,7 @@ public final class GeneratorSampler implements AutoCloseable {
         int count = (int) samples.shape()[0];
         if (config.data().images()) {
             long[] s = samples.shape();
-            return ImageGrid.png(
-                    samples.values(),
-                    count,
-                    (int) s[1],
-                    (int) s[2],
-                    (int) s[3],
-                    Math.min(count, GanTraining.GRID_SIDE));
+            return ImageGrid.png(samples.values(), count, (int) s[1], (int) s[2], (int) s[3], GanTraining.GRID_SIDE);
         }
         SyntheticDataset dataset = SyntheticDatasets.byName(config.dataset());
         // The real points the run's own plots show, from the same seed.

@@ -143,8 +143,9 @@ class SuperResolutionJourneyTest {
         assertThat(upscaled.header("X-Gantry-Step")).isEqualTo(Long.toString(bestStep));
         BufferedImage big = ImageIO.read(new ByteArrayInputStream(upscaled.bytes()));
         assertThat(big.getWidth())
-                .as("one 32 px image in a 1-column grid with 2 px gaps")
-                .isEqualTo(36);
+                .as("the 16 px input, twice as wide, no grid around it")
+                .isEqualTo(32);
+        assertThat(big.getHeight()).isEqualTo(32);
     }
 
     private static String submit(Http http, String fidNetwork, String perceptualTerm) {

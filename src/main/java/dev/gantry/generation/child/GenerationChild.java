@@ -132,7 +132,7 @@ public final class GenerationChild {
                         .toArray();
                 GeneratorSampler.Samples upscaled = sampler.upscale(input, shape);
                 byte[] out = request.format() == SampleFormat.PNG
-                        ? sampler.png(upscaled)
+                        ? sampler.imagePng(upscaled)
                         : Npy.float32(upscaled.values(), upscaled.shape());
                 return new Answer(new GenerationReply(Kind.OK, null, null, sampler.usesEma(), cache.keys()), out);
             }

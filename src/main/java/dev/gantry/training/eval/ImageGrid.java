@@ -20,6 +20,11 @@ public final class ImageGrid {
      * @param channels 1 (grayscale PNG) or 3 (RGB PNG)
      */
     public static byte[] png(float[] values, int count, int channels, int height, int width, int columns) {
+        return png(values, count, channels, height, width, columns, PADDING);
+    }
+
+    /** @param padding pixels of black around and between images; 0 for one image as it is */
+    public static byte[] png(float[] values, int count, int channels, int height, int width, int columns, int padding) {
         if (channels != 1 && channels != 3) {
             throw new IllegalArgumentException("channels must be 1 or 3, got " + channels);
         }
@@ -29,14 +34,14 @@ public final class ImageGrid {
         }
         int cols = Math.min(columns, count);
         int rows = (count + cols - 1) / cols;
-        int gridWidth = cols * (width + PADDING) + PADDING;
-        int gridHeight = rows * (height + PADDING) + PADDING;
+        int gridWidth = cols * (width + padding) + padding;
+        int gridHeight = rows * (height + padding) + padding;
         BufferedImage image = new BufferedImage(
                 gridWidth, gridHeight, channels == 1 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB);
         int plane = height * width;
         for (int i = 0; i < count; i++) {
-            int left = PADDING + (i % cols) * (width + PADDING);
-            int top = PADDING + (i / cols) * (height + PADDING);
+            int left = padding + (i % cols) * (width + padding);
+            int top = padding + (i / cols) * (height + padding);
             int base = i * channels * plane;
             for (int y = 0; y < height; y++) {
                 for (int x = 0; x < width; x++) {

@@ -46,7 +46,7 @@ final class OutageRetry {
      * Connection-level failures only: a constraint violation or bad SQL will not heal by waiting.
      * Spring reports some of them outside the data-access hierarchy: a transaction that cannot
      * begin, or one whose rollback fails on a dead connection ({@code TransactionSystemException}
-     * under JPA); those count when a connection failure is their cause (SQLState class 08).
+     * under JPA); those count when a connection failure is their cause (SQLState class 08 or 57P).
      */
     static boolean isOutage(Throwable e) {
         if (e instanceof TransientDataAccessException
@@ -56,9 +56,7 @@ final class OutageRetry {
             return true;
         }
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SQLException sql
-                    && sql.getSQLState() != null
-                    && sql.getSQLState().startsWith("08")) {
+            if (cause instanceof SQLException sql && isOutage(sql.getSQLState())) {
                 return true;
             }
             if (cause instanceof java.net.ConnectException) {
@@ -66,6 +64,15 @@ final class OutageRetry {
             }
         }
         return false;
+    }
+
+    /**
+     * Class 08 (connection exceptions) and 57P (the server shutting down or starting: {@code
+     * 57P01} "terminating connection due to administrator command" is what a restart sends to
+     * every open session).
+     */
+    private static boolean isOutage(String sqlState) {
+        return sqlState != null && (sqlState.startsWith("08") || sqlState.startsWith("57P"));
     }
 
     <T> T call(Supplier<T> write) {

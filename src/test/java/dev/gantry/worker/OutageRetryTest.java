@@ -22,6 +22,11 @@ class OutageRetryTest {
         TransactionSystemException rollback = new TransactionSystemException(
                 "JDBC rollback failed", new RuntimeException(new SQLException("I/O error", "08006")));
         assertThat(OutageRetry.isOutage(rollback)).isTrue();
+        // What a restart sends every open session before it closes them.
+        TransactionSystemException shutdown = new TransactionSystemException(
+                "JDBC rollback failed",
+                new SQLException("FATAL: terminating connection due to administrator command", "57P01"));
+        assertThat(OutageRetry.isOutage(shutdown)).isTrue();
     }
 
     @Test

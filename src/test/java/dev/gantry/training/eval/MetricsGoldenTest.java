@@ -88,6 +88,9 @@ class MetricsGoldenTest {
         FeatureMatrix real = matrix(c.getAsJsonArray("real"));
         FeatureMatrix fake = matrix(c.getAsJsonArray("fake"));
         PrecisionRecall.Result pr = PrecisionRecall.of(real, fake, c.get("k").getAsInt());
+        assertThat(PrecisionRecall.DEFAULT_K)
+                .as("the k evaluations use is the reference's (the paper's)")
+                .isEqualTo(c.get("k").getAsInt());
         assertThat(pr.precision()).as(name(c)).isEqualTo(c.get("precision").getAsDouble());
         assertThat(pr.recall()).as(name(c)).isEqualTo(c.get("recall").getAsDouble());
     }

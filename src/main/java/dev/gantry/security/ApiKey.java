@@ -6,6 +6,7 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
 /** A key as stored: never the secret, only its SHA-256 and the prefix shown in lists. */
@@ -47,7 +48,8 @@ class ApiKey {
         this.prefix = prefix;
         this.secretSha256 = secretSha256;
         this.createdAt = createdAt;
-        this.expiresAt = expiresAt;
+        // PostgreSQL keeps microseconds and rounds the rest, which could move an expiry later.
+        this.expiresAt = expiresAt == null ? null : expiresAt.truncatedTo(ChronoUnit.MICROS);
     }
 
     /** Usable at {@code now}: not revoked and not past its expiry (an expiry is exclusive). */

@@ -20,7 +20,7 @@ import org.springframework.web.servlet.HandlerMapping;
  *
  * <ol>
  *   <li>an id in the path that names another project's resource is answered exactly as an id
- *       that names nothing, with the handler's own 404, so ids don't leak;
+ *       that names nothing, with the resource's not-found problem, so ids don't leak;
  *   <li>then the role: 403 for a role that may not.
  * </ol>
  *
@@ -81,15 +81,17 @@ class ProjectAccessInterceptor implements HandlerInterceptor {
     }
 
     /**
-     * An id that is not a uuid, or names nothing, is left to the handler (400 or 404); one of
-     * another project gets the same 404 the handler gives for nothing.
+     * An id that names nothing and an id of another project get the same 404, here, before any
+     * parameter is bound: were a missing id left to the handler, a request with a bad parameter
+     * would tell the two apart (400 for nothing, 404 for another project's). An id that is not a
+     * uuid (a built-in dataset's name, or garbage) is the handler's to judge, alike for everyone.
      */
     private void requireOwn(Caller caller, ResourceType type, String id) {
         if (id == null || !CANONICAL_UUID.matcher(id).matches()) {
             return;
         }
         Optional<UUID> project = ownership.projectOf(type, UUID.fromString(id));
-        if (project.isPresent() && !project.get().equals(caller.projectId())) {
+        if (project.isEmpty() || !project.get().equals(caller.projectId())) {
             throw switch (type) {
                 case JOB -> new JobNotFoundException(UUID.fromString(id));
                 case DATASET -> new DatasetNotFoundException(id);

@@ -2,6 +2,7 @@ package dev.gantry.security;
 
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
+import org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortType;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -90,8 +91,8 @@ class SecurityConfiguration {
         return ApiKeyAuthentication.unauthenticated(secret);
     }
 
+    /** Boot's own reading of {@code management.server.port} (0 is a port of its own, random). */
     static boolean separateManagementPort(Environment env) {
-        String management = env.getProperty("management.server.port");
-        return management != null && !management.equals(env.getProperty("server.port", "8080"));
+        return ManagementPortType.get(env) == ManagementPortType.DIFFERENT;
     }
 }

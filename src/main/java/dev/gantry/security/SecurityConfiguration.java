@@ -16,7 +16,6 @@ import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
-import org.springframework.security.web.authentication.AuthenticationEntryPointFailureHandler;
 import org.springframework.security.web.authentication.AuthenticationFilter;
 
 /**
@@ -53,7 +52,7 @@ class SecurityConfiguration {
         AuthenticationFilter filter = new AuthenticationFilter(
                 new ProviderManager(new ApiKeyAuthenticationProvider(keys)), SecurityConfiguration::bearer);
         filter.setSuccessHandler((request, response, authentication) -> {});
-        filter.setFailureHandler(new AuthenticationEntryPointFailureHandler(ProblemResponses.unauthorized()));
+        filter.setFailureHandler(ProblemResponses.failure());
         boolean separateManagementPort = separateManagementPort(env);
         http.addFilterBefore(filter, AnonymousAuthenticationFilter.class).authorizeHttpRequests(a -> {
             a.requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info")

@@ -55,7 +55,7 @@ class ApiKeyTest {
         Http none = new Http(port, null);
         Http.Response missing = none.get("/api/v1/jobs");
         assertThat(missing.status()).isEqualTo(401);
-        assertThat(missing.contentType()).startsWith("application/problem+json");
+        assertThat(missing.contentType()).isEqualTo("application/problem+json");
         assertThat(missing.header("WWW-Authenticate")).isEqualTo("Bearer");
         assertThat(missing.json().get("type").asString()).isEqualTo("urn:gantry:problem:unauthorized");
 

@@ -45,9 +45,9 @@ import tools.jackson.databind.JsonNode;
  * query or download that shows the other project's resources. A new endpoint fails here until it
  * has an {@link Access} rule and, if it takes no id, a case below.
  *
- * <p>Real server, real PostgreSQL, a real generation process (it validates the feature network, so
- * the network is READY and a job could really use it); the checkpoint and sample are stored
- * through the workers' own {@link Artifacts} rather than trained, since their bytes don't matter.
+ * <p>Real server, real PostgreSQL, a real generation process behind the feature-network uploads;
+ * the checkpoint and sample are stored through the workers' own {@link Artifacts} rather than
+ * trained, since their bytes don't matter here.
  */
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -145,8 +145,18 @@ class ProjectIsolationTest {
                 "application/zip",
                 DatasetFiles.zip(Map.of("images.npy", DatasetFiles.npyImages(8, 8, 8, 1))));
         assertThat(dataset.get("state").asString()).as(dataset.toString()).isEqualTo("READY");
-        JsonNode network = FeatureNetworkUploads.uploadAndWait(a.http(), "gray_tiny");
-        assertThat(network.get("state").asString()).as(network.toString()).isEqualTo("READY");
+        // Not awaited: whether its validation has finished (READY) or not (PROCESSING), another
+        // project must find no such network, and a spec naming it must get the unknown-name error
+        // rather than its state. (Waiting also made the test hostage to a generation process
+        // starting on a loaded machine.)
+        Http.Response uploaded = FeatureNetworkUploads.upload(
+                a.http(),
+                "descriptor",
+                FeatureNetworkUploads.resource("gray_tiny.json"),
+                "module",
+                FeatureNetworkUploads.resource("gray_tiny.pt"));
+        assertThat(uploaded.status()).as(text(uploaded)).isEqualTo(201);
+        JsonNode network = uploaded.json();
         String jobName = "iso-secret-" + UUID.randomUUID().toString().substring(0, 8);
         String idempotencyKey = "iso-key-" + UUID.randomUUID();
         Http.Response job = a.http()

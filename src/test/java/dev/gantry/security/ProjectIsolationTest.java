@@ -149,12 +149,7 @@ class ProjectIsolationTest {
         // project must find no such network, and a spec naming it must get the unknown-name error
         // rather than its state. (Waiting also made the test hostage to a generation process
         // starting on a loaded machine.)
-        Http.Response uploaded = FeatureNetworkUploads.upload(
-                a.http(),
-                "descriptor",
-                FeatureNetworkUploads.resource("gray_tiny.json"),
-                "module",
-                FeatureNetworkUploads.resource("gray_tiny.pt"));
+        Http.Response uploaded = FeatureNetworkUploads.upload(a.http(), "gray_tiny");
         assertThat(uploaded.status()).as(text(uploaded)).isEqualTo(201);
         JsonNode network = uploaded.json();
         String jobName = "iso-secret-" + UUID.randomUUID().toString().substring(0, 8);
@@ -333,12 +328,7 @@ class ProjectIsolationTest {
                 "GET /api/v1/feature-networks",
                 f -> absent(f, "GET /api/v1/feature-networks", b.http().get("/api/v1/feature-networks"), held));
         cases.put("POST /api/v1/feature-networks", f -> {
-            Http.Response mine = FeatureNetworkUploads.upload(
-                    b.http(),
-                    "descriptor",
-                    FeatureNetworkUploads.resource("gray_tiny.json"),
-                    "module",
-                    FeatureNetworkUploads.resource("gray_tiny.pt"));
+            Http.Response mine = FeatureNetworkUploads.upload(b.http(), "gray_tiny");
             String id = mine.json().get("id").asString();
             if (mine.status() != 201
                     || text(a.http().get("/api/v1/feature-networks")).contains(id)

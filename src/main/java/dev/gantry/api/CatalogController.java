@@ -1,5 +1,7 @@
 package dev.gantry.api;
 
+import dev.gantry.security.Access;
+import dev.gantry.security.Role;
 import dev.gantry.training.TrainingCatalog;
 import java.util.List;
 import org.springframework.http.MediaType;
@@ -25,6 +27,7 @@ class CatalogController {
             List<String> optimizers,
             List<String> schedules) {}
 
+    @Access(role = Role.VIEWER)
     @GetMapping(path = "/api/v1/catalog", produces = MediaType.APPLICATION_JSON_VALUE)
     CatalogResponse catalog() {
         return new CatalogResponse(

@@ -2,6 +2,10 @@ package dev.gantry.api;
 
 import dev.gantry.dataset.DatasetService;
 import dev.gantry.dataset.DatasetView;
+import dev.gantry.security.Access;
+import dev.gantry.security.Caller;
+import dev.gantry.security.ResourceType;
+import dev.gantry.security.Role;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.net.URI;
@@ -36,6 +40,7 @@ class DatasetController {
     }
 
     /** 201 with the new dataset, {@code PROCESSING}; poll it until {@code READY} or {@code FAILED}. */
+    @Access(role = Role.EDITOR)
     @PostMapping(
             consumes = {
                 MediaType.MULTIPART_FORM_DATA_VALUE,
@@ -43,8 +48,8 @@ class DatasetController {
                 MediaType.APPLICATION_OCTET_STREAM_VALUE
             },
             produces = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<DatasetView> upload(HttpServletRequest request) throws IOException {
-        DatasetView created = DatasetUploadRequest.handle(request, datasets);
+    ResponseEntity<DatasetView> upload(HttpServletRequest request, Caller caller) throws IOException {
+        DatasetView created = DatasetUploadRequest.handle(request, datasets, caller.projectId());
         return ResponseEntity.status(HttpStatus.CREATED)
                 .location(URI.create(PATH + "/" + created.id()))
                 .body(created);
@@ -53,22 +58,26 @@ class DatasetController {
     record DatasetListResponse(List<DatasetView> datasets) {}
 
     /** Built-in sets first, then uploads, newest first. */
+    @Access(role = Role.VIEWER)
     @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
-    DatasetListResponse list() {
-        return new DatasetListResponse(datasets.list());
+    DatasetListResponse list(Caller caller) {
+        return new DatasetListResponse(datasets.list(caller.projectId()));
     }
 
+    @Access(role = Role.VIEWER, resource = ResourceType.DATASET)
     @GetMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
     DatasetView get(@PathVariable String id) {
         return datasets.get(id);
     }
 
     // No `produces`: an error here is still answered as problem+json.
+    @Access(role = Role.VIEWER, resource = ResourceType.DATASET)
     @GetMapping("/{id}/preview")
     ResponseEntity<byte[]> preview(@PathVariable String id) {
         return ResponseEntity.ok().contentType(MediaType.IMAGE_PNG).body(datasets.preview(id));
     }
 
+    @Access(role = Role.EDITOR, resource = ResourceType.DATASET)
     @DeleteMapping("/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void delete(@PathVariable String id) {

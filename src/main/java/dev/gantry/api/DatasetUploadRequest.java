@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import org.apache.tomcat.util.http.fileupload.FileItemIterator;
 import org.apache.tomcat.util.http.fileupload.FileItemStream;
 import org.apache.tomcat.util.http.fileupload.FileUpload;
@@ -42,12 +43,13 @@ final class DatasetUploadRequest {
 
     private DatasetUploadRequest() {}
 
-    static DatasetView handle(HttpServletRequest request, DatasetService datasets) throws IOException {
+    static DatasetView handle(HttpServletRequest request, DatasetService datasets, UUID project) throws IOException {
         Map<String, String> fields = query(request.getQueryString());
         String contentType =
                 request.getContentType() == null ? "" : request.getContentType().toLowerCase(Locale.ROOT);
         if (!contentType.startsWith(MediaType.MULTIPART_FORM_DATA_VALUE)) {
             return datasets.upload(new DatasetService.Upload(
+                    project,
                     fields.get("name"),
                     fields.get("format"),
                     request.getContentLengthLong(),
@@ -65,7 +67,12 @@ final class DatasetUploadRequest {
                 String field = part.getFieldName() == null ? "" : part.getFieldName();
                 if (field.equals("file")) {
                     return datasets.upload(new DatasetService.Upload(
-                            fields.get("name"), fields.get("format"), -1, part.openStream(), () -> end(parts)));
+                            project,
+                            fields.get("name"),
+                            fields.get("format"),
+                            -1,
+                            part.openStream(),
+                            () -> end(parts)));
                 }
                 if (!KNOWN.contains(field)) {
                     throw new InvalidUploadException(

@@ -3,11 +3,16 @@ package dev.gantry.api;
 import dev.gantry.features.FeatureNetworkService;
 import dev.gantry.features.FeatureNetworkView;
 import dev.gantry.features.InvalidFeatureNetworkException;
+import dev.gantry.security.Access;
+import dev.gantry.security.Caller;
+import dev.gantry.security.ResourceType;
+import dev.gantry.security.Role;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.util.List;
+import java.util.UUID;
 import org.apache.tomcat.util.http.fileupload.FileItemIterator;
 import org.apache.tomcat.util.http.fileupload.FileItemStream;
 import org.apache.tomcat.util.http.fileupload.FileUpload;
@@ -42,19 +47,20 @@ class FeatureNetworkController {
     }
 
     /** 201 with the new network, {@code PROCESSING}; poll it until {@code READY} or {@code FAILED}. */
+    @Access(role = Role.EDITOR)
     @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<FeatureNetworkView> upload(HttpServletRequest request) throws IOException {
+    ResponseEntity<FeatureNetworkView> upload(HttpServletRequest request, Caller caller) throws IOException {
         if (request.getQueryString() != null && !request.getQueryString().isEmpty()) {
             throw new InvalidFeatureNetworkException(
                     "", "takes no query parameters; send the parts descriptor and module");
         }
-        FeatureNetworkView created = read(request);
+        FeatureNetworkView created = read(request, caller.projectId());
         return ResponseEntity.status(HttpStatus.CREATED)
                 .location(URI.create(PATH + "/" + created.id()))
                 .body(created);
     }
 
-    private FeatureNetworkView read(HttpServletRequest request) throws IOException {
+    private FeatureNetworkView read(HttpServletRequest request, UUID project) throws IOException {
         FileUpload parser = new FileUpload();
         parser.setSizeMax(-1);
         parser.setFileSizeMax(-1);
@@ -76,8 +82,8 @@ class FeatureNetworkController {
                             throw new InvalidFeatureNetworkException(
                                     "descriptor", "is required before the module: a JSON part named 'descriptor'");
                         }
-                        return networks.upload(
-                                new FeatureNetworkService.Upload(descriptor, part.openStream(), () -> end(parts)));
+                        return networks.upload(new FeatureNetworkService.Upload(
+                                project, descriptor, part.openStream(), () -> end(parts)));
                     }
                     default ->
                         throw new InvalidFeatureNetworkException(
@@ -123,16 +129,19 @@ class FeatureNetworkController {
     record FeatureNetworkListResponse(List<FeatureNetworkView> featureNetworks) {}
 
     /** Newest first. */
+    @Access(role = Role.VIEWER)
     @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
-    FeatureNetworkListResponse list() {
-        return new FeatureNetworkListResponse(networks.list());
+    FeatureNetworkListResponse list(Caller caller) {
+        return new FeatureNetworkListResponse(networks.list(caller.projectId()));
     }
 
+    @Access(role = Role.VIEWER, resource = ResourceType.FEATURE_NETWORK)
     @GetMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
     FeatureNetworkView get(@PathVariable String id) {
         return networks.get(id);
     }
 
+    @Access(role = Role.EDITOR, resource = ResourceType.FEATURE_NETWORK)
     @DeleteMapping("/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void delete(@PathVariable String id) {

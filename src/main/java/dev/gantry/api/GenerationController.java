@@ -4,6 +4,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.gantry.generation.GenerationService;
 import dev.gantry.generation.export.GeneratorExport;
 import dev.gantry.generation.protocol.SampleFormat;
+import dev.gantry.security.Access;
+import dev.gantry.security.ResourceType;
+import dev.gantry.security.Role;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -58,6 +61,7 @@ class GenerationController {
             JsonNode step,
             @JsonProperty("class") JsonNode classValue) {}
 
+    @Access(role = Role.EDITOR, resource = ResourceType.JOB)
     @PostMapping(
             path = "/api/v1/jobs/{id}/generate",
             produces = {
@@ -97,6 +101,7 @@ class GenerationController {
      * A super-resolution job's answer to a low-resolution image in the body: the image upscaled,
      * as a PNG or an NPY array of shape (1, C, h·scale, w·scale).
      */
+    @Access(role = Role.EDITOR, resource = ResourceType.JOB)
     @PostMapping(
             path = "/api/v1/jobs/{id}/generate",
             consumes = {MediaType.IMAGE_PNG_VALUE, MediaType.IMAGE_JPEG_VALUE},
@@ -133,6 +138,7 @@ class GenerationController {
     }
 
     /** The latents of a draw, for reproducing it elsewhere from an export. */
+    @Access(role = Role.VIEWER, resource = ResourceType.JOB)
     @GetMapping(path = "/api/v1/jobs/{id}/latents", produces = "application/x-npy")
     ResponseEntity<byte[]> latents(
             @PathVariable UUID id,
@@ -144,6 +150,7 @@ class GenerationController {
                 .body(generation.latents(generation.target(id), count, seed));
     }
 
+    @Access(role = Role.VIEWER, resource = ResourceType.JOB)
     @GetMapping(path = "/api/v1/jobs/{id}/export", produces = "application/zip")
     ResponseEntity<byte[]> export(@PathVariable UUID id, @RequestParam(required = false) String step) {
         GeneratorExport.Export zip = export.export(id, step);

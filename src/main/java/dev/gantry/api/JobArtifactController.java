@@ -8,6 +8,9 @@ import dev.gantry.job.Job;
 import dev.gantry.job.JobService;
 import dev.gantry.job.JobSpec;
 import dev.gantry.metrics.MetricQuery;
+import dev.gantry.security.Access;
+import dev.gantry.security.ResourceType;
+import dev.gantry.security.Role;
 import java.io.InputStream;
 import java.time.Instant;
 import java.util.List;
@@ -50,6 +53,7 @@ class JobArtifactController {
             Map<String, Double> metrics,
             Boolean best) {}
 
+    @Access(role = Role.VIEWER, resource = ResourceType.JOB)
     @GetMapping("/api/v1/jobs/{id}/checkpoints")
     List<ArtifactResponse> checkpoints(@PathVariable UUID id) {
         Job job = jobs.get(id);
@@ -75,6 +79,7 @@ class JobArtifactController {
                 .toList();
     }
 
+    @Access(role = Role.VIEWER, resource = ResourceType.JOB)
     @GetMapping("/api/v1/jobs/{id}/checkpoints/{step}")
     ResponseEntity<InputStreamResource> checkpoint(@PathVariable UUID id, @PathVariable long step) {
         InputStream in = artifacts.open(ArtifactKind.CHECKPOINT, id, step);
@@ -89,11 +94,13 @@ class JobArtifactController {
                 .body(new InputStreamResource(in));
     }
 
+    @Access(role = Role.VIEWER, resource = ResourceType.JOB)
     @GetMapping("/api/v1/jobs/{id}/samples")
     List<ArtifactResponse> samples(@PathVariable UUID id) {
         return list(ArtifactKind.SAMPLE, id, "samples");
     }
 
+    @Access(role = Role.VIEWER, resource = ResourceType.JOB)
     @GetMapping("/api/v1/jobs/{id}/samples/{step}")
     ResponseEntity<InputStreamResource> sample(@PathVariable UUID id, @PathVariable long step) {
         return ResponseEntity.ok()

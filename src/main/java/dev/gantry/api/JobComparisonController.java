@@ -7,6 +7,9 @@ import dev.gantry.job.JobService;
 import dev.gantry.metrics.MetricPoint;
 import dev.gantry.metrics.MetricProtocol;
 import dev.gantry.metrics.MetricQuery;
+import dev.gantry.security.Access;
+import dev.gantry.security.ResourceType;
+import dev.gantry.security.Role;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +50,7 @@ class JobComparisonController {
     record ComparisonResponse(
             UUID jobId, UUID otherId, List<Comparison> metrics, Map<String, MetricProtocol> protocols) {}
 
+    @Access(role = Role.VIEWER, resource = ResourceType.JOB)
     @GetMapping("/api/v1/jobs/{id}/compare/{otherId}")
     ComparisonResponse compare(
             @PathVariable UUID id,

@@ -6,6 +6,10 @@ import dev.gantry.job.JobPage;
 import dev.gantry.job.JobService;
 import dev.gantry.job.JobSpec;
 import dev.gantry.job.JobState;
+import dev.gantry.security.Access;
+import dev.gantry.security.Caller;
+import dev.gantry.security.ResourceType;
+import dev.gantry.security.Role;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.util.Collections;
@@ -35,9 +39,10 @@ class JobController {
     }
 
     /** 201 for a new job; 200 with the same job when an Idempotency-Key repeats its request. */
+    @Access(role = Role.EDITOR)
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<JobResponse> submit(@RequestBody JobSpec spec, HttpServletRequest request) {
-        JobService.Submission submission = jobs.submit(spec, idempotencyKey(request));
+    ResponseEntity<JobResponse> submit(@RequestBody JobSpec spec, HttpServletRequest request, Caller caller) {
+        JobService.Submission submission = jobs.submit(caller.projectId(), spec, idempotencyKey(request));
         JobResponse body = JobResponse.of(submission.job());
         return ResponseEntity.status(submission.created() ? HttpStatus.CREATED : HttpStatus.OK)
                 .location(URI.create("/api/v1/jobs/" + body.id()))
@@ -59,26 +64,31 @@ class JobController {
 
     record JobListResponse(List<JobResponse> jobs, String nextPageToken) {}
 
+    @Access(role = Role.VIEWER)
     @GetMapping
     JobListResponse list(
             @RequestParam(required = false) JobState state,
             @RequestParam(required = false) String name,
             @RequestParam(required = false) String pageToken,
-            @RequestParam(defaultValue = "50") int pageSize) {
-        JobPage page = jobs.list(state, name, pageToken, pageSize);
+            @RequestParam(defaultValue = "50") int pageSize,
+            Caller caller) {
+        JobPage page = jobs.list(caller.projectId(), state, name, pageToken, pageSize);
         return new JobListResponse(page.jobs().stream().map(JobResponse::of).toList(), page.nextPageToken());
     }
 
+    @Access(role = Role.VIEWER, resource = ResourceType.JOB)
     @GetMapping("/{id}")
     JobResponse get(@PathVariable UUID id) {
         return JobResponse.of(jobs.get(id));
     }
 
+    @Access(role = Role.EDITOR, resource = ResourceType.JOB)
     @PostMapping("/{id}/cancel")
     JobResponse cancel(@PathVariable UUID id) {
         return JobResponse.of(jobs.cancel(id));
     }
 
+    @Access(role = Role.EDITOR, resource = ResourceType.JOB)
     @PostMapping("/{id}/resume")
     JobResponse resume(@PathVariable UUID id) {
         return JobResponse.of(jobs.resume(id));

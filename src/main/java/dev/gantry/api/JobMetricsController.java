@@ -6,6 +6,9 @@ import dev.gantry.job.JobService;
 import dev.gantry.metrics.MetricPoint;
 import dev.gantry.metrics.MetricProtocol;
 import dev.gantry.metrics.MetricQuery;
+import dev.gantry.security.Access;
+import dev.gantry.security.ResourceType;
+import dev.gantry.security.Role;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -48,6 +51,7 @@ class JobMetricsController {
      * Curves of a job. With more points in range than {@code maxPoints}, each series is thinned to
      * buckets that keep their minimum and maximum, so spikes survive downsampling.
      */
+    @Access(role = Role.VIEWER, resource = ResourceType.JOB)
     @GetMapping("/api/v1/jobs/{id}/metrics")
     MetricsResponse metrics(
             @PathVariable UUID id,

@@ -21,6 +21,11 @@ import dev.gantry.job.InvalidRequestException;
 import dev.gantry.job.JobConflictException;
 import dev.gantry.job.JobNotFoundException;
 import dev.gantry.job.QueueFullException;
+import dev.gantry.security.ForbiddenException;
+import dev.gantry.security.KeyNotFoundException;
+import dev.gantry.security.MissingAccessRuleException;
+import dev.gantry.security.ProjectConflictException;
+import dev.gantry.security.ProjectNotFoundException;
 import java.net.URI;
 import java.util.Collection;
 import java.util.List;
@@ -63,6 +68,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     static final URI CONFLICT = URI.create("urn:gantry:problem:conflict");
     static final URI QUEUE_FULL = URI.create("urn:gantry:problem:queue-full");
     static final URI TOO_LARGE = URI.create("urn:gantry:problem:request-too-large");
+    static final URI FORBIDDEN = URI.create("urn:gantry:problem:forbidden");
     static final URI INTERNAL = URI.create("urn:gantry:problem:internal");
     static final URI BUSY = URI.create("urn:gantry:problem:busy");
     static final URI REQUEST_TIMEOUT = URI.create("urn:gantry:problem:request-timeout");
@@ -157,15 +163,28 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         JobNotFoundException.class,
         ArtifactNotFoundException.class,
         DatasetNotFoundException.class,
-        FeatureNetworkNotFoundException.class
+        FeatureNetworkNotFoundException.class,
+        ProjectNotFoundException.class,
+        KeyNotFoundException.class
     })
     ProblemDetail notFound(RuntimeException e) {
         return problem(HttpStatus.NOT_FOUND, NOT_FOUND, "Not found", e.getMessage());
     }
 
-    @ExceptionHandler({JobConflictException.class, DatasetInUseException.class, FeatureNetworkInUseException.class})
+    @ExceptionHandler({
+        JobConflictException.class,
+        DatasetInUseException.class,
+        FeatureNetworkInUseException.class,
+        ProjectConflictException.class
+    })
     ProblemDetail conflict(RuntimeException e) {
         return problem(HttpStatus.CONFLICT, CONFLICT, "Conflict", e.getMessage());
+    }
+
+    /** The key's role may not do this; its project's resources are still its own (else 404). */
+    @ExceptionHandler({ForbiddenException.class, MissingAccessRuleException.class})
+    ProblemDetail forbidden(RuntimeException e) {
+        return problem(HttpStatus.FORBIDDEN, FORBIDDEN, "Forbidden", e.getMessage());
     }
 
     @ExceptionHandler(QueueFullException.class)

@@ -2,6 +2,9 @@ package dev.gantry.api;
 
 import dev.gantry.scheduler.RegisteredWorker;
 import dev.gantry.scheduler.WorkerRegistry;
+import dev.gantry.security.Access;
+import dev.gantry.security.Caller;
+import dev.gantry.security.Role;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -51,8 +54,11 @@ class WorkerController {
         }
     }
 
+    @Access(role = Role.VIEWER)
     @GetMapping(path = "/api/v1/workers", produces = MediaType.APPLICATION_JSON_VALUE)
-    List<WorkerResponse> list() {
-        return registry.list().stream().map(WorkerResponse::of).toList();
+    List<WorkerResponse> list(Caller caller) {
+        return registry.list(caller.projectId()).stream()
+                .map(WorkerResponse::of)
+                .toList();
     }
 }

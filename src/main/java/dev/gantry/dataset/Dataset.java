@@ -28,6 +28,8 @@ class Dataset {
     @Id
     private UUID id;
 
+    private UUID projectId;
+
     private String name;
     private String format;
 
@@ -70,9 +72,14 @@ class Dataset {
 
     protected Dataset() {}
 
+    UUID projectId() {
+        return projectId;
+    }
+
     /** A new upload, receiving its bytes. */
-    Dataset(UUID id, String name, DatasetFormat format, String owner, Instant now) {
+    Dataset(UUID id, UUID projectId, String name, DatasetFormat format, String owner, Instant now) {
         this.id = id;
+        this.projectId = projectId;
         this.name = name;
         this.format = format == null ? null : format.id();
         this.state = DatasetState.PROCESSING;

@@ -13,7 +13,7 @@ import org.springframework.data.repository.query.Param;
 
 interface DatasetRepository extends JpaRepository<Dataset, UUID> {
 
-    List<Dataset> findAllByOrderByCreatedAtDescIdDesc();
+    List<Dataset> findAllByProjectIdOrderByCreatedAtDescIdDesc(UUID projectId);
 
     /** {@code FOR SHARE}: a job being submitted keeps the row from being deleted until it commits. */
     @Lock(LockModeType.PESSIMISTIC_READ)

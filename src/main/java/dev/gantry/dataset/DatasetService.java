@@ -85,7 +85,9 @@ public class DatasetService {
      * @param declaredLength the body's {@code Content-Length}, or -1 when unknown (chunked, multipart)
      * @param afterBody run once the body ended, before the upload is kept; may refuse it
      */
-    public record Upload(String name, String format, long declaredLength, InputStream body, BodyCheck afterBody) {}
+    /** @param project the project the new dataset belongs to */
+    public record Upload(
+            UUID project, String name, String format, long declaredLength, InputStream body, BodyCheck afterBody) {}
 
     /**
      * Receives an upload, keeps it, and queues its decoding.
@@ -107,7 +109,8 @@ public class DatasetService {
         String owner = processor.owner();
         Files.createDirectories(tempFolder);
         Path file = tempFolder.resolve(id + ".upload");
-        tx.executeWithoutResult(s -> datasets.save(new Dataset(id, upload.name(), declared, owner, clock.instant())));
+        tx.executeWithoutResult(
+                s -> datasets.save(new Dataset(id, upload.project(), upload.name(), declared, owner, clock.instant())));
         boolean handedOver = false;
         String claimedKey = null;
         try {
@@ -175,10 +178,11 @@ public class DatasetService {
         }
     }
 
-    public List<DatasetView> list() {
+    /** Built-in sets (every project's) and the project's uploads. */
+    public List<DatasetView> list(UUID project) {
         List<DatasetView> views = new ArrayList<>();
         BuiltInDatasets.all().forEach(info -> views.add(builtIn(info)));
-        datasets.findAllByOrderByCreatedAtDescIdDesc().forEach(d -> views.add(view(d)));
+        datasets.findAllByProjectIdOrderByCreatedAtDescIdDesc(project).forEach(d -> views.add(view(d)));
         return views;
     }
 
@@ -259,6 +263,15 @@ public class DatasetService {
      */
     @Transactional(propagation = Propagation.MANDATORY)
     public DatasetDescriptor requireReadyForJob(String nameOrId) {
+        return requireReadyForJob(nameOrId, null);
+    }
+
+    /**
+     * As {@link #requireReadyForJob(String)}, for a job of {@code project}: another project's
+     * upload is as unknown as one that does not exist, with the same message.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public DatasetDescriptor requireReadyForJob(String nameOrId, UUID project) {
         Optional<BuiltInDatasets.Info> builtIn = BuiltInDatasets.find(nameOrId);
         if (builtIn.isPresent()) {
             BuiltInDatasets.Info info = builtIn.get();
@@ -280,7 +293,9 @@ public class DatasetService {
         } catch (DatasetNotFoundException e) {
             throw unusable(nameOrId);
         }
-        Dataset dataset = datasets.findForShare(id).orElseThrow(() -> unusable(nameOrId));
+        Dataset dataset = datasets.findForShare(id)
+                .filter(d -> project == null || project.equals(d.projectId()))
+                .orElseThrow(() -> unusable(nameOrId));
         if (dataset.state() != DatasetState.READY) {
             throw new DatasetUnusableException("dataset " + id + " is " + dataset.state()
                     + (dataset.state() == DatasetState.FAILED ? " (" + dataset.failureReason() + ")" : "")

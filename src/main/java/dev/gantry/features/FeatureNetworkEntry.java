@@ -25,6 +25,8 @@ class FeatureNetworkEntry {
     @Id
     private UUID id;
 
+    private UUID projectId;
+
     private String name;
 
     @Enumerated(EnumType.STRING)
@@ -49,9 +51,14 @@ class FeatureNetworkEntry {
 
     protected FeatureNetworkEntry() {}
 
+    UUID projectId() {
+        return projectId;
+    }
+
     /** Stored, to be validated by {@code owner}. */
     FeatureNetworkEntry(
             UUID id,
+            UUID projectId,
             FeatureNetworkDescriptor descriptor,
             long bytes,
             String sha256,
@@ -59,6 +66,7 @@ class FeatureNetworkEntry {
             String owner,
             Instant now) {
         this.id = id;
+        this.projectId = projectId;
         this.name = descriptor.name();
         this.state = FeatureNetworkState.PROCESSING;
         this.descriptor = descriptor;

@@ -95,7 +95,8 @@ public class FeatureNetworkService {
      * @param descriptor the descriptor's JSON, read whole (at most {@code max-descriptor-bytes})
      * @param module the module's bytes as they arrive
      */
-    public record Upload(byte[] descriptor, InputStream module, BodyCheck afterBody) {}
+    /** @param project the project the new network belongs to */
+    public record Upload(UUID project, byte[] descriptor, InputStream module, BodyCheck afterBody) {}
 
     public long maxDescriptorBytes() {
         return settings.maxDescriptorBytes().toBytes();
@@ -135,7 +136,14 @@ public class FeatureNetworkService {
             tx.executeWithoutResult(s -> {
                 objects.lockAndEnsure(storedKey, file);
                 networks.save(new FeatureNetworkEntry(
-                        id, descriptor, received.bytes(), sha256, storedKey, validator.owner(), clock.instant()));
+                        id,
+                        upload.project(),
+                        descriptor,
+                        received.bytes(),
+                        sha256,
+                        storedKey,
+                        validator.owner(),
+                        clock.instant()));
             });
             recorded = true;
             validator.submit(id);
@@ -232,8 +240,8 @@ public class FeatureNetworkService {
         return new Received(total, HexFormat.of().formatHex(sha256.digest()));
     }
 
-    public List<FeatureNetworkView> list() {
-        return networks.findAllByOrderByCreatedAtDescIdDesc().stream()
+    public List<FeatureNetworkView> list(UUID project) {
+        return networks.findAllByProjectIdOrderByCreatedAtDescIdDesc(project).stream()
                 .map(FeatureNetworkService::view)
                 .toList();
     }
@@ -277,13 +285,21 @@ public class FeatureNetworkService {
      */
     @Transactional(propagation = Propagation.MANDATORY)
     public FeatureNetworkInfo requireReadyForJob(String id) {
+        return requireReadyForJob(id, null);
+    }
+
+    /** For a job of {@code project}: another project's network is as unknown as a missing one. */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public FeatureNetworkInfo requireReadyForJob(String id, UUID project) {
         UUID uuid;
         try {
             uuid = uuid(id);
         } catch (FeatureNetworkNotFoundException e) {
             throw unknown(id);
         }
-        FeatureNetworkEntry entry = networks.findForShare(uuid).orElseThrow(() -> unknown(id));
+        FeatureNetworkEntry entry = networks.findForShare(uuid)
+                .filter(e -> project == null || project.equals(e.projectId()))
+                .orElseThrow(() -> unknown(id));
         if (entry.state() != FeatureNetworkState.READY) {
             throw new FeatureNetworkUnusableException("feature network " + id + " is " + entry.state()
                     + (entry.state() == FeatureNetworkState.FAILED ? " (" + entry.failureReason() + ")" : "")

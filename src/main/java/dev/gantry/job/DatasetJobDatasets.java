@@ -5,6 +5,7 @@ import dev.gantry.dataset.DatasetService;
 import dev.gantry.dataset.DatasetUnusableException;
 import dev.gantry.training.config.DataShape;
 import java.util.List;
+import java.util.UUID;
 import org.springframework.stereotype.Component;
 
 /** Built-in sets and {@code READY} uploads, the upload's row locked against a delete until commit. */
@@ -19,8 +20,17 @@ class DatasetJobDatasets implements JobDatasets {
 
     @Override
     public DataShape require(String dataset) {
+        return require(dataset, null);
+    }
+
+    /** For a job of {@code project}: another project's upload is unknown. */
+    JobDatasets in(UUID project) {
+        return dataset -> require(dataset, project);
+    }
+
+    private DataShape require(String dataset, UUID project) {
         try {
-            DatasetDescriptor d = datasets.requireReadyForJob(dataset);
+            DatasetDescriptor d = datasets.requireReadyForJob(dataset, project);
             return new DataShape(
                     d.channels() > 0,
                     d.channels(),

@@ -24,9 +24,9 @@ public class JobRepository {
             """;
 
     private static final String INSERT = """
-            INSERT INTO jobs (id, name, state, priority, spec, idempotency_key, request_hash, total_steps)
-            VALUES (:id, :name, 'QUEUED', :priority, :spec::jsonb, :key, :hash, :totalSteps)
-            ON CONFLICT (idempotency_key) DO NOTHING
+            INSERT INTO jobs (id, project_id, name, state, priority, spec, idempotency_key, request_hash, total_steps)
+            VALUES (:id, :project, :name, 'QUEUED', :priority, :spec::jsonb, :key, :hash, :totalSteps)
+            ON CONFLICT (project_id, idempotency_key) DO NOTHING
             """;
 
     private static final String CANCEL = """
@@ -79,9 +79,10 @@ public class JobRepository {
     }
 
     /** @return false when another job already holds the idempotency key */
-    boolean insert(UUID id, JobSpec spec, String idempotencyKey, String requestHash) {
+    boolean insert(UUID id, UUID project, JobSpec spec, String idempotencyKey, String requestHash) {
         int rows = jdbc.sql(INSERT)
                 .param("id", id)
+                .param("project", project)
                 .param("name", spec.name())
                 .param("priority", spec.priority())
                 .param("spec", json.writeValueAsString(spec))
@@ -104,15 +105,23 @@ public class JobRepository {
 
     record Keyed(UUID id, String requestHash) {}
 
-    Optional<Keyed> findByIdempotencyKey(String key) {
-        return jdbc.sql("SELECT id, request_hash FROM jobs WHERE idempotency_key = :key")
+    Optional<Keyed> findByIdempotencyKey(UUID project, String key) {
+        return jdbc.sql("SELECT id, request_hash FROM jobs WHERE project_id = :project AND idempotency_key = :key")
+                .param("project", project)
                 .param("key", key)
                 .query((rs, n) -> new Keyed(rs.getObject("id", UUID.class), rs.getString("request_hash")))
                 .optional();
     }
 
-    List<Job> list(JobState state, String name, Instant beforeCreatedAt, UUID beforeId, int limit) {
-        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM jobs WHERE true");
+    UUID projectOf(UUID id) {
+        return jdbc.sql("SELECT project_id FROM jobs WHERE id = :id")
+                .param("id", id)
+                .query(UUID.class)
+                .single();
+    }
+
+    List<Job> list(UUID project, JobState state, String name, Instant beforeCreatedAt, UUID beforeId, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM jobs WHERE project_id = :project");
         if (state != null) {
             sql.append(" AND state = :state");
         }
@@ -123,7 +132,8 @@ public class JobRepository {
             sql.append(" AND (created_at, id) < (:createdAt, :beforeId)");
         }
         sql.append(" ORDER BY created_at DESC, id DESC LIMIT :limit");
-        JdbcClient.StatementSpec statement = jdbc.sql(sql.toString()).param("limit", limit);
+        JdbcClient.StatementSpec statement =
+                jdbc.sql(sql.toString()).param("limit", limit).param("project", project);
         if (state != null) {
             statement = statement.param("state", state.name());
         }

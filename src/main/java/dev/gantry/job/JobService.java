@@ -25,15 +25,15 @@ public class JobService {
     private final JobRepository jobs;
     private final JsonMapper json;
     private final LimitsProperties limits;
-    private final JobDatasets datasets;
-    private final JobFeatureNetworks networks;
+    private final DatasetJobDatasets datasets;
+    private final FeatureNetworkJobNetworks networks;
 
     JobService(
             JobRepository jobs,
             JsonMapper json,
             LimitsProperties limits,
-            JobDatasets datasets,
-            JobFeatureNetworks networks) {
+            DatasetJobDatasets datasets,
+            FeatureNetworkJobNetworks networks) {
         this.jobs = jobs;
         this.json = json;
         this.limits = limits;
@@ -49,15 +49,16 @@ public class JobService {
      * confused about what it sent.
      */
     @Transactional
-    public Submission submit(JobSpec spec, String idempotencyKey) {
-        DataShape shape = JobSpecValidator.validate(spec, limits.maxRuntime(), datasets, networks);
+    public Submission submit(UUID project, JobSpec spec, String idempotencyKey) {
+        DataShape shape =
+                JobSpecValidator.validate(spec, limits.maxRuntime(), datasets.in(project), networks.in(project));
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
             throw new InvalidRequestException(List.of(new FieldError("Idempotency-Key", "must be 1-200 characters")));
         }
         String requestHash = sha256(json.writeValueAsString(spec));
         jobs.lockQueueAdmission();
         if (idempotencyKey != null) {
-            Optional<JobRepository.Keyed> earlier = jobs.findByIdempotencyKey(idempotencyKey);
+            Optional<JobRepository.Keyed> earlier = jobs.findByIdempotencyKey(project, idempotencyKey);
             if (earlier.isPresent()) {
                 return repeated(earlier.get(), idempotencyKey, requestHash);
             }
@@ -65,11 +66,15 @@ public class JobService {
         requireQueueRoom();
         UUID id = UUID.randomUUID();
         if (jobs.insert(
-                id, JobSpecDefaults.complete(spec, limits.defaultMaxRuntime(), shape), idempotencyKey, requestHash)) {
+                id,
+                project,
+                JobSpecDefaults.complete(spec, limits.defaultMaxRuntime(), shape),
+                idempotencyKey,
+                requestHash)) {
             return new Submission(get(id), true);
         }
         // Only reachable when a key was inserted without the admission lock; kept as a safety net.
-        return repeated(jobs.findByIdempotencyKey(idempotencyKey).orElseThrow(), idempotencyKey, requestHash);
+        return repeated(jobs.findByIdempotencyKey(project, idempotencyKey).orElseThrow(), idempotencyKey, requestHash);
     }
 
     private Submission repeated(JobRepository.Keyed earlier, String idempotencyKey, String requestHash) {
@@ -91,7 +96,8 @@ public class JobService {
         return jobs.find(id).orElseThrow(() -> new JobNotFoundException(id));
     }
 
-    public JobPage list(JobState state, String name, String pageToken, int pageSize) {
+    /** The project's jobs, newest first. */
+    public JobPage list(UUID project, JobState state, String name, String pageToken, int pageSize) {
         List<FieldError> errors = new ArrayList<>();
         if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
             errors.add(new FieldError("pageSize", "must be between 1 and " + MAX_PAGE_SIZE));
@@ -105,7 +111,12 @@ public class JobService {
         }
         PageToken after = pageToken == null ? null : PageToken.parse(pageToken);
         List<Job> page = jobs.list(
-                state, name, after == null ? null : after.createdAt(), after == null ? null : after.id(), pageSize + 1);
+                project,
+                state,
+                name,
+                after == null ? null : after.createdAt(),
+                after == null ? null : after.id(),
+                pageSize + 1);
         if (page.size() <= pageSize) {
             return new JobPage(page, null);
         }
@@ -146,7 +157,7 @@ public class JobService {
             requireQueueRoom();
             // Uploads may be deleted while no job is queued or running on them.
             try {
-                datasets.require(job.spec().dataset());
+                datasets.in(jobs.projectOf(id)).require(job.spec().dataset());
             } catch (InvalidRequestException e) {
                 throw new JobConflictException(
                         "Job " + id + " cannot resume: " + e.errors().get(0).message());

@@ -85,6 +85,25 @@ public class WorkerRegistry {
                 == 1;
     }
 
+    /**
+     * Workers as one project may see them: workers are shared by all projects, so every one is
+     * listed, but its current job only when the job is the project's (a job id is the project's
+     * secret).
+     */
+    public List<RegisteredWorker> list(UUID project) {
+        Instant now = clock.instant();
+        return jdbc.sql("""
+                        SELECT w.id, w.host, w.pid, w.device, w.version, w.state,
+                               CASE WHEN j.project_id = :project THEN w.current_job END AS current_job,
+                               w.started_at, w.heartbeat_at
+                          FROM workers w LEFT JOIN jobs j ON j.id = w.current_job
+                         ORDER BY w.started_at, w.id
+                        """)
+                .param("project", project)
+                .query((rs, n) -> row(rs, now))
+                .list();
+    }
+
     /** A clean stop: the worker is no longer a worker. */
     public void deregister(String workerId) {
         jdbc.sql("DELETE FROM workers WHERE id = :id").param("id", workerId).update();

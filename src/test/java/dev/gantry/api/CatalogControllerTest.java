@@ -4,32 +4,27 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-import dev.gantry.limits.LimitsProperties;
+import dev.gantry.testsupport.GantryIntegrationTest;
+import dev.gantry.testsupport.TestKeys;
 import org.hamcrest.Matchers;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
-import org.springframework.context.annotation.Import;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.test.web.servlet.MockMvc;
 
 /** The catalog a client reads before writing a spec: the validator's own descriptors, as JSON. */
-@WebMvcTest(CatalogController.class)
-@Import(CatalogControllerTest.Limits.class)
+// The whole server rather than an MVC slice: the slice would leave out the key check and the
+// access rules every API request goes through.
+@GantryIntegrationTest
+@AutoConfigureMockMvc
 class CatalogControllerTest {
-
-    /** The request-size filter, part of every MVC slice, needs the limits. */
-    @TestConfiguration
-    @EnableConfigurationProperties(LimitsProperties.class)
-    static class Limits {}
 
     @Autowired
     MockMvc mvc;
 
     @Test
     void lists_every_loss_and_term_with_its_side_parameters_and_defaults() throws Exception {
-        mvc.perform(get("/api/v1/catalog"))
+        mvc.perform(get("/api/v1/catalog").header("Authorization", "Bearer " + TestKeys.OWNER))
                 .andExpect(status().isOk())
                 .andExpect(jsonPath(
                         "$.adversarialLosses[*].name", Matchers.hasItems("non-saturating", "hinge", "rahinge")))

@@ -205,8 +205,8 @@ class DatasetApiTest {
         String id = dataset.get("id").asString();
         UUID job = UUID.randomUUID();
         jdbc.sql("""
-                        INSERT INTO jobs (id, name, state, spec, total_steps)
-                        VALUES (:id, 'uses-it', 'RUNNING', jsonb_build_object('dataset', :dataset), 10)
+                        INSERT INTO jobs (id, project_id, name, state, spec, total_steps)
+                        VALUES (:id, '00000000-0000-0000-0000-000000000001', 'uses-it', 'RUNNING', jsonb_build_object('dataset', :dataset), 10)
                         """).param("id", job).param("dataset", id).update();
 
         Http.Response refused = http.delete("/api/v1/datasets/" + id);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gantry.testsupport.GantryIntegrationTest;
 import dev.gantry.testsupport.Http;
+import dev.gantry.testsupport.TestKeys;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -81,7 +82,8 @@ class ProbeFindingsTest {
     @Test
     void two_idempotency_key_headers_are_a_400_and_store_nothing() {
         long before = jobCount();
-        String request = "POST /api/v1/jobs HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+        String request = "POST /api/v1/jobs HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + TestKeys.OWNER
+                + "\r\nConnection: close\r\n"
                 + "Content-Type: application/json\r\nIdempotency-Key: a\r\nIdempotency-Key: b\r\n"
                 + "Content-Length: 20\r\n\r\n{\"dataset\": \"ring8\"}";
 

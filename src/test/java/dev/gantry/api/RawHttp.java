@@ -1,5 +1,6 @@
 package dev.gantry.api;
 
+import dev.gantry.testsupport.TestKeys;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -53,6 +54,9 @@ final class RawHttp {
                     .append("Host: localhost\r\nConnection: close\r\n");
             headers.forEach((name, value) ->
                     head.append(name).append(": ").append(value).append("\r\n"));
+            if (headers.keySet().stream().noneMatch("Authorization"::equalsIgnoreCase)) {
+                head.append("Authorization: Bearer ").append(TestKeys.OWNER).append("\r\n");
+            }
             if (body != null) {
                 head.append(chunked ? "Transfer-Encoding: chunked\r\n" : "Content-Length: " + body.length + "\r\n");
             }

@@ -3,6 +3,7 @@ package dev.gantry.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gantry.testsupport.GantryIntegrationTest;
+import dev.gantry.testsupport.TestKeys;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -59,8 +60,9 @@ class SlowBodyTest {
             socket.setSoTimeout(30_000);
             OutputStream out = socket.getOutputStream();
             InputStream in = socket.getInputStream();
-            out.write(("POST /api/v1/jobs HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
-                            + "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
+            out.write(("POST /api/v1/jobs HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + TestKeys.OWNER
+                            + "\r\nConnection: close\r\n" + "Content-Type: application/json\r\nContent-Length: "
+                            + body.length + "\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             for (int offset = 0; offset < body.length && in.available() == 0; offset += piece) {
                 try {

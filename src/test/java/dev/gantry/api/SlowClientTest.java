@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gantry.testsupport.GantryIntegrationTest;
 import dev.gantry.testsupport.Http;
+import dev.gantry.testsupport.TestKeys;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -59,7 +60,8 @@ class SlowClientTest {
                 Socket socket = new Socket("localhost", port);
                 socket.setSoTimeout(60_000);
                 socket.getOutputStream()
-                        .write(("POST /api/v1/jobs HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                        .write(("POST /api/v1/jobs HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                                        + TestKeys.OWNER + "\r\nContent-Type: application/json\r\n"
                                         + "Content-Length: 100000\r\n\r\n{")
                                 .getBytes(StandardCharsets.US_ASCII));
                 sockets.add(socket);

@@ -60,7 +60,12 @@ class WorkersApiTest {
 
     @Test
     void lists_every_worker_with_its_state_job_and_heartbeat_and_marks_one_silent_for_a_lease_lost() {
+        // A real job of the test key's project: a worker's job is shown only to the job's project.
         UUID job = UUID.randomUUID();
+        jdbc.sql(
+                        "INSERT INTO jobs (id, project_id, name, state, spec, total_steps) VALUES (?, ?, 'w', 'RUNNING', '{}', 10)")
+                .params(job, dev.gantry.security.Projects.DEFAULT_ID)
+                .update();
         registry.register(new WorkerIdentity("pod-a-7-aaaa", "pod-a", 7, "gpu:0", "0.1.0"));
         registry.register(new WorkerIdentity("pod-b-8-bbbb", "pod-b", 8, "cpu", "0.1.0"));
         registry.heartbeat("pod-a-7-aaaa", WorkerState.BUSY, job);

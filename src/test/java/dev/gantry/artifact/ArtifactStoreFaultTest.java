@@ -34,7 +34,7 @@ class ArtifactStoreFaultTest {
         artifacts = new Artifacts(jdbc, store, 4, Duration.ofMillis(20));
         job = UUID.randomUUID();
         jdbc.sql(
-                        "INSERT INTO jobs (id, name, state, spec, total_steps) VALUES (?, 'store-faults', 'RUNNING', '{}', 1000)")
+                        "INSERT INTO jobs (id, project_id, name, state, spec, total_steps) VALUES (?, '00000000-0000-0000-0000-000000000001', 'store-faults', 'RUNNING', '{}', 1000)")
                 .params(job)
                 .update();
     }

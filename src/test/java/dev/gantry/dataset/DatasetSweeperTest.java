@@ -35,9 +35,9 @@ class DatasetSweeperTest {
     private UUID processing(String owner, Instant heartbeat, String uploadKey) {
         UUID id = UUID.randomUUID();
         jdbc.sql("""
-                        INSERT INTO datasets (id, name, format, state, phase, owner, heartbeat_at, upload_key,
+                        INSERT INTO datasets (id, project_id, name, format, state, phase, owner, heartbeat_at, upload_key,
                                               created_at, updated_at)
-                        VALUES (:id, 'orphan', 'zip', 'PROCESSING', 'decode', :owner, :heartbeat, :key, now(), now())
+                        VALUES (:id, '00000000-0000-0000-0000-000000000001', 'orphan', 'zip', 'PROCESSING', 'decode', :owner, :heartbeat, :key, now(), now())
                         """)
                 .param("id", id)
                 .param("owner", owner)

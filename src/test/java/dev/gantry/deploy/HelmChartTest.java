@@ -163,6 +163,14 @@ class HelmChartTest {
                 .containsEntry("AWS_SECRET_ACCESS_KEY", "secret:gantry/s3-secret-access-key");
         assertThat(at(server.body(), "spec", "template", "metadata", "annotations", "prometheus.io/path"))
                 .isEqualTo("/actuator/prometheus");
+        // The API port needs an owner key for Prometheus; the chart scrapes and probes the
+        // management port, which needs none and which the Service does not expose.
+        assertThat(at(server.body(), "spec", "template", "metadata", "annotations", "prometheus.io/port"))
+                .isEqualTo("9090");
+        assertThat(env(server)).containsEntry("MANAGEMENT_SERVER_PORT", "9090");
+        assertThat(env(server)).containsEntry("GANTRY_BOOTSTRAP_KEY", "secret:gantry/bootstrap-key");
+        assertThat(at(c, "livenessProbe", "httpGet", "port")).isEqualTo("management");
+        assertThat(at(c, "readinessProbe", "httpGet", "port")).isEqualTo("management");
 
         Manifest worker = one(manifests, "Deployment", "gantry-worker");
         assertThat(at(worker.body(), "spec", "replicas")).isEqualTo(2);

@@ -14,8 +14,8 @@ final class MetricJobs {
     static UUID running(int attempt) {
         UUID id = UUID.randomUUID();
         JDBC.sql("""
-                        INSERT INTO jobs (id, name, state, spec, total_steps, attempt)
-                        VALUES (?, 'metrics-test', 'RUNNING', '{}', 100000, ?)
+                        INSERT INTO jobs (id, project_id, name, state, spec, total_steps, attempt)
+                        VALUES (?, '00000000-0000-0000-0000-000000000001', 'metrics-test', 'RUNNING', '{}', 100000, ?)
                         """).params(id, attempt).update();
         return id;
     }

@@ -70,8 +70,8 @@ public final class ClaimThroughputBenchmark {
         DataSource migrated = TestDatabase.migrated();
         JdbcClient setup = JdbcClient.create(migrated);
         setup.sql("""
-                        INSERT INTO jobs (id, name, state, priority, spec, total_steps, queued_at)
-                        SELECT gen_random_uuid(), 'bench', 'QUEUED', (i % 3), '{"dataset": "ring8"}'::jsonb, 100,
+                        INSERT INTO jobs (id, project_id, name, state, priority, spec, total_steps, queued_at)
+                        SELECT gen_random_uuid(), '00000000-0000-0000-0000-000000000001', 'bench', 'QUEUED', (i % 3), '{"dataset": "ring8"}'::jsonb, 100,
                                clock_timestamp()
                           FROM generate_series(1, :n) AS i
                         """).param("n", jobs).update();

@@ -387,8 +387,8 @@ class SchedulerTest {
     private UUID queue(int priority, boolean gpu) {
         UUID id = UUID.randomUUID();
         jdbc.sql("""
-                        INSERT INTO jobs (id, name, state, priority, spec, total_steps, queued_at)
-                        VALUES (?, 'test', 'QUEUED', ?, jsonb_build_object('dataset', 'ring8',
+                        INSERT INTO jobs (id, project_id, name, state, priority, spec, total_steps, queued_at)
+                        VALUES (?, '00000000-0000-0000-0000-000000000001', 'test', 'QUEUED', ?, jsonb_build_object('dataset', 'ring8',
                                 'resources', jsonb_build_object('gpu', ?)), 100, clock_timestamp())
                         """).params(id, priority, gpu).update();
         return id;
@@ -397,8 +397,8 @@ class SchedulerTest {
     private UUID queue(int priority) {
         UUID id = UUID.randomUUID();
         jdbc.sql("""
-                        INSERT INTO jobs (id, name, state, priority, spec, total_steps, queued_at)
-                        VALUES (?, 'test', 'QUEUED', ?, '{"dataset": "ring8"}'::jsonb, 100, clock_timestamp())
+                        INSERT INTO jobs (id, project_id, name, state, priority, spec, total_steps, queued_at)
+                        VALUES (?, '00000000-0000-0000-0000-000000000001', 'test', 'QUEUED', ?, '{"dataset": "ring8"}'::jsonb, 100, clock_timestamp())
                         """).params(id, priority).update();
         return id;
     }

@@ -254,7 +254,8 @@ abstract class ObjectStoreContract {
         JdbcClient jdbc = JdbcClient.create(TestDatabase.migrated());
         Artifacts artifacts = new Artifacts(jdbc, store, 2, Duration.ofMillis(10));
         UUID job = UUID.randomUUID();
-        jdbc.sql("INSERT INTO jobs (id, name, state, spec, total_steps) VALUES (?, 'contract', 'RUNNING', '{}', 10)")
+        jdbc.sql(
+                        "INSERT INTO jobs (id, project_id, name, state, spec, total_steps) VALUES (?, '00000000-0000-0000-0000-000000000001', 'contract', 'RUNNING', '{}', 10)")
                 .params(job)
                 .update();
         byte[] flipped = randomBytes(300_000, 11);

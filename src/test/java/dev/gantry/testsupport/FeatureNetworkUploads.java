@@ -39,9 +39,14 @@ public final class FeatureNetworkUploads {
         return http.post(PATH, body.contentType(), body.body());
     }
 
+    /** Uploads a committed network ({@code <name>.json} and {@code <name>.pt}), without waiting for its validation. */
+    public static Http.Response upload(Http http, String name) {
+        return upload(http, "descriptor", resource(name + ".json"), "module", resource(name + ".pt"));
+    }
+
     /** Uploads a committed network ({@code <name>.json} and {@code <name>.pt}) and waits until it is no longer PROCESSING. */
     public static JsonNode uploadAndWait(Http http, String name) throws InterruptedException {
-        Http.Response created = upload(http, "descriptor", resource(name + ".json"), "module", resource(name + ".pt"));
+        Http.Response created = upload(http, name);
         assertThat(created.status()).as(new String(created.bytes())).isEqualTo(201);
         assertThat(created.json().get("state").asString()).isEqualTo("PROCESSING");
         return awaitDone(http, created.json().get("id").asString());

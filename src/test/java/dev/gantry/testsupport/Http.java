@@ -10,7 +10,11 @@ import java.util.Map;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** A plain HTTP client for tests that talk to the server as any client would. */
+/**
+ * A plain HTTP client for tests that talk to the server as any client would. It sends the test
+ * owner key ({@link TestKeys#OWNER}) unless given another key, or none ({@code null}); an
+ * {@code Authorization} header a test passes itself replaces it.
+ */
 public final class Http {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -18,9 +22,23 @@ public final class Http {
     private final HttpClient client =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
+    private final int port;
+    private final String key;
 
     public Http(int port) {
+        this(port, TestKeys.OWNER);
+    }
+
+    /** @param key sent as {@code Authorization: Bearer key}; null sends no key */
+    public Http(int port, String key) {
         this.base = "http://localhost:" + port;
+        this.port = port;
+        this.key = key;
+    }
+
+    /** The same server, another key (null: none). */
+    public Http withKey(String key) {
+        return new Http(port, key);
     }
 
     public record Response(int status, String contentType, byte[] bytes, HttpResponse<byte[]> raw) {
@@ -71,6 +89,10 @@ public final class Http {
     }
 
     private Response send(HttpRequest.Builder request) {
+        if (key != null
+                && request.copy().build().headers().firstValue("Authorization").isEmpty()) {
+            request.header("Authorization", "Bearer " + key);
+        }
         try {
             HttpResponse<byte[]> response = client.send(
                     request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofByteArray());

@@ -1,0 +1,97 @@
+package dev.gantry.security;
+
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.List;
+import org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortType;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.http.HttpHeaders;
+import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.authentication.AuthenticationFilter;
+
+/**
+ * Who the caller is (this chain) and what it may do (the chain for the operator endpoints; {@link
+ * ProjectAccessInterceptor} for the API, which needs the handler to know the project and role).
+ *
+ * <p>Keys only ever come in the {@code Authorization} header, never a query parameter, which
+ * would end up in access logs and browser histories. No sessions and no cookies, so no CSRF.
+ */
+@Configuration
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@EnableWebSecurity
+class SecurityConfiguration {
+
+    static final Caller LOCAL = new Caller(null, "local-only", Projects.DEFAULT_ID, Role.OWNER);
+
+    @Bean
+    SecurityFilterChain api(HttpSecurity http, ApiKeyService keys, SecurityProperties settings, Environment env)
+            throws Exception {
+        http.csrf(c -> c.disable())
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .httpBasic(b -> b.disable())
+                .formLogin(f -> f.disable())
+                .logout(l -> l.disable())
+                .requestCache(c -> c.disable())
+                .exceptionHandling(e -> e.authenticationEntryPoint(ProblemResponses.unauthorized())
+                        .accessDeniedHandler(ProblemResponses.forbidden()));
+        if (settings.localOnly()) {
+            // Every request is the local owner; LocalOnlyBinding keeps the port on loopback.
+            http.anonymous(a -> a.principal(LOCAL).authorities(List.of(new SimpleGrantedAuthority("ROLE_OWNER"))))
+                    .authorizeHttpRequests(a -> a.anyRequest().permitAll());
+            return http.build();
+        }
+        AuthenticationFilter filter = new AuthenticationFilter(
+                new ProviderManager(new ApiKeyAuthenticationProvider(keys)), SecurityConfiguration::bearer);
+        filter.setSuccessHandler((request, response, authentication) -> {});
+        filter.setFailureHandler(ProblemResponses.failure());
+        boolean separateManagementPort = separateManagementPort(env);
+        http.addFilterBefore(filter, AnonymousAuthenticationFilter.class).authorizeHttpRequests(a -> {
+            a.requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info")
+                    .permitAll();
+            if (separateManagementPort) {
+                // The management port is the boundary: expose it to the monitoring network only.
+                a.requestMatchers("/actuator/**").permitAll();
+            } else {
+                a.requestMatchers("/actuator/**").hasRole(Role.OWNER.name());
+            }
+            a.requestMatchers("/error", "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**")
+                    .permitAll()
+                    .anyRequest()
+                    .authenticated();
+        });
+        return http.build();
+    }
+
+    /**
+     * No header: no authentication attempted (the rules then answer 401 where a key is needed).
+     * A header that is not a well-formed bearer key is refused here, before any lookup.
+     */
+    private static ApiKeyAuthentication bearer(HttpServletRequest request) {
+        String header = request.getHeader(HttpHeaders.AUTHORIZATION);
+        if (header == null) {
+            return null;
+        }
+        if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw new BadCredentialsException("not a bearer token");
+        }
+        String secret = header.substring(7).trim();
+        if (!KeySecrets.wellFormed(secret)) {
+            throw new BadCredentialsException("malformed key");
+        }
+        return ApiKeyAuthentication.unauthenticated(secret);
+    }
+
+    /** Boot's own reading of {@code management.server.port} (0 is a port of its own, random). */
+    static boolean separateManagementPort(Environment env) {
+        return ManagementPortType.get(env) == ManagementPortType.DIFFERENT;
+    }
+}

@@ -23,8 +23,9 @@ class JobEventTimeTest {
         UUID job = UUID.randomUUID();
         try (Connection setup = db.getConnection();
                 Statement s = setup.createStatement()) {
-            s.execute("INSERT INTO jobs (id, name, state, spec, total_steps) VALUES ('" + job
-                    + "', 'j', 'QUEUED', '{}', 1)");
+            s.execute("INSERT INTO jobs (id, project_id, name, state, spec, total_steps)"
+                    + " VALUES ('" + job
+                    + "', '00000000-0000-0000-0000-000000000001', 'j', 'QUEUED', '{}', 1)");
         }
         try (Connection early = db.getConnection();
                 Connection late = db.getConnection()) {

@@ -99,7 +99,9 @@ class PerceptualMemoryTest {
                 slope,
                 child.seconds());
         assertTrue(end <= plateau * 1.05, "RSS grew from " + plateau + " kB to " + end + " kB: " + rss);
-        assertTrue(slope < 15, "RSS rose " + slope + " MB per 1000 steps: " + rss);
+        // glibc's arenas settle in steps of tens of MB, so 1400 steps of a flat run have shown a
+        // fitted slope of 15.5 (and −0.25 on another run); the smallest leak tried rises 200.
+        assertTrue(slope < 50, "RSS rose " + slope + " MB per 1000 steps: " + rss);
     }
 
     /** Least-squares slope of RSS over step. */

@@ -84,8 +84,15 @@ class ArchitectureTest {
                         "dev.gantry.generation.child..",
                         "dev.gantry.generation.export..")
                 .should()
-                .dependOnClassesThat()
-                .resideInAnyPackage(TRAINING_INTERNALS)
+                .dependOnClassesThat(resideInAnyPackage(TRAINING_INTERNALS).and(not(equivalentTo(Png.class))))
+                .check(CLASSES);
+        // A sweep's analysis plot is drawn in the server: the PNG encoder only, plain Java.
+        noClasses()
+                .that()
+                .resideInAPackage("dev.gantry.sweep..")
+                .should()
+                .dependOnClassesThat(
+                        resideInAnyPackage("dev.gantry.training..", "ai.djl..").and(not(equivalentTo(Png.class))))
                 .check(CLASSES);
         noClasses()
                 .that()

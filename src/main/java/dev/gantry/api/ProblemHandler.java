@@ -17,6 +17,7 @@ import dev.gantry.generation.GenerationBusyException;
 import dev.gantry.generation.GenerationFailedException;
 import dev.gantry.generation.GenerationUnavailableException;
 import dev.gantry.job.FieldError;
+import dev.gantry.job.FieldPath;
 import dev.gantry.job.InvalidRequestException;
 import dev.gantry.job.JobConflictException;
 import dev.gantry.job.JobNotFoundException;
@@ -26,6 +27,8 @@ import dev.gantry.security.KeyNotFoundException;
 import dev.gantry.security.MissingAccessRuleException;
 import dev.gantry.security.ProjectConflictException;
 import dev.gantry.security.ProjectNotFoundException;
+import dev.gantry.sweep.SweepConflictException;
+import dev.gantry.sweep.SweepNotFoundException;
 import java.net.URI;
 import java.util.Collection;
 import java.util.List;
@@ -165,7 +168,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         DatasetNotFoundException.class,
         FeatureNetworkNotFoundException.class,
         ProjectNotFoundException.class,
-        KeyNotFoundException.class
+        KeyNotFoundException.class,
+        SweepNotFoundException.class
     })
     ProblemDetail notFound(RuntimeException e) {
         return problem(HttpStatus.NOT_FOUND, NOT_FOUND, "Not found", e.getMessage());
@@ -175,7 +179,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         JobConflictException.class,
         DatasetInUseException.class,
         FeatureNetworkInUseException.class,
-        ProjectConflictException.class
+        ProjectConflictException.class,
+        SweepConflictException.class
     })
     ProblemDetail conflict(RuntimeException e) {
         return problem(HttpStatus.CONFLICT, CONFLICT, "Conflict", e.getMessage());
@@ -331,18 +336,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     }
 
     private static String path(List<JacksonException.Reference> references) {
-        StringBuilder path = new StringBuilder();
-        for (JacksonException.Reference ref : references) {
-            if (ref.getPropertyName() != null) {
-                if (!path.isEmpty()) {
-                    path.append('.');
-                }
-                path.append(ref.getPropertyName());
-            } else if (ref.getIndex() >= 0) {
-                path.append('[').append(ref.getIndex()).append(']');
-            }
-        }
-        return path.toString();
+        return FieldPath.of(references);
     }
 
     /** Lists at most {@link #MAX_LISTED_ERRORS}: twenty thousand unknown fields need not echo back twenty thousand errors. */

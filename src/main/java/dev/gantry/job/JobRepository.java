@@ -29,10 +29,13 @@ public class JobRepository {
             ON CONFLICT (project_id, idempotency_key) DO NOTHING
             """;
 
+    // The reason is kept through CANCELLING: the worker's and the reaper's CANCELLED leave it be.
     private static final String CANCEL = """
             UPDATE jobs
                SET state = CASE WHEN state = 'QUEUED' THEN 'CANCELLED' ELSE 'CANCELLING' END,
                    finished_at = CASE WHEN state = 'QUEUED' THEN now() END,
+                   failure_reason = :reason, failure_message = :message,
+                   failure_step = CASE WHEN :reason::text IS NOT NULL THEN step END,
                    updated_at = now()
              WHERE id = :id AND state IN ('QUEUED', 'RUNNING')
             RETURNING state
@@ -161,10 +164,19 @@ public class JobRepository {
     }
 
     /** @return the state the job moved to, or empty when it was neither queued nor running */
-    Optional<JobState> requestCancel(UUID id) {
-        Optional<JobState> state =
-                jdbc.sql(CANCEL).param("id", id).query(String.class).optional().map(JobState::valueOf);
-        state.ifPresent(s -> recordEvent(id, null, s == JobState.CANCELLED ? "CANCELLED" : "CANCEL_REQUESTED"));
+    Optional<JobState> requestCancel(UUID id, String reason, String message) {
+        Optional<JobState> state = jdbc.sql(CANCEL)
+                .param("id", id)
+                .param("reason", reason)
+                .param("message", message)
+                .query(String.class)
+                .optional()
+                .map(JobState::valueOf);
+        state.ifPresent(s -> recordEvent(
+                id,
+                null,
+                s == JobState.CANCELLED ? "CANCELLED" : "CANCEL_REQUESTED",
+                reason == null ? Map.of() : Map.of("reason", reason)));
         return state;
     }
 

@@ -50,8 +50,7 @@ public class JobService {
      */
     @Transactional
     public Submission submit(UUID project, JobSpec spec, String idempotencyKey) {
-        DataShape shape =
-                JobSpecValidator.validate(spec, limits.maxRuntime(), datasets.in(project), networks.in(project));
+        JobSpec complete = complete(project, spec);
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
             throw new InvalidRequestException(List.of(new FieldError("Idempotency-Key", "must be 1-200 characters")));
         }
@@ -65,16 +64,21 @@ public class JobService {
         }
         requireQueueRoom();
         UUID id = UUID.randomUUID();
-        if (jobs.insert(
-                id,
-                project,
-                JobSpecDefaults.complete(spec, limits.defaultMaxRuntime(), shape),
-                idempotencyKey,
-                requestHash)) {
+        if (jobs.insert(id, project, complete, idempotencyKey, requestHash)) {
             return new Submission(get(id), true);
         }
         // Only reachable when a key was inserted without the admission lock; kept as a safety net.
         return repeated(jobs.findByIdempotencyKey(project, idempotencyKey).orElseThrow(), idempotencyKey, requestHash);
+    }
+
+    /**
+     * The spec as a submit would store it, with its defaults filled in; or the 400 a submit would
+     * answer with. Sweeps check every trial's spec with this before any is queued.
+     */
+    public JobSpec complete(UUID project, JobSpec spec) {
+        DataShape shape =
+                JobSpecValidator.validate(spec, limits.maxRuntime(), datasets.in(project), networks.in(project));
+        return JobSpecDefaults.complete(spec, limits.defaultMaxRuntime(), shape);
     }
 
     private Submission repeated(JobRepository.Keyed earlier, String idempotencyKey, String requestHash) {
@@ -134,9 +138,19 @@ public class JobService {
      */
     @Transactional
     public Job cancel(UUID id) {
+        return cancel(id, null, null);
+    }
+
+    /**
+     * A cancel with a reason code that the job keeps as its {@code failure} once {@code CANCELLED},
+     * such as a sweep's {@code EARLY_STOPPED}; a user's cancel has none.
+     */
+    @Transactional
+    public Job cancel(UUID id, String reason, String message) {
         JobState state = jobs.lockState(id).orElseThrow(() -> new JobNotFoundException(id));
         if (state == JobState.QUEUED || state == JobState.RUNNING) {
-            jobs.requestCancel(id).orElseThrow(() -> new IllegalStateException("locked job " + id + " changed state"));
+            jobs.requestCancel(id, reason, message)
+                    .orElseThrow(() -> new IllegalStateException("locked job " + id + " changed state"));
         } else if (state != JobState.CANCELLING && state != JobState.CANCELLED) {
             throw new JobConflictException("Job " + id + " is " + state + " and can no longer be cancelled");
         }

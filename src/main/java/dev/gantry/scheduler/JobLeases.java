@@ -27,10 +27,14 @@ public class JobLeases {
              WHERE id = :id AND attempt = :attempt AND state IN ('RUNNING', 'CANCELLING')
             """;
 
+    // A cancel keeps the reason it was asked with (a sweep's EARLY_STOPPED), if any.
     private static final String FINISH = """
             UPDATE jobs SET state = :state, step = greatest(step, :step), finished_at = now(), worker_id = NULL,
-                            lease_expires_at = NULL, failure_reason = :reason, failure_message = :message,
-                            failure_step = :failureStep, updated_at = now()
+                            lease_expires_at = NULL,
+                            failure_reason = CASE WHEN :state = 'CANCELLED' THEN failure_reason ELSE :reason END,
+                            failure_message = CASE WHEN :state = 'CANCELLED' THEN failure_message ELSE :message END,
+                            failure_step = CASE WHEN :state = 'CANCELLED' THEN failure_step ELSE :failureStep END,
+                            updated_at = now()
              WHERE id = :id AND attempt = :attempt AND state IN ('RUNNING', 'CANCELLING')
             """;
 

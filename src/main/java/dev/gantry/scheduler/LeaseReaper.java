@@ -42,12 +42,15 @@ public class LeaseReaper {
                    lease_losses = j.lease_losses + CASE WHEN j.state = 'RUNNING' THEN 1 ELSE 0 END,
                    attempt = j.attempt + 1,
                    finished_at = CASE WHEN j.state = 'CANCELLING' OR expired.exhausted THEN now() END,
-                   failure_reason = CASE WHEN expired.exhausted THEN 'MAX_ATTEMPTS' END,
+                   failure_reason = CASE WHEN expired.exhausted THEN 'MAX_ATTEMPTS'
+                                       WHEN j.state = 'CANCELLING' THEN j.failure_reason END,
                    failure_message = CASE WHEN expired.exhausted
                                           THEN 'lost ' || (j.lease_losses + 1) || ' runs to expired leases'
                                                || ' or exited workers'
-                                               || ' (gantry.limits.max-attempts is ' || :maxAttempts || ')' END,
-                   failure_step = CASE WHEN expired.exhausted THEN j.step END,
+                                               || ' (gantry.limits.max-attempts is ' || :maxAttempts || ')'
+                                          WHEN j.state = 'CANCELLING' THEN j.failure_message END,
+                   failure_step = CASE WHEN expired.exhausted THEN j.step
+                                     WHEN j.state = 'CANCELLING' THEN j.failure_step END,
                    worker_id = NULL, lease_expires_at = NULL, updated_at = now()
               FROM expired
              WHERE j.id = expired.id

@@ -3,6 +3,7 @@ package dev.gantry.security;
 import dev.gantry.dataset.DatasetNotFoundException;
 import dev.gantry.features.FeatureNetworkNotFoundException;
 import dev.gantry.job.JobNotFoundException;
+import dev.gantry.sweep.SweepNotFoundException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.Map;
@@ -70,7 +71,7 @@ class ProjectAccessInterceptor implements HandlerInterceptor {
                 requireOwn(caller, ResourceType.JOB, variables.get("id"));
                 requireOwn(caller, ResourceType.JOB, variables.get("otherId"));
             }
-            case DATASET, FEATURE_NETWORK -> requireOwn(caller, rule.resource(), variables.get("id"));
+            case DATASET, FEATURE_NETWORK, SWEEP -> requireOwn(caller, rule.resource(), variables.get("id"));
             case PROJECT -> requireProject(caller, variables.get("projectId"));
             case NONE -> {}
         }
@@ -96,6 +97,7 @@ class ProjectAccessInterceptor implements HandlerInterceptor {
                 case JOB -> new JobNotFoundException(UUID.fromString(id));
                 case DATASET -> new DatasetNotFoundException(id);
                 case FEATURE_NETWORK -> new FeatureNetworkNotFoundException(id);
+                case SWEEP -> new SweepNotFoundException(UUID.fromString(id));
                 default -> new IllegalStateException(type.name());
             };
         }

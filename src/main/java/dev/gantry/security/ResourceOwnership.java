@@ -5,7 +5,7 @@ import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
-/** Which project a job, dataset or feature network belongs to, if it exists. */
+/** Which project a job, dataset, feature network or sweep belongs to, if it exists. */
 @Component
 class ResourceOwnership {
 
@@ -21,6 +21,7 @@ class ResourceOwnership {
             case DATASET -> "datasets";
             case FEATURE_NETWORK -> "feature_networks";
             case PROJECT -> "projects";
+            case SWEEP -> "sweeps";
             case NONE -> throw new IllegalArgumentException("no resource");
         };
         String column = type == ResourceType.PROJECT ? "id" : "project_id";

@@ -11,5 +11,7 @@ public enum ResourceType {
     /** {@code id} is an uploaded feature network. */
     FEATURE_NETWORK,
     /** {@code projectId} is a project (its keys, its audit trail). */
-    PROJECT
+    PROJECT,
+    /** {@code id} is a sweep; its trials are jobs of the same project. */
+    SWEEP
 }

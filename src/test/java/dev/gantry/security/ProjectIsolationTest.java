@@ -74,10 +74,17 @@ class ProjectIsolationTest {
     WorkerRegistry workers;
 
     /** What project A holds, every id of which B must never reach or see. */
-    record Holdings(String job, String jobName, String idempotencyKey, String dataset, String network, long step) {
+    record Holdings(
+            String job,
+            String jobName,
+            String idempotencyKey,
+            String dataset,
+            String network,
+            String sweep,
+            long step) {
 
         List<String> ids() {
-            return List.of(job, dataset, network);
+            return List.of(job, dataset, network, sweep);
         }
     }
 
@@ -135,7 +142,12 @@ class ProjectIsolationTest {
         assertThat(failures).as("leaks and unruled endpoints").isEmpty();
         assertThat(covered).as("the mappings were read").hasSizeGreaterThan(25);
         assertThat(typesCovered)
-                .contains(ResourceType.JOB, ResourceType.DATASET, ResourceType.FEATURE_NETWORK, ResourceType.PROJECT);
+                .contains(
+                        ResourceType.JOB,
+                        ResourceType.DATASET,
+                        ResourceType.FEATURE_NETWORK,
+                        ResourceType.PROJECT,
+                        ResourceType.SWEEP);
     }
 
     private Holdings fill(Tenant a) throws Exception {
@@ -172,12 +184,21 @@ class ProjectIsolationTest {
         String worker = "iso-worker-" + UUID.randomUUID().toString().substring(0, 8);
         workers.register(new WorkerRegistry.WorkerIdentity(worker, "iso-host", 1, "cpu", "test"));
         workers.heartbeat(worker, WorkerState.BUSY, jobId);
+        Http.Response sweep = a.http()
+                .post(
+                        "/api/v1/sweeps",
+                        "{\"name\":\"" + jobName + "-sweep\",\"base\":{\"dataset\":\""
+                                + dataset.get("id").asString() + "\",\"training\":{\"steps\":10}},"
+                                + "\"space\":{\"training.batchSize\":{\"values\":[4,8]}},"
+                                + "\"objective\":{\"metric\":\"eval/fid\",\"goal\":\"min\"}}");
+        assertThat(sweep.status()).as(new String(sweep.bytes())).isEqualTo(201);
         return new Holdings(
                 jobId.toString(),
                 jobName,
                 idempotencyKey,
                 dataset.get("id").asString(),
                 network.get("id").asString(),
+                sweep.json().get("id").asString(),
                 step);
     }
 
@@ -230,6 +251,7 @@ class ProjectIsolationTest {
             }
             case DATASET -> values.put("id", held.dataset());
             case FEATURE_NETWORK -> values.put("id", held.network());
+            case SWEEP -> values.put("id", held.sweep());
             case PROJECT -> {
                 values.put("projectId", a.projectId());
                 values.put("keyId", a.adminKeyId());
@@ -302,6 +324,23 @@ class ProjectIsolationTest {
                             Map.of("Idempotency-Key", held.idempotencyKey()));
             if (reused.status() != 201 || text(reused).contains(held.job())) {
                 f.add("POST /api/v1/jobs: A's Idempotency-Key in B answered " + reused.status() + " " + text(reused));
+            }
+        });
+        cases.put(
+                "GET /api/v1/sweeps",
+                f -> absent(f, "GET /api/v1/sweeps", b.http().get("/api/v1/sweeps"), held));
+        cases.put("POST /api/v1/sweeps", f -> {
+            // A sweep's base names datasets as a job does: another project's is as unknown as none.
+            String random = UUID.randomUUID().toString();
+            String template =
+                    "{\"base\":{\"dataset\":\"%s\"},\"objective\":{\"metric\":\"eval/fid\",\"goal\":\"min\"}}";
+            Http.Response refused = b.http().post("/api/v1/sweeps", template.formatted(held.dataset()));
+            Http.Response unknown = b.http().post("/api/v1/sweeps", template.formatted(random));
+            String foreign = text(refused).replace(held.dataset(), "<id>");
+            if (refused.status() != 400
+                    || !foreign.equals(text(unknown).replace(random, "<id>"))
+                    || !foreign.contains("base.dataset")) {
+                f.add("POST /api/v1/sweeps naming another project's dataset: " + refused.status() + " " + foreign);
             }
         });
         cases.put(

@@ -62,6 +62,7 @@ class SweepController {
     /**
      * @param job the trial's job, once submitted; its {@code failure.reason} is {@code
      *     EARLY_STOPPED} when early stopping cancelled it
+     * @param rungs the trial's objective at each rung it reached, and what was decided there
      */
     record TrialResponse(
             int trial,
@@ -73,7 +74,8 @@ class SweepController {
             long step,
             long steps,
             String reason,
-            String skipped) {}
+            String skipped,
+            List<SweepService.RungRecord> rungs) {}
 
     record SweepListResponse(List<SweepSummary> sweeps) {}
 
@@ -145,6 +147,7 @@ class SweepController {
 
     private SweepResponse response(Sweep sweep) {
         List<SweepTrial> trials = sweeps.trials(sweep.id());
+        Map<Integer, List<SweepService.RungRecord>> rungs = sweeps.rungRecords(sweep.id());
         int pending = 0, active = 0, ended = 0, stopped = 0;
         for (SweepTrial t : trials) {
             if (t.pending()) {
@@ -176,7 +179,8 @@ class SweepController {
                                 t.step(),
                                 t.steps(),
                                 t.failureReason(),
-                                t.skippedReason()))
+                                t.skippedReason(),
+                                rungs.getOrDefault(t.trial(), List.of())))
                         .toList(),
                 sweep.createdAt(),
                 sweep.finishedAt(),

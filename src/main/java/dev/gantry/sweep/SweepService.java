@@ -4,6 +4,7 @@ import dev.gantry.job.FieldError;
 import dev.gantry.job.InvalidRequestException;
 import dev.gantry.job.JobService;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -57,6 +58,22 @@ public class SweepService {
         }
         return out;
     }
+
+    /** What early stopping recorded for each trial, by trial, in the order it was recorded. */
+    public Map<Integer, List<RungRecord>> rungRecords(UUID id) {
+        Map<Integer, List<RungRecord>> out = new java.util.TreeMap<>();
+        for (SweepRepository.Rung r : sweeps.rungs(id)) {
+            out.computeIfAbsent(r.trial(), t -> new java.util.ArrayList<>())
+                    .add(new RungRecord(r.rung(), r.step(), r.value(), r.decision()));
+        }
+        return out;
+    }
+
+    /**
+     * @param decision {@code CONTINUE}, {@code STOP} (cancelled as {@code EARLY_STOPPED}) or
+     *     {@code ENDED} (the trial had already ended; its value still counts for later trials)
+     */
+    public record RungRecord(int rung, long step, double value, String decision) {}
 
     /** Rung k: at the trial's evaluation number {@code evaluations}, which is training step {@code step}. */
     public record Rung(int rung, long evaluations, long step) {}

@@ -113,6 +113,15 @@ final class SweepPlot {
         Axis x = Axis.of(xs);
         double[] y = range(ys);
         axisLabels(g, x, y, xs);
+        g.setColor(COMPLETED);
+        g.fillOval(MARGIN + 8, PANEL_HEIGHT - 18, 8, 8);
+        text(g, "completed", MARGIN + 20, PANEL_HEIGHT - 10);
+        g.setColor(STOPPED);
+        g.drawOval(MARGIN + 88, PANEL_HEIGHT - 18, 8, 8);
+        text(g, "stopped early (last value)", MARGIN + 100, PANEL_HEIGHT - 10);
+        g.setColor(Color.DARK_GRAY);
+        g.drawLine(MARGIN + 258, PANEL_HEIGHT - 14, MARGIN + 272, PANEL_HEIGHT - 14);
+        text(g, "marginal mean", MARGIN + 278, PANEL_HEIGHT - 10);
         for (SweepAnalysis.Configuration c : analysis.configurations()) {
             JsonNode value = c.params().get(parameter);
             if (value == null) {

@@ -16,7 +16,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import javax.imageio.ImageIO;
@@ -385,6 +384,83 @@ class SweepApiTest {
         assertThat(best.get("note").asString()).contains("seeds disagree", "configuration 1");
     }
 
+    /**
+     * All of a sweep's state is in its rows: drivers made afresh (a restarted server, or a second
+     * one) carry it on, and two passes at once over the same sweep never queue a trial twice nor
+     * more than parallelTrials at a time.
+     */
+    @Test
+    void fresh_drivers_racing_each_other_carry_a_sweep_on_without_double_submits() throws Exception {
+        String id = http.post("/api/v1/sweeps", sweep(unique("race"), """
+                        {"loss.terms[1].weight": {"values": [0.1, 0.2, 0.3, 0.4, 0.5, 0.6]}}
+                        """, ", \"parallelTrials\": 2"))
+                .json()
+                .get("id")
+                .asString();
+        for (int round = 0; round < 4; round++) {
+            List<SweepDriver> servers = List.of(freshDriver(), freshDriver(), freshDriver());
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(servers.size());
+            List<Thread> threads = new ArrayList<>();
+            for (SweepDriver server : servers) {
+                Thread thread = new Thread(() -> {
+                    try {
+                        start.await();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                    server.drive();
+                });
+                thread.start();
+                threads.add(thread);
+            }
+            for (Thread thread : threads) {
+                thread.join();
+            }
+            List<String> jobs = jobIds(http.get("/api/v1/sweeps/" + id).json());
+            assertThat(activeJobs(jobs)).isLessThanOrEqualTo(2);
+            assertThat(jobs).doesNotHaveDuplicates();
+            assertThat(jdbc.sql("SELECT count(*) FROM jobs WHERE idempotency_key LIKE :key")
+                            .param("key", "sweep-" + id + "-%")
+                            .query(Integer.class)
+                            .single())
+                    .isEqualTo(jobs.size());
+            // The next round starts after one of them ends.
+            for (String job : jobs) {
+                if (http.get("/api/v1/jobs/" + job)
+                        .json()
+                        .get("state")
+                        .asString()
+                        .equals("QUEUED")) {
+                    finish(UUID.fromString(job), "SUCCEEDED");
+                    break;
+                }
+            }
+        }
+        assertThat(jobIds(http.get("/api/v1/sweeps/" + id).json())).hasSize(5);
+        http.post("/api/v1/sweeps/" + id + "/cancel", "");
+    }
+
+    @Autowired
+    SweepRepository repository;
+
+    @Autowired
+    dev.gantry.job.JobService jobService;
+
+    @Autowired
+    tools.jackson.databind.json.JsonMapper json;
+
+    @Autowired
+    org.springframework.transaction.PlatformTransactionManager transactions;
+
+    private SweepDriver freshDriver() {
+        return new SweepDriver(
+                repository,
+                jobService,
+                json,
+                transactions,
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+    }
+
     @Test
     void another_projects_sweep_is_not_found() {
         String id = http.post("/api/v1/sweeps", sweep(unique("iso"), "{}", ""))
@@ -440,10 +516,5 @@ class SweepApiTest {
                 .param("state", state)
                 .param("id", job)
                 .update();
-    }
-
-    @SuppressWarnings("unused")
-    private static Map<String, String> none() {
-        return Map.of();
     }
 }

@@ -27,14 +27,17 @@ public class JobService {
     private final LimitsProperties limits;
     private final DatasetJobDatasets datasets;
     private final FeatureNetworkJobNetworks networks;
+    private final JobForks forks;
 
     JobService(
             JobRepository jobs,
             JsonMapper json,
             LimitsProperties limits,
             DatasetJobDatasets datasets,
-            FeatureNetworkJobNetworks networks) {
+            FeatureNetworkJobNetworks networks,
+            JobForks forks) {
         this.jobs = jobs;
+        this.forks = forks;
         this.json = json;
         this.limits = limits;
         this.datasets = datasets;
@@ -78,7 +81,7 @@ public class JobService {
     public JobSpec complete(UUID project, JobSpec spec) {
         DataShape shape =
                 JobSpecValidator.validate(spec, limits.maxRuntime(), datasets.in(project), networks.in(project));
-        return JobSpecDefaults.complete(spec, limits.defaultMaxRuntime(), shape);
+        return forks.pin(project, JobSpecDefaults.complete(spec, limits.defaultMaxRuntime(), shape));
     }
 
     private Submission repeated(JobRepository.Keyed earlier, String idempotencyKey, String requestHash) {

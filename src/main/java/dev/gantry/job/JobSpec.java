@@ -2,6 +2,7 @@ package dev.gantry.job;
 
 import java.util.List;
 import java.util.Map;
+import tools.jackson.databind.JsonNode;
 
 /**
  * A GAN training job as a client describes it. Every field may be left out on submit;
@@ -22,7 +23,8 @@ public record JobSpec(
         Checkpoints checkpoints,
         Evaluation evaluation,
         Limits limits,
-        Resources resources) {
+        Resources resources,
+        From from) {
 
     /**
      * The {@code super-resolution} task: the generator upscales the real image, area-downsampled by
@@ -142,4 +144,16 @@ public record JobSpec(
      *     on a machine with one) may claim the job; it stays queued while none is up
      */
     public record Resources(Boolean gpu) {}
+
+    /**
+     * A fork: the run starts from another job's checkpoint, with this spec's loss, optimizers and
+     * the rest; the networks and the optimizers' moments come from the checkpoint, and the step
+     * count goes on from its step. The stored spec names the checkpoint's step, so the parent is
+     * recorded exactly.
+     *
+     * @param job the parent job, of the same project, with the same model and data
+     * @param step a step of one of its checkpoints, {@code "latest"} (the default) or {@code "best"}
+     *     (by its {@code checkpoints.keepBest})
+     */
+    public record From(String job, JsonNode step) {}
 }

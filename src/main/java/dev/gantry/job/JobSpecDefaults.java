@@ -90,7 +90,8 @@ public final class JobSpecDefaults {
                 evaluation,
                 limits(spec.limits(), defaultMaxRuntime),
                 new JobSpec.Resources(spec.resources() != null
-                        && Boolean.TRUE.equals(spec.resources().gpu())));
+                        && Boolean.TRUE.equals(spec.resources().gpu())),
+                spec.from());
     }
 
     private static JobSpec.KeepBest keepBest(JobSpec.KeepBest given) {

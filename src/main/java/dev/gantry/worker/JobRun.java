@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
@@ -132,12 +133,22 @@ final class JobRun implements TrainingListener {
                     .map(c -> outage.call(() -> artifacts.read(ArtifactKind.CHECKPOINT, job.id(), c.step())))
                     .orElse(null);
             long fromStep = checkpoint.map(Artifact::step).orElse(0L);
-            outage.run(() -> leases.started(job, fromStep));
+            JobSpec.From fork = job.spec().from();
+            if (resumeFrom == null && fork != null) {
+                // A fork's first run starts from its parent's checkpoint, pinned at submit; its own
+                // checkpoints take over from then on.
+                UUID parent = UUID.fromString(fork.job());
+                long parentStep = fork.step().asLong();
+                resumeFrom = outage.call(() -> artifacts.read(ArtifactKind.CHECKPOINT, parent, parentStep));
+                fromStep = parentStep;
+            }
+            long startStep = fromStep;
+            outage.run(() -> leases.started(job, startStep));
             log.info(
                     "Job {} attempt {} starts at step {} of {}: {} on {}",
                     job.id(),
                     job.attempt(),
-                    fromStep,
+                    startStep,
                     config.steps(),
                     config.loss().adversarial(),
                     config.dataset());

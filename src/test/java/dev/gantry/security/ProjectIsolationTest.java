@@ -316,6 +316,14 @@ class ProjectIsolationTest {
                     held.network(),
                     random,
                     "evaluation.featureNetwork");
+            // A fork of another project's job is refused as a fork of a job that does not exist.
+            sameRefusal(
+                    f,
+                    b,
+                    "{\"dataset\":\"ring8\",\"training\":{\"steps\":10},\"from\":{\"job\":\"%s\"}}",
+                    held.job(),
+                    random,
+                    "from.job");
             // The same Idempotency-Key in another project is another job, not A's job or a conflict.
             Http.Response reused = b.http()
                     .post(

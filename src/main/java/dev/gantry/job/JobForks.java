@@ -1,0 +1,146 @@
+package dev.gantry.job;
+
+import dev.gantry.artifact.Artifact;
+import dev.gantry.artifact.ArtifactKind;
+import dev.gantry.artifact.Artifacts;
+import dev.gantry.artifact.BestBy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.node.JsonNodeFactory;
+
+/**
+ * Checks a fork ({@code from}) against its parent and pins the checkpoint it starts from. The
+ * checkpoint holds the networks and the optimizers' moments by parameter name and nothing of the
+ * loss, so the loss (its type, terms and weights), the learning rates and the rest may change;
+ * what the checkpoint's tensors are shaped by may not.
+ */
+@Component
+class JobForks {
+
+    private static final Pattern UUID_TEXT =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+    private final JobRepository jobs;
+    private final Artifacts artifacts;
+
+    JobForks(JobRepository jobs, Artifacts artifacts) {
+        this.jobs = jobs;
+        this.artifacts = artifacts;
+    }
+
+    /**
+     * @param spec a complete spec
+     * @return the spec with {@code from.step} the checkpoint's step
+     * @throws InvalidRequestException naming {@code from.job}, {@code from.step} or the field that
+     *     differs from the parent's
+     */
+    JobSpec pin(UUID project, JobSpec spec) {
+        JobSpec.From from = spec.from();
+        if (from == null) {
+            return spec;
+        }
+        Optional<Job> found =
+                from.job() != null && UUID_TEXT.matcher(from.job()).matches()
+                        ? jobs.find(UUID.fromString(from.job()))
+                                .filter(j -> jobs.projectOf(j.id()).equals(project))
+                        : Optional.empty();
+        if (found.isEmpty()) {
+            // Another project's job is as unknown as none.
+            throw invalid("from.job", "names no job of this project");
+        }
+        Job parent = found.get();
+        List<FieldError> errors = new ArrayList<>();
+        JobSpec p = parent.spec();
+        same(errors, "dataset", p.dataset(), spec.dataset());
+        same(errors, "task", p.task(), spec.task());
+        same(errors, "data", p.data(), spec.data());
+        same(errors, "model", p.model(), spec.model());
+        same(errors, "superResolution.scale", scale(p), scale(spec));
+        if ((p.training().emaDecay() > 0) != (spec.training().emaDecay() > 0)) {
+            errors.add(new FieldError(
+                    "training.emaDecay",
+                    "must be " + (p.training().emaDecay() > 0 ? "above 0" : "0")
+                            + " like the parent's: its checkpoints "
+                            + (p.training().emaDecay() > 0 ? "hold" : "hold no")
+                            + " moving average of the generator"));
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidRequestException(errors);
+        }
+        Artifact checkpoint = checkpoint(parent, from);
+        if (spec.training().steps() <= checkpoint.step()) {
+            throw invalid(
+                    "training.steps",
+                    "must be more than " + checkpoint.step() + ", the step of the checkpoint the fork starts from");
+        }
+        return new JobSpec(
+                spec.name(),
+                spec.dataset(),
+                spec.task(),
+                spec.superResolution(),
+                spec.data(),
+                spec.priority(),
+                spec.model(),
+                spec.loss(),
+                spec.optimizer(),
+                spec.training(),
+                spec.checkpoints(),
+                spec.evaluation(),
+                spec.limits(),
+                spec.resources(),
+                new JobSpec.From(parent.id().toString(), JsonNodeFactory.instance.numberNode(checkpoint.step())));
+    }
+
+    private Artifact checkpoint(Job parent, JobSpec.From from) {
+        List<Artifact> all = artifacts.list(ArtifactKind.CHECKPOINT, parent.id());
+        if (all.isEmpty()) {
+            throw invalid("from.job", "job " + parent.id() + " has no checkpoint yet");
+        }
+        if (from.step() == null
+                || from.step().isNull()
+                || from.step().asString("").equals("latest")) {
+            return all.get(all.size() - 1);
+        }
+        if (from.step().isString() && from.step().asString().equals("best")) {
+            JobSpec.KeepBest best = parent.spec().checkpoints().keepBest();
+            if (best == null) {
+                throw invalid("from.step", "'best' needs checkpoints.keepBest in the parent's spec");
+            }
+            return artifacts
+                    .best(parent.id(), BestBy.of(best.metric(), best.goal(), best.count()))
+                    .orElseThrow(
+                            () -> invalid("from.step", "no checkpoint of the parent has a value of " + best.metric()));
+        }
+        if (from.step().isIntegralNumber()) {
+            long step = from.step().asLong();
+            return all.stream()
+                    .filter(a -> a.step() == step)
+                    .findFirst()
+                    .orElseThrow(() -> invalid(
+                            "from.step",
+                            "matches no checkpoint of the parent: its checkpoints are at steps "
+                                    + all.stream().map(Artifact::step).toList()));
+        }
+        throw invalid("from.step", "must be a checkpoint's step, \"latest\" or \"best\"");
+    }
+
+    private static Integer scale(JobSpec spec) {
+        return spec.superResolution() == null ? null : spec.superResolution().scale();
+    }
+
+    private static void same(List<FieldError> errors, String field, Object parent, Object child) {
+        if (!Objects.equals(parent, child)) {
+            errors.add(new FieldError(
+                    field, "must be the parent's, " + parent + ": a fork continues the parent's networks"));
+        }
+    }
+
+    private static InvalidRequestException invalid(String field, String message) {
+        return new InvalidRequestException(List.of(new FieldError(field, message)));
+    }
+}

@@ -10,6 +10,7 @@ import dev.gantry.security.Access;
 import dev.gantry.security.Caller;
 import dev.gantry.security.ResourceType;
 import dev.gantry.security.Role;
+import dev.gantry.sweep.SweepService;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.util.Collections;
@@ -33,9 +34,11 @@ import org.springframework.web.bind.annotation.RestController;
 class JobController {
 
     private final JobService jobs;
+    private final SweepService sweeps;
 
-    JobController(JobService jobs) {
+    JobController(JobService jobs, SweepService sweeps) {
         this.jobs = jobs;
+        this.sweeps = sweeps;
     }
 
     /** 201 for a new job; 200 with the same job when an Idempotency-Key repeats its request. */
@@ -79,7 +82,7 @@ class JobController {
     @Access(role = Role.VIEWER, resource = ResourceType.JOB)
     @GetMapping("/{id}")
     JobResponse get(@PathVariable UUID id) {
-        return JobResponse.of(jobs.get(id));
+        return JobResponse.of(jobs.get(id), sweeps.tagOf(id).orElse(null));
     }
 
     @Access(role = Role.EDITOR, resource = ResourceType.JOB)

@@ -3,6 +3,7 @@ package dev.gantry.api;
 import dev.gantry.job.Job;
 import dev.gantry.job.JobSpec;
 import dev.gantry.job.JobState;
+import dev.gantry.sweep.SweepService;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
@@ -23,7 +24,8 @@ record JobResponse(
         Instant createdAt,
         Instant startedAt,
         Instant finishedAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        SweepService.TrialTag sweep) {
 
     /**
      * @param fraction of the total steps done, 0 to 1
@@ -33,6 +35,11 @@ record JobResponse(
     record Progress(double fraction, Double stepsPerSecond, Long etaSeconds) {}
 
     static JobResponse of(Job job) {
+        return of(job, null);
+    }
+
+    /** @param sweep the sweep trial the job runs; null for a job of its own */
+    static JobResponse of(Job job, SweepService.TrialTag sweep) {
         Double rate =
                 job.state() == JobState.RUNNING || job.state() == JobState.CANCELLING ? job.stepsPerSecond() : null;
         Long eta = rate == null || rate <= 0 ? null : Math.round((job.totalSteps() - job.step()) / rate);
@@ -52,6 +59,7 @@ record JobResponse(
                 job.createdAt(),
                 job.startedAt(),
                 job.finishedAt(),
-                job.updatedAt());
+                job.updatedAt(),
+                sweep);
     }
 }

@@ -120,6 +120,19 @@ class SweepRepository {
                         """).param("id", id).param("state", state.name()).update() == 1;
     }
 
+    /** The sweep trial a job runs, if it is one. */
+    Optional<SweepService.TrialTag> tagOf(UUID job) {
+        return jdbc.sql("SELECT sweep_id, trial, configuration, seed, params FROM sweep_trials WHERE job_id = :job")
+                .param("job", job)
+                .query((rs, n) -> new SweepService.TrialTag(
+                        rs.getObject("sweep_id", UUID.class),
+                        rs.getInt("trial"),
+                        rs.getInt("configuration"),
+                        rs.getLong("seed"),
+                        json.readValue(rs.getString("params"), new TypeReference<Map<String, JsonNode>>() {})))
+                .optional();
+    }
+
     List<SweepTrial> trials(UUID sweep) {
         return jdbc.sql(TRIALS).param("sweep", sweep).query(this::mapTrial).list();
     }

@@ -5,9 +5,11 @@ import dev.gantry.job.InvalidRequestException;
 import dev.gantry.job.JobService;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Creating, reading and cancelling sweeps; {@link SweepDriver} runs their trials. */
@@ -101,6 +103,13 @@ public class SweepService {
                 .map(SweepTrial::jobId)
                 .filter(java.util.Objects::nonNull)
                 .toList();
+    }
+
+    /** A trial job's tag: its sweep, trial, configuration, seed and parameter values. */
+    public record TrialTag(UUID sweep, int trial, int configuration, long seed, Map<String, JsonNode> params) {}
+
+    public Optional<TrialTag> tagOf(UUID job) {
+        return sweeps.tagOf(job);
     }
 
     /** The project's sweeps, newest first. */

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -32,6 +33,9 @@ import tools.jackson.databind.JsonNode;
  * would), and the driver's passes are run by the test, so nothing waits on time.
  */
 @GantryIntegrationTest
+// The server's own driver passes once at start only: a pass of its own while the test's runs
+// would take the sweep's lock and make the test's pass skip it.
+@TestPropertySource(properties = "gantry.sweeps.interval=1h")
 class SweepApiTest {
 
     // Two terms, so the space can name the second one's weight.
@@ -184,6 +188,9 @@ class SweepApiTest {
             JsonNode job = http.get("/api/v1/jobs/" + jobs.get(i)).json();
             assertThat(job.get("state").asString()).isEqualTo("QUEUED");
             assertThat(job.get("name").asString()).isEqualTo(name + "-t" + i);
+            assertThat(job.at("/sweep/sweep").asString()).isEqualTo(id);
+            assertThat(job.at("/sweep/trial").asInt()).isEqualTo(i);
+            assertThat(job.at("/sweep/params")).isEqualTo(trials.get(i).get("params"));
             assertThat(job.at("/spec/training/seed").asLong()).isEqualTo(40 + i % 2);
             assertThat(job.at("/spec/loss/terms/1/weight").asDouble()).isEqualTo(0.1);
             assertThat(job.at("/spec/loss/terms/0/type").asString()).isEqualTo("dragan");

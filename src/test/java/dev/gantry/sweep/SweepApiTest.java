@@ -468,6 +468,62 @@ class SweepApiTest {
                 new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
     }
 
+    @Autowired
+    dev.gantry.artifact.Artifacts artifacts;
+
+    /**
+     * A sweep whose base forks: every trial starts from the parent's best checkpoint, pinned by
+     * step in its stored spec; a fork that cannot be is refused as the base's fault.
+     */
+    @Test
+    void a_sweep_of_forks_pins_every_trial_to_the_parents_best_checkpoint() {
+        UUID parent =
+                UUID.fromString(http.post("/api/v1/jobs", """
+                        {"dataset": "ring8", "model": {"hiddenUnits": 16, "hiddenLayers": 1}, "training": {"steps": 20},
+                         "checkpoints": {"keepBest": {"metric": "eval/modes", "goal": "max"}}}
+                        """).json().get("id").asString());
+        // Checkpoints at 5 and 10, the first one measuring better; their bytes do not matter here.
+        assertThat(artifacts.save(dev.gantry.artifact.ArtifactKind.CHECKPOINT, parent, 1, 5, new byte[] {1}, 5))
+                .isTrue();
+        assertThat(artifacts.save(dev.gantry.artifact.ArtifactKind.CHECKPOINT, parent, 1, 10, new byte[] {2}, 5))
+                .isTrue();
+        metrics.write(
+                parent,
+                1,
+                List.of(new MetricPoint("eval/modes", 5, 8, null), new MetricPoint("eval/modes", 10, 3, null)));
+        String base = """
+                {"dataset": "ring8", "model": {"hiddenUnits": 16, "hiddenLayers": 1}, "training": {"steps": %d},
+                 "loss": {"adversarial": {"type": "non-saturating"}, "terms": [{"type": "dragan", "weight": 1}]},
+                 "from": {"job": "%s", "step": "best"}}
+                """;
+        String space = "{\"loss.terms[0].weight\": {\"values\": [0.5, 2]}}";
+        String objective = "\"objective\": {\"metric\": \"eval/modes\", \"goal\": \"max\"}";
+        Http.Response refused = http.post(
+                "/api/v1/sweeps",
+                "{\"base\": " + base.formatted(5, parent) + ", \"space\": " + space + ", " + objective + "}");
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(fields(refused)).containsExactly("base.training.steps");
+
+        JsonNode sweep = http.post(
+                        "/api/v1/sweeps",
+                        "{\"base\": " + base.formatted(40, parent) + ", \"space\": " + space
+                                + ", \"parallelTrials\": 2, " + objective + "}")
+                .json();
+        String id = sweep.get("id").asString();
+        driver.drive();
+        List<String> jobs = jobIds(http.get("/api/v1/sweeps/" + id).json());
+        assertThat(jobs).hasSize(2);
+        for (int i = 0; i < 2; i++) {
+            JsonNode job = http.get("/api/v1/jobs/" + jobs.get(i)).json();
+            assertThat(job.at("/spec/from/job").asString()).isEqualTo(parent.toString());
+            assertThat(job.at("/spec/from/step").asLong())
+                    .as("the best checkpoint by eval/modes")
+                    .isEqualTo(5);
+            assertThat(job.at("/spec/loss/terms/0/weight").asDouble()).isEqualTo(i == 0 ? 0.5 : 2);
+        }
+        http.post("/api/v1/sweeps/" + id + "/cancel", "");
+    }
+
     @Test
     void another_projects_sweep_is_not_found() {
         String id = http.post("/api/v1/sweeps", sweep(unique("iso"), "{}", ""))

@@ -11,6 +11,7 @@ import dev.gantry.sweep.SweepService;
 import dev.gantry.sweep.SweepState;
 import dev.gantry.sweep.SweepTrial;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -131,7 +132,7 @@ class SweepController {
 
     private ResponseEntity<String> csv(UUID id) {
         return ResponseEntity.ok()
-                .contentType(new MediaType(CSV, java.nio.charset.StandardCharsets.UTF_8))
+                .contentType(new MediaType(CSV, StandardCharsets.UTF_8))
                 .header("Content-Disposition", "attachment; filename=\"sweep-" + id + "-analysis.csv\"")
                 .body(sweeps.analysisCsv(id));
     }

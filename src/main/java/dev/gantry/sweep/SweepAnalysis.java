@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -230,10 +231,10 @@ public record SweepAnalysis(
 
     private static String format(Stat s) {
         return String.format(
-                java.util.Locale.ROOT,
+                Locale.ROOT,
                 "%.4g ± %s",
                 s.mean(),
-                s.std() == null ? "?" : String.format(java.util.Locale.ROOT, "%.2g", s.std()));
+                s.std() == null ? "?" : String.format(Locale.ROOT, "%.2g", s.std()));
     }
 
     private static List<Marginal> marginals(

@@ -8,8 +8,10 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -153,7 +155,7 @@ public class SweepDriver {
         boolean maximize = objective.goal().equals("max");
         Map<Integer, List<Double>> recorded = new HashMap<>();
         Map<Integer, Integer> reached = new HashMap<>();
-        java.util.Set<Integer> stoppedTrials = new java.util.HashSet<>();
+        Set<Integer> stoppedTrials = new HashSet<>();
         for (SweepRepository.Rung r : sweeps.rungs(sweep.id())) {
             recorded.computeIfAbsent(r.rung(), k -> new ArrayList<>()).add(r.value());
             reached.merge(r.trial(), r.rung() + 1, Math::max);

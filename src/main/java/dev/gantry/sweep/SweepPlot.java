@@ -10,6 +10,7 @@ import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -76,7 +77,7 @@ final class SweepPlot {
                 boolean log = min > 0 && max / min >= 100;
                 return log ? new Axis(Math.log10(min), Math.log10(max), true, null) : new Axis(min, max, false, null);
             }
-            Map<String, Integer> categories = new java.util.LinkedHashMap<>();
+            Map<String, Integer> categories = new LinkedHashMap<>();
             values.forEach(v -> categories.putIfAbsent(label(v), categories.size()));
             return new Axis(-0.5, categories.size() - 0.5, false, categories);
         }

@@ -3,9 +3,12 @@ package dev.gantry.sweep;
 import dev.gantry.job.FieldError;
 import dev.gantry.job.InvalidRequestException;
 import dev.gantry.job.JobService;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -54,7 +57,7 @@ public class SweepService {
         }
         SweepTrial first = trials.get(0);
         List<Long> steps = Asha.rungSteps(stopping, first.evalEvery(), first.steps());
-        List<Rung> out = new java.util.ArrayList<>();
+        List<Rung> out = new ArrayList<>();
         for (int k = 0; k < steps.size(); k++) {
             out.add(new Rung(k, Asha.evaluations(stopping, k), steps.get(k)));
         }
@@ -63,9 +66,9 @@ public class SweepService {
 
     /** What early stopping recorded for each trial, by trial, in the order it was recorded. */
     public Map<Integer, List<RungRecord>> rungRecords(UUID id) {
-        Map<Integer, List<RungRecord>> out = new java.util.TreeMap<>();
+        Map<Integer, List<RungRecord>> out = new TreeMap<>();
         for (SweepRepository.Rung r : sweeps.rungs(id)) {
-            out.computeIfAbsent(r.trial(), t -> new java.util.ArrayList<>())
+            out.computeIfAbsent(r.trial(), t -> new ArrayList<>())
                     .add(new RungRecord(r.rung(), r.step(), r.value(), r.decision()));
         }
         return out;
@@ -99,10 +102,7 @@ public class SweepService {
     }
 
     private static List<UUID> jobIds(List<SweepTrial> trials) {
-        return trials.stream()
-                .map(SweepTrial::jobId)
-                .filter(java.util.Objects::nonNull)
-                .toList();
+        return trials.stream().map(SweepTrial::jobId).filter(Objects::nonNull).toList();
     }
 
     /** A trial job's tag: its sweep, trial, configuration, seed and parameter values. */

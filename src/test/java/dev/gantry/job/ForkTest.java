@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -72,7 +73,7 @@ class ForkTest {
         JsonNode unknown = http.post(
                         "/api/v1/jobs",
                         "{" + PARENT + ", \"training\": {\"steps\": 900}," + " \"from\": {\"job\": \""
-                                + java.util.UUID.randomUUID() + "\"}}")
+                                + UUID.randomUUID() + "\"}}")
                 .json();
         assertThat(unknown.at("/errors/0/field").asString()).isEqualTo("from.job");
 

@@ -3,11 +3,16 @@ package dev.gantry.sweep;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.gantry.artifact.ArtifactKind;
+import dev.gantry.artifact.Artifacts;
+import dev.gantry.job.JobService;
 import dev.gantry.metrics.MetricPoint;
 import dev.gantry.metrics.MetricWriter;
 import dev.gantry.testsupport.GantryIntegrationTest;
 import dev.gantry.testsupport.Http;
+import dev.gantry.testsupport.Tenants;
 import dev.gantry.testsupport.TestKeys;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -18,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,7 +31,9 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.TestPropertySource;
+import org.springframework.transaction.PlatformTransactionManager;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Sweeps through the API on the real server and PostgreSQL, without workers: the trials' jobs
@@ -58,6 +66,21 @@ class SweepApiTest {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Autowired
+    SweepRepository repository;
+
+    @Autowired
+    JobService jobService;
+
+    @Autowired
+    JsonMapper json;
+
+    @Autowired
+    PlatformTransactionManager transactions;
+
+    @Autowired
+    Artifacts artifacts;
 
     Http http;
 
@@ -406,7 +429,7 @@ class SweepApiTest {
                 .asString();
         for (int round = 0; round < 4; round++) {
             List<SweepDriver> servers = List.of(freshDriver(), freshDriver(), freshDriver());
-            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(servers.size());
+            CyclicBarrier start = new CyclicBarrier(servers.size());
             List<Thread> threads = new ArrayList<>();
             for (SweepDriver server : servers) {
                 Thread thread = new Thread(() -> {
@@ -447,29 +470,9 @@ class SweepApiTest {
         http.post("/api/v1/sweeps/" + id + "/cancel", "");
     }
 
-    @Autowired
-    SweepRepository repository;
-
-    @Autowired
-    dev.gantry.job.JobService jobService;
-
-    @Autowired
-    tools.jackson.databind.json.JsonMapper json;
-
-    @Autowired
-    org.springframework.transaction.PlatformTransactionManager transactions;
-
     private SweepDriver freshDriver() {
-        return new SweepDriver(
-                repository,
-                jobService,
-                json,
-                transactions,
-                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        return new SweepDriver(repository, jobService, json, transactions, new SimpleMeterRegistry());
     }
-
-    @Autowired
-    dev.gantry.artifact.Artifacts artifacts;
 
     /**
      * A sweep whose base forks: every trial starts from the parent's best checkpoint, pinned by
@@ -483,9 +486,9 @@ class SweepApiTest {
                          "checkpoints": {"keepBest": {"metric": "eval/modes", "goal": "max"}}}
                         """).json().get("id").asString());
         // Checkpoints at 5 and 10, the first one measuring better; their bytes do not matter here.
-        assertThat(artifacts.save(dev.gantry.artifact.ArtifactKind.CHECKPOINT, parent, 1, 5, new byte[] {1}, 5))
+        assertThat(artifacts.save(ArtifactKind.CHECKPOINT, parent, 1, 5, new byte[] {1}, 5))
                 .isTrue();
-        assertThat(artifacts.save(dev.gantry.artifact.ArtifactKind.CHECKPOINT, parent, 1, 10, new byte[] {2}, 5))
+        assertThat(artifacts.save(ArtifactKind.CHECKPOINT, parent, 1, 10, new byte[] {2}, 5))
                 .isTrue();
         metrics.write(
                 parent,
@@ -530,7 +533,7 @@ class SweepApiTest {
                 .json()
                 .get("id")
                 .asString();
-        var other = dev.gantry.testsupport.Tenants.create(http, "sweep-iso");
+        var other = Tenants.create(http, "sweep-iso");
         assertThat(other.http().get("/api/v1/sweeps/" + id).status()).isEqualTo(404);
         assertThat(other.http().post("/api/v1/sweeps/" + id + "/cancel", "").status())
                 .isEqualTo(404);

@@ -20,7 +20,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.CyclicBarrier;
@@ -173,6 +175,77 @@ class SweepApiTest {
 
         assertThat(sweepsNamed(name)).isZero();
         assertThat(jobsNamedLike(name)).isZero();
+    }
+
+    /** Odd requests a client may send: each a 400 problem naming the field, and no sweep. */
+    @Test
+    void malformed_sweeps_are_400_problems_naming_the_field_never_a_500() {
+        String objective = "\"objective\": {\"metric\": \"eval/modes\", \"goal\": \"max\"}";
+        String base = "\"base\": {\"dataset\": \"ring8\", \"training\": {\"steps\": 100}}";
+        Map<String, String> bodies = new LinkedHashMap<>();
+        bodies.put("[]", "");
+        bodies.put("{\"base\": 5, " + objective + "}", "base");
+        bodies.put(
+                "{" + base + ", \"space\": {\"training.batchSize\": null}, " + objective + "}",
+                "space[\"training.batchSize\"]");
+        bodies.put(
+                "{" + base + ", \"space\": {\"training.batchSize\": {\"values\": []}}, " + objective + "}",
+                "space[\"training.batchSize\"]");
+        bodies.put(
+                "{" + base + ", \"space\": {\"training.batchSize\": {\"values\": [\"big\"]}}, " + objective + "}",
+                "space[\"training.batchSize\"]");
+        bodies.put(
+                "{" + base + ", \"space\": {\"training.batchSize\": {\"values\": [1e20]}}, " + objective + "}",
+                "space[\"training.batchSize\"]");
+        bodies.put(
+                "{" + base + ", \"space\": {\"loss.terms[99999].weight\": {\"values\": [1]}}, " + objective + "}",
+                "space[\"loss.terms[99999].weight\"]");
+        bodies.put(
+                "{" + base + ", \"space\": {\"loss\": {\"values\": [\"hinge\"]}}, " + objective + "}",
+                "space[\"loss\"]");
+        bodies.put(
+                "{" + base + ", \"space\": {\"training.steps.x\": {\"values\": [1]}}, " + objective + "}",
+                "space[\"training.steps.x\"]");
+        bodies.put(
+                "{" + base
+                        + ", \"space\": {\"training.batchSize\": {\"min\": 4, \"max\": 2}}, \"strategy\": \"random\","
+                        + " \"samples\": 3, " + objective + "}",
+                "space[\"training.batchSize\"]");
+        bodies.put(
+                "{" + base + ", \"space\": {\"training.batchSize\": {\"min\": 0, \"max\": 2, \"scale\": \"log\"}},"
+                        + " \"strategy\": \"random\", \"samples\": 3, " + objective + "}",
+                "space[\"training.batchSize\"]");
+        bodies.put("{" + base + ", \"strategy\": \"random\", " + objective + "}", "samples");
+        bodies.put("{" + base + ", \"parallelTrials\": 10000000000, " + objective + "}", "parallelTrials");
+        bodies.put(
+                "{" + base + ", \"earlyStopping\": {\"type\": \"median\", \"reductionFactor\": 1}, " + objective + "}",
+                "earlyStopping.type");
+        bodies.put(
+                "{" + base + ", \"earlyStopping\": {\"type\": \"asha\", \"minEvaluations\": 1000}, " + objective + "}",
+                "earlyStopping.minEvaluations");
+        bodies.put("{" + base + ", \"budget\": {\"steps\": 99}, " + objective + "}", "budget.steps");
+        bodies.put("{" + base + ", \"name\": \"a b\", " + objective + "}", "name");
+        bodies.put("{" + base + "}", "objective");
+        bodies.put("{" + base + ", \"spaces\": {}, " + objective + "}", "spaces");
+        String big = "{\"values\": [" + "1,".repeat(999) + "1]}";
+        bodies.put(
+                "{" + base + ", \"space\": {\"training.batchSize\": " + big + ", \"training.discriminatorSteps\": "
+                        + big + "}, " + objective + "}",
+                "budget.trials");
+        int before =
+                jdbc.sql("SELECT count(*) FROM sweeps").query(Integer.class).single();
+        bodies.forEach((body, field) -> {
+            Http.Response response = http.post("/api/v1/sweeps", body);
+            String text = new String(response.bytes());
+            assertThat(response.status()).as(body + " -> " + text).isEqualTo(400);
+            assertThat(response.contentType()).as(text).startsWith("application/problem+json");
+            if (!field.isEmpty()) {
+                assertThat(fields(response)).as(body + " -> " + text).contains(field);
+            }
+        });
+        assertThat(jdbc.sql("SELECT count(*) FROM sweeps").query(Integer.class).single())
+                .as("no sweep was stored")
+                .isLessThanOrEqualTo(before);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.gantry.scheduler;
 
 import dev.gantry.job.JobSpec;
+import java.sql.Types;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -25,12 +26,20 @@ public class JobClaimer {
                  LIMIT 1
                    FOR UPDATE SKIP LOCKED)
             UPDATE jobs j
-               SET state = 'RUNNING', worker_id = :worker, lease_expires_at = now() + :leaseMillis * interval '1 millisecond',
+               SET state = 'RUNNING', worker_id = :worker, claim_group = :group, lease_expires_at = now() + :leaseMillis * interval '1 millisecond',
                    started_at = coalesce(started_at, now()), updated_at = now()
               FROM next
              WHERE j.id = next.id
             RETURNING j.id, j.attempt, j.spec, greatest(0, extract(epoch FROM now() - next.updated_at)) AS waited
             """;
+
+    // Serialises a group's claims until commit. The count is a statement of its own, so that under
+    // READ COMMITTED its snapshot is taken after the lock: it sees the claim of a member that held
+    // the lock before.
+    private static final String LOCK_GROUP = "SELECT pg_advisory_xact_lock(hashtextextended(:group, 0))";
+
+    private static final String GROUP_RUNNING =
+            "SELECT count(*) FROM jobs WHERE claim_group = :group AND state IN ('RUNNING', 'CANCELLING')";
 
     private static final String CLAIMED_EVENT = """
             INSERT INTO job_events (job_id, attempt, type, detail)
@@ -51,18 +60,37 @@ public class JobClaimer {
     /** A claim for a worker without a GPU: jobs that need one are left for others. */
     @Transactional
     public Optional<ClaimedJob> claim(String workerId) {
-        return claim(workerId, false);
+        return claim(workerId, false, null);
+    }
+
+    /** A claim for a worker outside any claim group. */
+    @Transactional
+    public Optional<ClaimedJob> claim(String workerId, boolean gpu) {
+        return claim(workerId, gpu, null);
     }
 
     /**
      * @param gpu whether the worker trains on a GPU: only then may it take jobs that require one
+     * @param group the worker's claim group, or null: no claim while the group already runs its
+     *     limit of jobs
      */
     @Transactional
-    public Optional<ClaimedJob> claim(String workerId, boolean gpu) {
+    public Optional<ClaimedJob> claim(String workerId, boolean gpu, ClaimGroup group) {
+        if (group != null) {
+            jdbc.sql(LOCK_GROUP).param("group", group.name()).query().singleValue();
+            long running = jdbc.sql(GROUP_RUNNING)
+                    .param("group", group.name())
+                    .query(Long.class)
+                    .single();
+            if (running >= group.limit()) {
+                return Optional.empty();
+            }
+        }
         record Row(ClaimedJob job, double waited) {}
         Optional<Row> claimed = jdbc.sql(CLAIM)
                 .param("worker", workerId)
                 .param("gpu", gpu)
+                .param("group", group == null ? null : group.name(), Types.VARCHAR)
                 .param("leaseMillis", properties.leaseDuration().toMillis())
                 .query((rs, n) -> new Row(
                         new ClaimedJob(

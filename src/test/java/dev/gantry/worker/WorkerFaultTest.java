@@ -28,6 +28,7 @@ import tools.jackson.databind.json.JsonMapper;
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
             "gantry.worker.local-count=2",
+            "gantry.worker.local-spare=false",
             "gantry.generation.local-count=0",
             "gantry.worker.jvm-options=-Xmx384m",
             "gantry.scheduler.lease-duration=4s",

@@ -102,7 +102,7 @@ class LocalWorkerRecoveryTest {
     }
 
     private void awaitBothWorkers() throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
         while (supervisor.workerPids().size() < 2 || idleWorkers() < 1) {
             assertThat(System.nanoTime()).as("the worker and its spare running").isLessThan(deadline);
             Thread.sleep(50);

@@ -20,6 +20,8 @@ public class JobClaimer {
     // one project's thousand queued jobs cannot starve another's one, even with a single worker
     // whose job ends before each claim. Within the project: priority, then age. A project at its
     // running-jobs quota is passed over; its jobs stay QUEUED. Priority does not cross projects.
+    // Running jobs are counted up to the limit only: a count at the limit excludes the project
+    // whatever it is, and below it the count is exact, so the ranking is the same at a bounded cost.
     //
     // The projects are ranked first, then tried in that order, each with SKIP LOCKED on its own
     // queue, until one yields a job: the lateral subquery runs per project lazily under the LIMIT,
@@ -30,13 +32,14 @@ public class JobClaimer {
     // queued_at, which a requeue keeps so that the job keeps its place in the queue.
     private static final String CLAIM = """
             WITH waiting AS (
-                SELECT p.id AS project_id,
-                       coalesce(p.max_running_jobs, :defaultMaxRunning) AS max_running,
-                       (SELECT count(*) FROM jobs r
-                         WHERE r.project_id = p.id AND r.state IN ('RUNNING', 'CANCELLING')) AS running,
+                SELECT p.id AS project_id, l.max_running,
+                       (SELECT count(*) FROM (SELECT 1 FROM jobs r
+                                               WHERE r.project_id = p.id AND r.state IN ('RUNNING', 'CANCELLING')
+                                               LIMIT l.max_running) counted) AS running,
                        (SELECT max(c.claimed_at) FROM jobs c
                          WHERE c.project_id = p.id AND c.claimed_at IS NOT NULL) AS served
                   FROM projects p
+                 CROSS JOIN LATERAL (SELECT coalesce(p.max_running_jobs, :defaultMaxRunning) AS max_running) l
                  WHERE EXISTS (SELECT 1 FROM jobs q
                                 WHERE q.project_id = p.id AND q.state = 'QUEUED' AND (:gpu OR NOT q.requires_gpu))),
             turns AS (
@@ -77,8 +80,9 @@ public class JobClaimer {
                SET state = 'QUEUED', worker_id = :worker, lease_expires_at = :lease, started_at = :started,
                    claimed_at = :claimed, updated_at = :updated
              WHERE id = :id
-               AND (SELECT count(*) FROM jobs r
-                     WHERE r.project_id = :project AND r.state IN ('RUNNING', 'CANCELLING')) > :maxRunning
+               AND (SELECT count(*) FROM (SELECT 1 FROM jobs r
+                                           WHERE r.project_id = :project AND r.state IN ('RUNNING', 'CANCELLING')
+                                           LIMIT :maxRunning + 1) counted) > :maxRunning
             """;
 
     private static final String CLAIMED_EVENT = """

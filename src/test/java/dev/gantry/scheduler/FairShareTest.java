@@ -21,6 +21,8 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.JdbcTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -214,6 +216,42 @@ class FairShareTest {
                     .as("round %d", round)
                     .isZero();
         }
+    }
+
+    /**
+     * The projects are tried in turn, each under SKIP LOCKED: a claim must lock only the job it
+     * takes, not the best job of every project it looked at, or a concurrent claimer would find
+     * those locked and go without.
+     */
+    @Test
+    void an_open_claim_locks_only_its_own_job_and_a_concurrent_claim_takes_another_projects() throws Exception {
+        UUID a = project("lock-a", null);
+        queue(a, 1, 0, false);
+        UUID b = project("lock-b", null);
+        queue(b, 1, 0, false);
+        TransactionTemplate tx = new TransactionTemplate(new JdbcTransactionManager(dataSource));
+        CountDownLatch claimed = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        Future<UUID> held = pool.submit(() -> tx.execute(s -> {
+            UUID id = claimer.claim("holder").orElseThrow().id();
+            claimed.countDown();
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return id;
+        }));
+        assertThat(claimed.await(30, TimeUnit.SECONDS)).isTrue();
+
+        Optional<ClaimedJob> other = claimer.claim("other");
+
+        release.countDown();
+        UUID first = held.get(30, TimeUnit.SECONDS);
+        pool.shutdown();
+        assertThat(other).isPresent();
+        assertThat(projectOf.get(other.get().id())).isNotEqualTo(projectOf.get(first));
     }
 
     @Test

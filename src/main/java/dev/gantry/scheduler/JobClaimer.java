@@ -20,6 +20,8 @@ public class JobClaimer {
     // one project's thousand queued jobs cannot starve another's one, even with a single worker
     // whose job ends before each claim. Within the project: priority, then age. A project at its
     // running-jobs quota is passed over; its jobs stay QUEUED. Priority does not cross projects.
+    // Whether a project has a waiting job is asked in the queue index's own order: written as
+    // EXISTS, PostgreSQL turns it into a join that reads the whole queue on every claim.
     // Running jobs are counted up to the limit only: a count at the limit excludes the project
     // whatever it is, and below it the count is exact, so the ranking is the same at a bounded cost.
     //
@@ -40,8 +42,10 @@ public class JobClaimer {
                          WHERE c.project_id = p.id AND c.claimed_at IS NOT NULL) AS served
                   FROM projects p
                  CROSS JOIN LATERAL (SELECT coalesce(p.max_running_jobs, :defaultMaxRunning) AS max_running) l
-                 WHERE EXISTS (SELECT 1 FROM jobs q
-                                WHERE q.project_id = p.id AND q.state = 'QUEUED' AND (:gpu OR NOT q.requires_gpu))),
+                 WHERE (SELECT true FROM jobs q
+                         WHERE q.project_id = p.id AND q.state = 'QUEUED' AND (:gpu OR NOT q.requires_gpu)
+                         ORDER BY q.priority DESC, q.queued_at, q.id
+                         LIMIT 1)),
             turns AS (
                 SELECT project_id, max_running, running FROM waiting
                  WHERE running < max_running

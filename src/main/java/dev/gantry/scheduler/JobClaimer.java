@@ -27,7 +27,8 @@ public class JobClaimer {
     //
     // The projects are ranked first, then tried in that order, each with SKIP LOCKED on its own
     // queue, until one yields a job: a LATERAL join is a nested loop over the ranked projects, run
-    // lazily under the outer LIMIT, so only the job taken is locked. Concurrent claimers pass over a row another claimer is
+    // lazily under the outer LIMIT, so only the job taken is locked. Concurrent claimers pass over a row another
+    // claimer is
     // taking instead of waiting for it, so two workers never get the same job and never block each
     // other. A job that needs a GPU is passed over by workers without one. The wait is measured
     // from the row's last change, when it became QUEUED (submit, resume, drain or reaper), not from

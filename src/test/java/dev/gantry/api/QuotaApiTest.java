@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gantry.scheduler.ClaimedJob;
 import dev.gantry.scheduler.JobClaimer;
+import dev.gantry.testsupport.AtOnce;
 import dev.gantry.testsupport.DatasetFiles;
 import dev.gantry.testsupport.Datasets;
 import dev.gantry.testsupport.GantryIntegrationTest;
@@ -22,11 +23,6 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -110,13 +106,7 @@ class QuotaApiTest {
         assertThat(byAdmin.status())
                 .as("a tenant's admin cannot raise its own quota")
                 .isEqualTo(403);
-        assertThat(tenant.http()
-                        .get(quotas(tenant))
-                        .json()
-                        .get("queuedJobs")
-                        .get("serverDefault")
-                        .asBoolean())
-                .isTrue();
+        assertThat(quota(tenant, "queuedJobs").get("serverDefault").asBoolean()).isTrue();
 
         Http.Response negative = owner.put(quotas(tenant), "{\"queuedJobs\": -1, \"storedBytes\": -5}");
         assertThat(negative.status()).isEqualTo(400);
@@ -136,12 +126,7 @@ class QuotaApiTest {
         assertThat(owner.put("/api/v1/projects/" + UUID.randomUUID() + "/quotas", "{}")
                         .status())
                 .isEqualTo(404);
-        assertThat(tenant.http()
-                        .get(quotas(tenant))
-                        .json()
-                        .get("queuedJobs")
-                        .get("serverDefault")
-                        .asBoolean())
+        assertThat(quota(tenant, "queuedJobs").get("serverDefault").asBoolean())
                 .as("nothing was stored by the refused requests")
                 .isTrue();
     }
@@ -204,22 +189,10 @@ class QuotaApiTest {
         Tenant tenant = Tenants.create(owner, "quota-race");
         setQuotas(tenant, "{\"queuedJobs\": 3}");
         int clients = 12;
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<Integer>> answers = new ArrayList<>();
-        for (int i = 0; i < clients; i++) {
+        List<Integer> statuses = AtOnce.run(clients, i -> {
             Http own = tenant.http().withKey(tenant.adminKey());
-            answers.add(pool.submit(() -> {
-                start.await();
-                return own.post("/api/v1/jobs", JOB).status();
-            }));
-        }
-        start.countDown();
-        List<Integer> statuses = new ArrayList<>();
-        for (Future<Integer> answer : answers) {
-            statuses.add(answer.get(60, TimeUnit.SECONDS));
-        }
-        pool.shutdown();
+            return () -> own.post("/api/v1/jobs", JOB).status();
+        });
 
         assertThat(statuses).filteredOn(s -> s == 201).hasSize(3);
         assertThat(statuses).filteredOn(s -> s == 429).hasSize(clients - 3);
@@ -243,7 +216,7 @@ class QuotaApiTest {
                 .hasSize(1);
         assertThat(jobs(tenant, "RUNNING")).isEqualTo(1);
         assertThat(jobs(tenant, "QUEUED")).isEqualTo(1);
-        JsonNode running = tenant.http().get(quotas(tenant)).json().get("runningJobs");
+        JsonNode running = quota(tenant, "runningJobs");
         assertThat(running.get("used").asLong()).isEqualTo(1);
         assertThat(running.get("limit").asLong()).isEqualTo(1);
     }
@@ -321,14 +294,11 @@ class QuotaApiTest {
         byte[] second = npy(64, 11);
         // Room for one upload (its tensor comes later), not for two.
         setQuotas(tenant, "{\"storedBytes\": " + (first.length + first.length / 2) + "}");
-        ExecutorService pool = Executors.newFixedThreadPool(2);
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<RawHttp.Response>> answers = new ArrayList<>();
-        for (byte[] body : List.of(first, second)) {
-            answers.add(pool.submit(() -> {
-                start.await();
-                // Chunked, so neither is refused on its declared length: both reach the binding check.
-                return new RawHttp(port)
+        List<byte[]> bodies = List.of(first, second);
+        // Chunked, so neither is refused on its declared length: both reach the binding check.
+        List<RawHttp.Response> answers = AtOnce.run(
+                2,
+                i -> () -> new RawHttp(port)
                         .send(
                                 "POST",
                                 "/api/v1/datasets?name=q-race&format=npy",
@@ -337,21 +307,16 @@ class QuotaApiTest {
                                         "application/octet-stream",
                                         "Authorization",
                                         "Bearer " + tenant.adminKey()),
-                                body,
-                                true);
-            }));
-        }
-        start.countDown();
+                                bodies.get(i),
+                                true));
         List<Integer> statuses = new ArrayList<>();
-        for (Future<RawHttp.Response> answer : answers) {
-            RawHttp.Response response = answer.get(60, TimeUnit.SECONDS);
+        for (RawHttp.Response response : answers) {
             statuses.add(response.status());
             if (response.status() == 201) {
                 Datasets.awaitDone(
                         tenant.http(), Http.parse(response.text()).get("id").asString());
             }
         }
-        pool.shutdown();
 
         assertThat(statuses).containsExactlyInAnyOrder(201, 409);
         assertThat(datasetRows(tenant)).isEqualTo(1);
@@ -389,12 +354,12 @@ class QuotaApiTest {
     }
 
     private static long storedBytesUsed(Tenant tenant) {
-        return tenant.http()
-                .get(quotas(tenant))
-                .json()
-                .get("storedBytes")
-                .get("used")
-                .asLong();
+        return quota(tenant, "storedBytes").get("used").asLong();
+    }
+
+    /** One quota's view as the project's own admin reads it. */
+    private static JsonNode quota(Tenant tenant, String name) {
+        return tenant.http().get(quotas(tenant)).json().get(name);
     }
 
     /** A uint8 NPY of {@code count} 8×8 images, its bytes drawn from {@code seed}: each seed its own content. */

@@ -3,6 +3,7 @@ package dev.gantry.scheduler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gantry.quota.QuotaProperties;
+import dev.gantry.testsupport.AtOnce;
 import dev.gantry.testsupport.TestDatabase;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -178,31 +179,21 @@ class FairShareTest {
             UUID limited = project("race-" + round, 3);
             queue(limited, 40, 0, false);
             List<UUID> claimed = Collections.synchronizedList(new ArrayList<>());
-            ExecutorService pool = Executors.newFixedThreadPool(claimers);
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<?>> running = new ArrayList<>();
-            for (int w = 0; w < claimers; w++) {
-                String worker = "racer-" + w;
+            AtOnce.run(claimers, w -> {
                 // Each its own JdbcClient on the shared server: real concurrent transactions.
                 JobClaimer own = new JobClaimer(
                         JdbcClient.create(dataSource),
                         JsonMapper.builder().build(),
                         PROPERTIES,
                         QuotaProperties.defaults());
-                running.add(pool.submit(() -> {
-                    start.await();
+                return () -> {
                     // A claimer that found the slot taken by a racer returns nothing; try a few times.
                     for (int tries = 0; tries < 5; tries++) {
-                        own.claim(worker).ifPresent(job -> claimed.add(job.id()));
+                        own.claim("racer-" + w).ifPresent(job -> claimed.add(job.id()));
                     }
                     return null;
-                }));
-            }
-            start.countDown();
-            for (Future<?> f : running) {
-                f.get(60, TimeUnit.SECONDS);
-            }
-            pool.shutdown();
+                };
+            });
 
             assertThat(claimed).as("round %d", round).hasSize(3).doesNotHaveDuplicates();
             assertThat(count(limited, "RUNNING")).as("round %d", round).isEqualTo(3);

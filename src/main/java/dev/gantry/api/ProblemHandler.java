@@ -22,6 +22,8 @@ import dev.gantry.job.InvalidRequestException;
 import dev.gantry.job.JobConflictException;
 import dev.gantry.job.JobNotFoundException;
 import dev.gantry.job.QueueFullException;
+import dev.gantry.quota.Quota;
+import dev.gantry.quota.QuotaExceededException;
 import dev.gantry.security.ForbiddenException;
 import dev.gantry.security.KeyNotFoundException;
 import dev.gantry.security.MissingAccessRuleException;
@@ -55,7 +57,8 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 /**
  * The one place domain and binding errors become RFC 9457 problems: invalid → 400 naming each
- * field, not found → 404, conflict → 409, full queue → 429, oversized body → 413. Errors Spring
+ * field, not found → 404, conflict → 409, full queue → 429, oversized body → 413, a project's
+ * quota → 429 (queued jobs) or 409 (stored bytes) naming the quota. Errors Spring
  * MVC detects itself (405, 406, 415, …) get a type of ours too; errors Tomcat answers before any
  * route sees the request are {@link ProblemErrorReportValve}'s. Anything unexpected is a 500
  * without internals.
@@ -70,6 +73,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     static final URI NOT_FOUND = URI.create("urn:gantry:problem:not-found");
     static final URI CONFLICT = URI.create("urn:gantry:problem:conflict");
     static final URI QUEUE_FULL = URI.create("urn:gantry:problem:queue-full");
+    static final URI QUOTA_EXCEEDED = URI.create("urn:gantry:problem:quota-exceeded");
     static final URI TOO_LARGE = URI.create("urn:gantry:problem:request-too-large");
     static final URI FORBIDDEN = URI.create("urn:gantry:problem:forbidden");
     static final URI INTERNAL = URI.create("urn:gantry:problem:internal");
@@ -197,6 +201,26 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
                 .header(HttpHeaders.RETRY_AFTER, String.valueOf(QUEUE_FULL_RETRY_AFTER_SECONDS))
                 .body(problem(HttpStatus.TOO_MANY_REQUESTS, QUEUE_FULL, "Queue full", e.getMessage()));
+    }
+
+    /**
+     * A full queue quota clears by itself as the project's jobs start: 429 with Retry-After. Full
+     * storage does not: only a delete (or an owner raising the quota) clears it, so 409, the
+     * project's state conflicting with the request, and no Retry-After. (Not 413: the request is
+     * not too large in itself, and 507 would blame the server.)
+     */
+    @ExceptionHandler(QuotaExceededException.class)
+    ResponseEntity<ProblemDetail> quotaExceeded(QuotaExceededException e) {
+        HttpStatus status = e.quota() == Quota.STORED_BYTES ? HttpStatus.CONFLICT : HttpStatus.TOO_MANY_REQUESTS;
+        ProblemDetail problem = problem(status, QUOTA_EXCEEDED, "Quota exceeded", e.getMessage());
+        problem.setProperty("quota", e.quota().id());
+        problem.setProperty("limit", e.limit());
+        problem.setProperty("used", e.used());
+        ResponseEntity.BodyBuilder response = ResponseEntity.status(status);
+        if (status == HttpStatus.TOO_MANY_REQUESTS) {
+            response.header(HttpHeaders.RETRY_AFTER, String.valueOf(QUEUE_FULL_RETRY_AFTER_SECONDS));
+        }
+        return response.body(problem);
     }
 
     @ExceptionHandler(GenerationBusyException.class)

@@ -1,5 +1,7 @@
 package dev.gantry.dataset;
 
+import dev.gantry.quota.ProjectQuotas;
+import dev.gantry.quota.QuotaExceededException;
 import dev.gantry.training.data.BuiltInDatasets;
 import dev.gantry.training.data.ImageTensor;
 import dev.gantry.training.data.ImageTensorFile;
@@ -54,6 +56,7 @@ public class DatasetService {
     private final JdbcClient jdbc;
     private final Clock clock;
     private final Path tempFolder;
+    private final ProjectQuotas quotas;
 
     DatasetService(
             DatasetRepository datasets,
@@ -63,7 +66,8 @@ public class DatasetService {
             TransactionTemplate tx,
             JdbcClient jdbc,
             DatasetClock clock,
-            DatasetTempFolder tempFolder) {
+            DatasetTempFolder tempFolder,
+            ProjectQuotas quotas) {
         this.datasets = datasets;
         this.objects = objects;
         this.processor = processor;
@@ -72,6 +76,7 @@ public class DatasetService {
         this.jdbc = jdbc;
         this.clock = clock.clock();
         this.tempFolder = tempFolder.path();
+        this.quotas = quotas;
     }
 
     /** Runs after the body has been read to its end, before anything is kept: the caller's last checks. */
@@ -96,6 +101,9 @@ public class DatasetService {
      * @throws InvalidUploadException for bad input, naming the field; nothing is kept
      * @throws UploadTooLargeException past {@code gantry.datasets.max-upload-bytes}; nothing is kept
      * @throws DatasetsBusyException when the decode queue is full; nothing is kept
+     * @throws QuotaExceededException when the upload does not fit the project's stored-bytes
+     *     quota (checked before the body is read when its length is declared, and always once it
+     *     has arrived); nothing is kept
      */
     public DatasetView upload(Upload upload) throws IOException {
         DatasetFormat declared = checkRequest(upload);
@@ -105,6 +113,7 @@ public class DatasetService {
         if (!processor.hasRoom()) {
             throw new DatasetsBusyException(settings.decodeQueue());
         }
+        quotas.precheckStorage(upload.project(), upload.declaredLength());
         UUID id = UUID.randomUUID();
         String owner = processor.owner();
         Files.createDirectories(tempFolder);
@@ -130,15 +139,19 @@ public class DatasetService {
             UploadInspector.Inspection inspection =
                     UploadInspector.inspect(file, received.bytes(), declared, settings.zipLimits());
             String key = DatasetObjects.UPLOADS + received.sha256();
+            // Refused before the object is put, when it can be, and for good under the lock below.
+            quotas.precheckStorage(upload.project(), received.bytes());
+            // Named from here on, so a refusal below releases an object no row keeps.
+            claimedKey = key;
             objects.putIfAbsent(key, file);
-            claimedKey = tx.execute(s -> {
+            tx.executeWithoutResult(s -> {
                 Dataset dataset = datasets.findForUpdate(id)
                         .filter(d -> d.state() == DatasetState.PROCESSING)
                         .orElseThrow(() -> new DatasetInUseException(
                                 "Dataset " + id + " was deleted while it was being uploaded"));
+                quotas.lockStorageFor(upload.project(), received.bytes());
                 objects.lockAndEnsure(key, file);
                 dataset.received(received.bytes(), received.sha256(), key, inspection.format(), clock.instant());
-                return key;
             });
             processor.submit(id, file, inspection);
             handedOver = true;

@@ -1,5 +1,7 @@
 package dev.gantry.features;
 
+import dev.gantry.quota.ProjectQuotas;
+import dev.gantry.quota.QuotaExceededException;
 import dev.gantry.training.TrainingCatalog;
 import dev.gantry.training.config.ConfigViolation;
 import dev.gantry.training.config.FeatureNetworkDescriptor;
@@ -61,6 +63,7 @@ public class FeatureNetworkService {
     private final JsonMapper json;
     private final Clock clock;
     private final Path tempFolder;
+    private final ProjectQuotas quotas;
 
     FeatureNetworkService(
             FeatureNetworkRepository networks,
@@ -71,7 +74,8 @@ public class FeatureNetworkService {
             JdbcClient jdbc,
             JsonMapper json,
             ObjectProvider<Clock> clock,
-            @Value("${gantry.data-dir}") Path dataDir) {
+            @Value("${gantry.data-dir}") Path dataDir,
+            ProjectQuotas quotas) {
         this.networks = networks;
         this.objects = objects;
         this.validation = validation;
@@ -83,6 +87,7 @@ public class FeatureNetworkService {
         this.tempFolder = settings.tempFolder() == null || settings.tempFolder().isBlank()
                 ? dataDir.resolve("tmp").resolve("feature-networks")
                 : Path.of(settings.tempFolder());
+        this.quotas = quotas;
     }
 
     /** Runs once the module's part has ended, before anything is kept: the caller's last checks. */
@@ -107,6 +112,8 @@ public class FeatureNetworkService {
      * @throws InvalidFeatureNetworkException naming each bad field; nothing is kept
      * @throws FeatureNetworkTooLargeException past {@code max-module-bytes}; nothing is kept
      * @throws FeatureNetworksUnavailableException when it could not be validated now
+     * @throws QuotaExceededException when the module does not fit the project's stored-bytes
+     *     quota; nothing is kept
      */
     public FeatureNetworkView upload(Upload upload) throws IOException {
         FeatureNetworkValidation validator = validation.getIfAvailable();
@@ -121,6 +128,7 @@ public class FeatureNetworkService {
                     "The " + settings.validationQueue() + " places of the validation queue are taken", 10);
         }
         FeatureNetworkDescriptor descriptor = descriptor(upload.descriptor());
+        quotas.precheckStorage(upload.project(), -1);
         UUID id = UUID.randomUUID();
         Files.createDirectories(tempFolder);
         Path file = tempFolder.resolve(id + ".pt");
@@ -134,6 +142,7 @@ public class FeatureNetworkService {
             objects.putIfAbsent(key, file);
             String storedKey = key;
             tx.executeWithoutResult(s -> {
+                quotas.lockStorageFor(upload.project(), received.bytes());
                 objects.lockAndEnsure(storedKey, file);
                 networks.save(new FeatureNetworkEntry(
                         id,

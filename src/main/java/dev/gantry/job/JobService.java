@@ -1,6 +1,7 @@
 package dev.gantry.job;
 
 import dev.gantry.limits.LimitsProperties;
+import dev.gantry.quota.ProjectQuotas;
 import dev.gantry.training.config.DataShape;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -27,6 +28,7 @@ public class JobService {
     private final LimitsProperties limits;
     private final DatasetJobDatasets datasets;
     private final FeatureNetworkJobNetworks networks;
+    private final ProjectQuotas quotas;
     private final JobForks forks;
 
     JobService(
@@ -35,6 +37,7 @@ public class JobService {
             LimitsProperties limits,
             DatasetJobDatasets datasets,
             FeatureNetworkJobNetworks networks,
+            ProjectQuotas quotas,
             JobForks forks) {
         this.jobs = jobs;
         this.forks = forks;
@@ -42,13 +45,14 @@ public class JobService {
         this.limits = limits;
         this.datasets = datasets;
         this.networks = networks;
+        this.quotas = quotas;
     }
 
     public record Submission(Job job, boolean created) {}
 
     /**
      * Same idempotency key and same spec: the job made by the first request, not a new one, even
-     * when the queue has filled up since. Same key, other spec: a conflict, since the client is
+     * when the queue or the project's quotas have filled up since. Same key, other spec: a conflict, since the client is
      * confused about what it sent.
      */
     @Transactional
@@ -65,7 +69,7 @@ public class JobService {
                 return repeated(earlier.get(), idempotencyKey, requestHash);
             }
         }
-        requireQueueRoom();
+        requireQueueRoom(project);
         UUID id = UUID.randomUUID();
         if (jobs.insert(id, project, complete, idempotencyKey, requestHash)) {
             return new Submission(get(id), true);
@@ -92,11 +96,16 @@ public class JobService {
         return new Submission(get(earlier.id()), false);
     }
 
-    /** Call with the admission lock held, so the count cannot change before the caller queues its job. */
-    private void requireQueueRoom() {
+    /**
+     * Call with the admission lock held, so the counts cannot change before the caller queues its
+     * job: the server's queue, then the project's quotas.
+     */
+    private void requireQueueRoom(UUID project) {
         if (jobs.countQueued() >= limits.maxQueuedJobs()) {
             throw new QueueFullException(limits.maxQueuedJobs());
         }
+        quotas.requireQueueRoom(project);
+        quotas.requireStorageLeft(project);
     }
 
     public Job get(UUID id) {
@@ -162,7 +171,7 @@ public class JobService {
 
     /**
      * A failed or cancelled job is queued again and continues from its latest checkpoint. A state
-     * conflict is reported before a full queue: waiting would not make that request valid.
+     * conflict is reported before a full queue or quota: waiting would not make that request valid.
      */
     @Transactional
     public Job resume(UUID id) {
@@ -171,10 +180,11 @@ public class JobService {
         jobs.lockState(id).orElseThrow(() -> new JobNotFoundException(id));
         Job job = get(id);
         if (job.state() == JobState.FAILED || job.state() == JobState.CANCELLED) {
-            requireQueueRoom();
+            UUID project = jobs.projectOf(id);
+            requireQueueRoom(project);
             // Uploads may be deleted while no job is queued or running on them.
             try {
-                datasets.in(jobs.projectOf(id)).require(job.spec().dataset());
+                datasets.in(project).require(job.spec().dataset());
             } catch (InvalidRequestException e) {
                 throw new JobConflictException(
                         "Job " + id + " cannot resume: " + e.errors().get(0).message());

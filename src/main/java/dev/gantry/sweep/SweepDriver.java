@@ -4,6 +4,7 @@ import dev.gantry.job.InvalidRequestException;
 import dev.gantry.job.JobService;
 import dev.gantry.job.JobSpec;
 import dev.gantry.job.QueueFullException;
+import dev.gantry.quota.QuotaExceededException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
@@ -134,7 +135,8 @@ public class SweepDriver {
             });
             submitted.increment();
             return Outcome.SUBMITTED;
-        } catch (QueueFullException e) {
+        } catch (QueueFullException | QuotaExceededException e) {
+            // The server's queue or the project's quota is full: the sweep waits its turn.
             return Outcome.QUEUE_FULL;
         } catch (InvalidRequestException e) {
             // Valid when the sweep was made; what changed since (a deleted dataset) stays so.

@@ -13,7 +13,9 @@ import dev.gantry.training.eval.EvaluationSetup;
 import dev.gantry.training.eval.ImageEvaluator;
 import dev.gantry.training.eval.ImageGrid;
 import dev.gantry.training.eval.ModeCoverage;
+import dev.gantry.training.eval.ModeSpread;
 import dev.gantry.training.eval.ScatterPlot;
+import dev.gantry.training.eval.SlicedWasserstein;
 import dev.gantry.training.features.FeatureNetworks;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -190,25 +192,64 @@ public final class GanTraining {
             return new TrainingResult(step, false, lastMetrics, lastEvaluation);
         }
 
+        private EvaluationProtocol pointsProtocol(
+                String reference, int referenceCount, Map<String, Integer> parameters) {
+            return new EvaluationProtocol(
+                    null,
+                    null,
+                    "none",
+                    config.evaluationSamples(),
+                    reference,
+                    referenceCount,
+                    "float32 points",
+                    parameters);
+        }
+
+        private static void record(
+                Map<String, Double> metrics,
+                Map<String, EvaluationProtocol> protocols,
+                String name,
+                double value,
+                EvaluationProtocol protocol) {
+            metrics.put(name, value);
+            protocols.put(name, protocol);
+        }
+
         private void evaluatePoints(long step, SyntheticDataset dataset, boolean metricsDue, boolean sampleDue) {
             float[] points = state.generate(
                     config.evaluationSamples(), StepSeeds.of(config.seed(), step, StepSeeds.EVALUATION), null);
             Map<String, Double> metrics = new LinkedHashMap<>();
             Map<String, EvaluationProtocol> protocols = new LinkedHashMap<>();
-            if (metricsDue && !dataset.modes().isEmpty()) {
-                ModeCoverage coverage = ModeCoverage.of(points, dataset.modes(), dataset.sigma());
-                metrics.put("eval/modes", (double) coverage.modesCaptured());
-                metrics.put("eval/high-quality", coverage.highQualityFraction());
-                EvaluationProtocol protocol = new EvaluationProtocol(
-                        null,
-                        null,
-                        "none",
+            if (metricsDue) {
+                // A fresh real sample per evaluation, as large as the generated one.
+                float[] real = new float[points.length];
+                dataset.sample(
+                        new SplittableRandom(StepSeeds.of(config.seed(), step, StepSeeds.EVALUATION_REAL)),
                         config.evaluationSamples(),
-                        "modes",
-                        dataset.modes().size(),
-                        "float32 points",
-                        Map.of("highQualitySigmas", 3));
-                metrics.keySet().forEach(name -> protocols.put(name, protocol));
+                        real);
+                if (!dataset.modes().isEmpty()) {
+                    ModeCoverage coverage = ModeCoverage.of(points, dataset.modes(), dataset.sigma());
+                    EvaluationProtocol modes =
+                            pointsProtocol("modes", dataset.modes().size(), Map.of("highQualitySigmas", 3));
+                    record(metrics, protocols, "eval/modes", coverage.modesCaptured(), modes);
+                    record(metrics, protocols, "eval/high-quality", coverage.highQualityFraction(), modes);
+                    ModeSpread.ratio(points, real, dataset.modes(), dataset.sigma())
+                            .ifPresent(spread -> record(
+                                    metrics,
+                                    protocols,
+                                    ModeSpread.METRIC,
+                                    spread,
+                                    pointsProtocol("fresh", config.evaluationSamples(), Map.of("withinSigmas", 3))));
+                }
+                record(
+                        metrics,
+                        protocols,
+                        SlicedWasserstein.METRIC,
+                        SlicedWasserstein.distance(points, real, SlicedWasserstein.DIRECTIONS),
+                        pointsProtocol(
+                                "fresh",
+                                config.evaluationSamples(),
+                                Map.of("directions", SlicedWasserstein.DIRECTIONS)));
                 lastEvaluation = metrics;
             }
             byte[] png = null;

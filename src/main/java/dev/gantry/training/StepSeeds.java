@@ -13,6 +13,7 @@ final class StepSeeds {
     static final long INIT_FEATURES = 0x4665_6149L;
     static final long EVALUATION = 0x4576_616cL;
     static final long REAL_PLOT = 0x506c_6f74L;
+    static final long EVALUATION_REAL = 0x4576_5265L;
     static final long KID_SUBSETS = 0x4b49_4453L;
 
     private StepSeeds() {}

@@ -16,6 +16,8 @@ import dev.gantry.training.config.TrainingConfig;
 import dev.gantry.training.data.BuiltInDatasets;
 import dev.gantry.training.data.SyntheticDatasets;
 import dev.gantry.training.eval.ImageEvaluator;
+import dev.gantry.training.eval.ModeSpread;
+import dev.gantry.training.eval.SlicedWasserstein;
 import dev.gantry.training.loss.LossCatalog;
 import dev.gantry.training.loss.TermContext;
 import dev.gantry.training.loss.TermDescriptor;
@@ -277,7 +279,8 @@ public final class TrainingCatalog {
             ImageEvaluator.KID,
             ImageEvaluator.KID_STD,
             ImageEvaluator.PIXEL_MEAN_GAP,
-            ImageEvaluator.PIXEL_STD_GAP);
+            ImageEvaluator.PIXEL_STD_GAP,
+            SlicedWasserstein.METRIC);
 
     /** Evaluation metrics where higher is better. */
     private static final Set<String> HIGHER_IS_BETTER = Set.of(
@@ -293,7 +296,8 @@ public final class TrainingCatalog {
             List.of("eval/psnr", "eval/ssim", "eval/psnr-bicubic", "eval/ssim-bicubic");
 
     /**
-     * The {@code eval/*} metrics a job reports: PacGAN's mode coverage on the 2-D mixtures, the
+     * The {@code eval/*} metrics a job reports: on points the sliced Wasserstein distance, with
+     * PacGAN's mode coverage and the within-mode spread on the 2-D mixtures; the
      * pixel statistics on images, and with a feature network FID, KID and precision/recall.
      *
      * @param dataset the spec's dataset (a built-in name matters for points)
@@ -313,7 +317,9 @@ public final class TrainingCatalog {
         }
         boolean modes = BuiltInDatasets.find(dataset).isPresent()
                 && !SyntheticDatasets.byName(dataset).modes().isEmpty();
-        return modes ? List.of("eval/modes", "eval/high-quality") : List.of();
+        return modes
+                ? List.of("eval/modes", "eval/high-quality", ModeSpread.METRIC, SlicedWasserstein.METRIC)
+                : List.of(SlicedWasserstein.METRIC);
     }
 
     /** {@code min} or {@code max} for a metric with a direction; empty for one without (pixel mean). */

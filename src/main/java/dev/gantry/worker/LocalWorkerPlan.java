@@ -1,5 +1,6 @@
 package dev.gantry.worker;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
@@ -39,6 +40,20 @@ final class LocalWorkerPlan {
                         : gpus.stream().map(id -> new Slot("auto", id)).toList();
             default -> throw new IllegalArgumentException("unknown gantry.worker.device " + device);
         };
+    }
+
+    /**
+     * The plan and one more CPU worker, a warm spare that claims only when a sibling's job is back
+     * in the queue. A plan on GPUs gets none: a spare would need a GPU of its own.
+     */
+    static List<Slot> withSpare(List<Slot> slots) {
+        if (slots.isEmpty()
+                || slots.stream().anyMatch(slot -> !slot.cudaVisibleDevices().isEmpty())) {
+            return slots;
+        }
+        List<Slot> more = new ArrayList<>(slots);
+        more.add(slots.get(0));
+        return List.copyOf(more);
     }
 
     private static List<Slot> cpu(int count) {

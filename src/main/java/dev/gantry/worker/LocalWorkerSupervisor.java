@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.gantry.process.SameJarCommand;
 import dev.gantry.process.SupervisedProcess;
 import dev.gantry.process.TorchChild;
+import dev.gantry.scheduler.ClaimGroup;
 import dev.gantry.scheduler.LeaseReaper;
 import dev.gantry.scheduler.SchedulerProperties;
 import dev.gantry.storage.StorageProperties;
@@ -14,8 +15,11 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.SmartLifecycle;
@@ -25,11 +29,16 @@ import org.springframework.stereotype.Component;
  * Local mode: the server runs its workers as child processes of the same jar, so a libtorch crash,
  * out-of-memory or leak costs one worker, never the API. A child that dies is started again, with
  * a growing pause if it keeps dying, and the job it held goes back to the queue the moment it
- * exits: its death is certain, so there is no lease to wait out.
+ * exits: its death is certain, so there is no lease to wait out. On the CPU it also keeps a warm
+ * spare: one child more than {@code local-count}, in a claim group that runs at most
+ * {@code local-count} jobs, so a requeued job is claimed at once by a process already started,
+ * and the restarted child becomes the next spare.
  */
 @Component
 @ConditionalOnExpression("'${gantry.role:server}' == 'server' && ${gantry.worker.local-count:1} > 0")
 class LocalWorkerSupervisor implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalWorkerSupervisor.class);
 
     private final WorkerProperties properties;
     private final SchedulerProperties scheduling;
@@ -39,6 +48,7 @@ class LocalWorkerSupervisor implements SmartLifecycle {
     private final Counter restarts;
     private final LeaseReaper reaper;
     private final List<LocalWorkerPlan.Slot> plan;
+    private final ClaimGroup group;
     private final Map<Integer, String> nextSuffix = new ConcurrentHashMap<>();
     private final Map<Long, String> suffixByPid = new ConcurrentHashMap<>();
     private final List<SupervisedProcess> children = new ArrayList<>();
@@ -60,8 +70,17 @@ class LocalWorkerSupervisor implements SmartLifecycle {
         this.storage = storage;
         this.restarts = meters.counter("gantry.worker.local.restarts");
         this.reaper = reaper;
-        this.plan = LocalWorkerPlan.of(
+        List<LocalWorkerPlan.Slot> runners = LocalWorkerPlan.of(
                 properties.device(), properties.localCount(), LocalGpus.detect(System.getenv(), LocalGpus.NVIDIA_PROC));
+        this.plan = properties.localSpare() ? LocalWorkerPlan.withSpare(runners) : runners;
+        this.group = plan.size() > runners.size()
+                ? new ClaimGroup("local-workers-" + UUID.randomUUID(), runners.size())
+                : null;
+        if (group != null) {
+            log.info(
+                    "{} local worker(s) and a warm spare, which claims only when a sibling's job is requeued",
+                    runners.size());
+        }
     }
 
     List<Long> workerPids() {
@@ -123,6 +142,10 @@ class LocalWorkerSupervisor implements SmartLifecycle {
                 "--gantry.worker.device=" + slot.device(),
                 "--gantry.worker.id-suffix=" + suffix,
                 "--gantry.worker.parent-pid=" + ProcessHandle.current().pid()));
+        if (group != null) {
+            arguments.add("--gantry.worker.claim-group=" + group.name());
+            arguments.add("--gantry.worker.claim-group-limit=" + group.limit());
+        }
         arguments.addAll(storage.childArguments());
         return SameJarCommand.of(jvm, arguments);
     }

@@ -135,7 +135,7 @@ class WorkerLoop implements SmartLifecycle {
     private void loop() {
         while (running) {
             try {
-                Optional<ClaimedJob> claimed = claimer.claim(workerId, device.gpu());
+                Optional<ClaimedJob> claimed = claimer.claim(workerId, device.gpu(), properties.group());
                 if (claimed.isEmpty()) {
                     signals.awaitWork(IDLE_POLL);
                     continue;

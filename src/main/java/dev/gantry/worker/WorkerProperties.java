@@ -1,5 +1,6 @@
 package dev.gantry.worker;
 
+import dev.gantry.scheduler.ClaimGroup;
 import java.time.Duration;
 import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -19,6 +20,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     {@code gpu}, and for {@code auto} when it finds GPUs
  * @param idSuffix set on a local child by its server: the end of the worker's id, so the server
  *     knows which jobs the child held when it exits
+ * @param localSpare whether a server on the CPU starts one more local worker than
+ *     {@code local-count}, idle until a sibling dies: its job then runs again at once instead of
+ *     after a new process has started
+ * @param claimGroup set on a local child by its server: the group whose members together run at
+ *     most {@code claim-group-limit} jobs
+ * @param claimGroupLimit the group's limit, set with {@code claim-group}
  */
 @ConfigurationProperties("gantry.worker")
 public record WorkerProperties(
@@ -29,9 +36,17 @@ public record WorkerProperties(
         Long parentPid,
         @DefaultValue("1") int torchThreads,
         @DefaultValue("auto") String device,
-        String idSuffix) {
+        String idSuffix,
+        @DefaultValue("true") boolean localSpare,
+        String claimGroup,
+        @DefaultValue("1") int claimGroupLimit) {
 
     static final Set<String> DEVICES = Set.of("cpu", "gpu", "auto");
+
+    /** The group this worker claims in, or null for a worker on its own. */
+    ClaimGroup group() {
+        return claimGroup == null ? null : new ClaimGroup(claimGroup, claimGroupLimit);
+    }
 
     public WorkerProperties {
         if (!DEVICES.contains(device)) {

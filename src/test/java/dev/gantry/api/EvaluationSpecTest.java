@@ -45,8 +45,8 @@ class EvaluationSpecTest {
             delimiter = '|',
             value = {
                 "FID without a network | digits | {\"metric\": \"eval/fid\"} | | checkpoints.keepBest.metric | need evaluation.featureNetwork",
-                "a metric points do not report | ring8 | {\"metric\": \"eval/pixel-mean-gap\"} | | checkpoints.keepBest.metric | [eval/modes, eval/high-quality]",
-                "swissroll reports none | swissroll | {\"metric\": \"eval/modes\"} | | checkpoints.keepBest.metric | reports []",
+                "a metric points do not report | ring8 | {\"metric\": \"eval/pixel-mean-gap\"} | | checkpoints.keepBest.metric | [eval/modes, eval/high-quality, eval/spread, eval/sliced-wasserstein]",
+                "swissroll has no modes | swissroll | {\"metric\": \"eval/modes\"} | | checkpoints.keepBest.metric | reports [eval/sliced-wasserstein]",
                 "a goal of neither | ring8 | {\"metric\": \"eval/modes\", \"goal\": \"up\"} | | checkpoints.keepBest.goal | one of [max, min]",
                 "no goal for a metric without one | digits | {\"metric\": \"eval/pixel-mean\"} | | checkpoints.keepBest.goal | min or max",
                 "count 0 | ring8 | {\"metric\": \"eval/modes\", \"count\": 0} | | checkpoints.keepBest.count | between 1 and 100",

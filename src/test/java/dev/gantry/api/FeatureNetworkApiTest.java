@@ -9,11 +9,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.gantry.storage.ObjectStore;
 import dev.gantry.testsupport.FeatureNetworkUploads;
 import dev.gantry.testsupport.Http;
+import dev.gantry.testsupport.Tenants;
 import dev.gantry.testsupport.TestDatabaseInitializer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -330,5 +333,40 @@ class FeatureNetworkApiTest {
     static String sha256(byte[] bytes) throws Exception {
         return java.util.HexFormat.of()
                 .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+
+    /** The module's bytes are known only once it has arrived: refused then, its stored object released. */
+    @Test
+    void an_upload_past_the_projects_stored_bytes_quota_is_a_409_and_keeps_nothing() throws Exception {
+        Tenants.Tenant tenant = Tenants.create(http, "fn-quota");
+        byte[] module = resource("gray_tiny.pt");
+        String key = "feature-networks/"
+                + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(module));
+        String quotas = "/api/v1/projects/" + tenant.projectId() + "/quotas";
+        assertThat(http.put(quotas, "{\"storedBytes\": " + (module.length - 1) + "}")
+                        .status())
+                .isEqualTo(200);
+
+        Http.Response refused = upload(tenant.http(), "gray_tiny");
+
+        assertThat(refused.status())
+                .as(new String(refused.bytes(), StandardCharsets.UTF_8))
+                .isEqualTo(409);
+        assertThat(refused.json().get("quota").asString()).isEqualTo("storedBytes");
+        assertThat(jdbc.sql("SELECT count(*) FROM feature_networks WHERE project_id = ?::uuid")
+                        .param(tenant.projectId())
+                        .query(Long.class)
+                        .single())
+                .isZero();
+        // Other tests here upload the same module: its object may stay only for their rows.
+        long named = jdbc.sql("SELECT count(*) FROM feature_networks WHERE module_key = ?")
+                .param(key)
+                .query(Long.class)
+                .single();
+        assertThat(store.exists(key)).isEqualTo(named > 0);
+
+        assertThat(http.put(quotas, "{\"storedBytes\": " + module.length + "}").status())
+                .isEqualTo(200);
+        assertThat(upload(tenant.http(), "gray_tiny").status()).isEqualTo(201);
     }
 }

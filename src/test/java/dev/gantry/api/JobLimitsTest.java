@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gantry.scheduler.JobClaimer;
 import dev.gantry.scheduler.LeaseReaper;
+import dev.gantry.testsupport.AtOnce;
 import dev.gantry.testsupport.GantryIntegrationTest;
 import dev.gantry.testsupport.Http;
 import java.nio.charset.StandardCharsets;
@@ -11,10 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -89,22 +86,10 @@ class JobLimitsTest {
     @Test
     void concurrent_submits_never_fill_the_queue_past_its_limit() throws Exception {
         int clients = 16;
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<Integer>> answers = new ArrayList<>();
-        for (int i = 0; i < clients; i++) {
+        List<Integer> statuses = AtOnce.run(clients, i -> {
             Http own = new Http(port);
-            answers.add(pool.submit(() -> {
-                start.await();
-                return own.post("/api/v1/jobs", "{\"dataset\": \"ring8\"}").status();
-            }));
-        }
-        start.countDown();
-        List<Integer> statuses = new ArrayList<>();
-        for (Future<Integer> answer : answers) {
-            statuses.add(answer.get(60, TimeUnit.SECONDS));
-        }
-        pool.shutdown();
+            return () -> own.post("/api/v1/jobs", "{\"dataset\": \"ring8\"}").status();
+        });
 
         assertThat(statuses).filteredOn(s -> s == 201).hasSize(3);
         assertThat(statuses).filteredOn(s -> s == 429).hasSize(clients - 3);

@@ -45,6 +45,7 @@ import tools.jackson.databind.JsonNode;
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
             "gantry.worker.local-count=1",
+            "gantry.worker.local-spare=false",
             "gantry.worker.jvm-options=-Xmx384m",
             "gantry.generation.local-count=1",
             "gantry.scheduler.heartbeat-interval=500ms",

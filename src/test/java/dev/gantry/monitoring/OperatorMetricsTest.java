@@ -24,6 +24,7 @@ import org.springframework.test.context.ContextConfiguration;
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
             "gantry.worker.local-count=1",
+            "gantry.worker.local-spare=false",
             "gantry.generation.local-count=0",
             "gantry.worker.jvm-options=-Xmx384m",
             "gantry.monitoring.refresh-interval=200ms"

@@ -289,6 +289,7 @@ class ProjectIsolationTest {
         return switch (method) {
             case GET -> http.get(path);
             case DELETE -> http.delete(path);
+            case PUT -> http.put(path, "{}");
             default -> {
                 Set<MediaType> consumes = info.getConsumesCondition().getConsumableMediaTypes();
                 String type = consumes.isEmpty()

@@ -28,6 +28,7 @@ import tools.jackson.databind.JsonNode;
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
             "gantry.worker.local-count=1",
+            "gantry.worker.local-spare=false",
             "gantry.generation.local-count=0",
             // A fixed, pre-touched heap: RSS growth then shows native (libtorch) memory, not heap sizing.
             "gantry.worker.jvm-options=-Xms384m -Xmx384m -XX:+AlwaysPreTouch",

@@ -32,6 +32,7 @@ import tools.jackson.databind.JsonNode;
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
             "gantry.worker.local-count=1",
+            "gantry.worker.local-spare=false",
             "gantry.worker.jvm-options=-Xmx512m",
             "gantry.scheduler.heartbeat-interval=500ms",
             "gantry.scheduler.reaper-interval=500ms",

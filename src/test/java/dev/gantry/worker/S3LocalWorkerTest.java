@@ -31,6 +31,7 @@ import tools.jackson.databind.JsonNode;
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
             "gantry.worker.local-count=1",
+            "gantry.worker.local-spare=false",
             "gantry.generation.local-count=0",
             "gantry.worker.jvm-options=-Xmx384m",
             "gantry.worker.metrics-flush-interval=500ms"

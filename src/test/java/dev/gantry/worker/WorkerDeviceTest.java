@@ -49,6 +49,18 @@ class WorkerDeviceTest {
     }
 
     @Test
+    void a_cpu_plan_gets_one_spare_and_a_gpu_plan_none() {
+        assertThat(LocalWorkerPlan.withSpare(LocalWorkerPlan.of("cpu", 2, List.of())))
+                .containsExactly(
+                        new LocalWorkerPlan.Slot("cpu", ""),
+                        new LocalWorkerPlan.Slot("cpu", ""),
+                        new LocalWorkerPlan.Slot("cpu", ""));
+        assertThat(LocalWorkerPlan.withSpare(LocalWorkerPlan.of("gpu", 1, List.of("0", "1"))))
+                .containsExactly(new LocalWorkerPlan.Slot("gpu", "0"), new LocalWorkerPlan.Slot("gpu", "1"));
+        assertThat(LocalWorkerPlan.withSpare(List.of())).isEmpty();
+    }
+
+    @Test
     void a_gpu_plan_starts_one_worker_per_gpu_each_seeing_only_its_own() {
         assertThat(LocalWorkerPlan.of("gpu", 1, List.of("0", "1")))
                 .containsExactly(new LocalWorkerPlan.Slot("gpu", "0"), new LocalWorkerPlan.Slot("gpu", "1"));
@@ -76,7 +88,17 @@ class WorkerDeviceTest {
     @Test
     void an_unknown_device_setting_is_refused_naming_the_property() {
         assertThatThrownBy(() -> new WorkerProperties(
-                        1, "", java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(1), null, 1, "tpu", null))
+                        1,
+                        "",
+                        java.time.Duration.ofSeconds(1),
+                        java.time.Duration.ofSeconds(1),
+                        null,
+                        1,
+                        "tpu",
+                        null,
+                        true,
+                        null,
+                        1))
                 .hasMessageContaining("gantry.worker.device")
                 .hasMessageContaining("tpu");
     }

@@ -12,6 +12,7 @@ import dev.gantry.testsupport.GantryIntegrationTest;
 import dev.gantry.testsupport.Http;
 import dev.gantry.testsupport.Tenants;
 import dev.gantry.testsupport.TestKeys;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -83,6 +84,9 @@ class SweepApiTest {
 
     @Autowired
     Artifacts artifacts;
+
+    @Autowired
+    MeterRegistry meters;
 
     Http http;
 
@@ -598,6 +602,30 @@ class SweepApiTest {
             assertThat(job.at("/spec/loss/terms/0/weight").asDouble()).isEqualTo(i == 0 ? 0.5 : 2);
         }
         http.post("/api/v1/sweeps/" + id + "/cancel", "");
+    }
+
+    /** A project at its queued-jobs quota: the sweep waits its turn, without a failed pass. */
+    @Test
+    void a_project_at_its_queued_jobs_quota_makes_the_sweep_wait() {
+        Tenants.Tenant tenant = Tenants.create(http, "sweep-quota");
+        Http.Response quota = http.put("/api/v1/projects/" + tenant.projectId() + "/quotas", "{\"queuedJobs\": 1}");
+        assertThat(quota.status()).as(new String(quota.bytes())).isEqualTo(200);
+        String id = tenant.http()
+                .post("/api/v1/sweeps", sweep(unique("quota"), """
+                        {"loss.terms[1].weight": {"values": [0.1, 0.2, 0.3]}}
+                        """, ", \"parallelTrials\": 3"))
+                .json()
+                .get("id")
+                .asString();
+        double failedBefore = meters.counter("gantry.sweeps.driver.errors").count();
+        driver.drive();
+        List<String> jobs = jobIds(tenant.http().get("/api/v1/sweeps/" + id).json());
+        assertThat(jobs).hasSize(1);
+        assertThat(meters.counter("gantry.sweeps.driver.errors").count()).isEqualTo(failedBefore);
+        finish(UUID.fromString(jobs.get(0)), "SUCCEEDED");
+        driver.drive();
+        assertThat(jobIds(tenant.http().get("/api/v1/sweeps/" + id).json())).hasSize(2);
+        tenant.http().post("/api/v1/sweeps/" + id + "/cancel", "");
     }
 
     @Test

@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * What a sweep found, from its trials' evaluation points: each configuration's objective and eval
@@ -26,6 +28,11 @@ public record SweepAnalysis(
         List<Configuration> configurations,
         Best best,
         List<Marginal> marginals) {
+
+    /** Beyond this many numeric values, a marginal is given over {@link #BINS} ranges of them. */
+    static final int MAX_LEVELS = 8;
+
+    static final int BINS = 5;
 
     /** Mean and sample standard deviation (n − 1; null below two values) of n values. */
     public record Stat(double mean, Double std, int n) {
@@ -84,7 +91,11 @@ public record SweepAnalysis(
     /** The objective against one parameter's values, each averaged over the configurations that have it. */
     public record Marginal(String parameter, List<Level> levels) {}
 
-    /** @param std of the configuration means, null below two */
+    /**
+     * @param value the parameter's value; for more than {@link #MAX_LEVELS} numeric values, a range
+     *     {@code {"from", "to"}} (both included) holding a fifth of them
+     * @param std of the configuration means, null below two
+     */
     public record Level(JsonNode value, double mean, Double std, int configurations, int trials) {}
 
     /** A trial's objective from its points of the metric, in step order. */
@@ -181,7 +192,7 @@ public record SweepAnalysis(
                 new Counts(trials.size(), pending, active, completed, stopped, failed, cancelled),
                 configurations,
                 best(configurations, objective, maximize),
-                marginals(parameters, configurations, maximize));
+                marginals(parameters, configurations));
     }
 
     private static Best best(List<Configuration> configurations, SweepRequest.Objective objective, boolean maximize) {
@@ -237,8 +248,7 @@ public record SweepAnalysis(
                 s.std() == null ? "?" : String.format(Locale.ROOT, "%.2g", s.std()));
     }
 
-    private static List<Marginal> marginals(
-            List<String> parameters, List<Configuration> configurations, boolean maximize) {
+    private static List<Marginal> marginals(List<String> parameters, List<Configuration> configurations) {
         List<Marginal> out = new ArrayList<>();
         for (String parameter : parameters) {
             // Keyed by the value's JSON text, so 0.1 and "0.1" stay apart.
@@ -253,20 +263,51 @@ public record SweepAnalysis(
                         .add(c);
                 values.putIfAbsent(value.toString(), value);
             }
+            List<List<Configuration>> groups = new ArrayList<>(byValue.values());
+            boolean numeric = values.values().stream().allMatch(JsonNode::isNumber);
+            if (numeric) {
+                groups.sort(Comparator.comparingDouble(
+                        g -> g.get(0).params().get(parameter).asDouble()));
+            }
+            boolean binned = numeric && groups.size() > MAX_LEVELS;
+            if (binned) {
+                groups = bins(groups, BINS);
+            }
             List<Level> levels = new ArrayList<>();
-            byValue.forEach((key, cs) -> {
+            for (List<Configuration> cs : groups) {
                 Stat s = Stat.of(cs.stream().map(c -> c.objective().mean()).toList());
+                JsonNode value = cs.get(0).params().get(parameter);
+                if (binned) {
+                    ObjectNode range = JsonNodeFactory.instance.objectNode();
+                    range.set("from", value);
+                    range.set("to", cs.get(cs.size() - 1).params().get(parameter));
+                    value = range;
+                }
                 levels.add(new Level(
-                        values.get(key),
+                        value,
                         s.mean(),
                         s.std(),
                         cs.size(),
                         cs.stream().mapToInt(c -> c.objective().n()).sum()));
-            });
-            if (levels.stream().allMatch(l -> l.value().isNumber())) {
-                levels.sort(Comparator.comparingDouble(l -> l.value().asDouble()));
             }
             out.add(new Marginal(parameter, levels));
+        }
+        return out;
+    }
+
+    /**
+     * Splits groups of configurations, sorted by value, into {@code count} runs of near-equal
+     * numbers of values: a random search draws a new value for every configuration, and one level
+     * per value would be no average at all.
+     */
+    private static List<List<Configuration>> bins(List<List<Configuration>> sorted, int count) {
+        List<List<Configuration>> out = new ArrayList<>();
+        for (int b = 0; b < count; b++) {
+            List<Configuration> bin = new ArrayList<>();
+            for (int i = b * sorted.size() / count; i < (b + 1) * sorted.size() / count; i++) {
+                bin.addAll(sorted.get(i));
+            }
+            out.add(bin);
         }
         return out;
     }

@@ -150,17 +150,26 @@ final class SweepPlot {
                     g.setColor(Color.DARK_GRAY);
                     g.setStroke(new BasicStroke(1.5f));
                     List<SweepAnalysis.Level> levels = new ArrayList<>(m.levels());
-                    levels.sort(Comparator.comparingDouble(l -> x.position(l.value())));
+                    levels.sort(Comparator.comparingDouble(l -> levelPosition(x, l)));
                     for (int i = 1; i < levels.size(); i++) {
                         SweepAnalysis.Level a = levels.get(i - 1);
                         SweepAnalysis.Level b = levels.get(i);
                         g.drawLine(
-                                px(x.fraction(x.position(a.value()))),
+                                px(x.fraction(levelPosition(x, a))),
                                 py(fraction(a.mean(), y)),
-                                px(x.fraction(x.position(b.value()))),
+                                px(x.fraction(levelPosition(x, b))),
                                 py(fraction(b.mean(), y)));
                     }
                 });
+    }
+
+    /** A level's place on the axis: its value, or the middle of its range. */
+    private static double levelPosition(Axis x, SweepAnalysis.Level level) {
+        JsonNode value = level.value();
+        if (value.isObject() && value.has("from") && value.has("to")) {
+            return (x.position(value.get("from")) + x.position(value.get("to"))) / 2;
+        }
+        return x.position(value);
     }
 
     private static void curvesPanel(Graphics2D g, SweepAnalysis analysis, List<SweepRepository.Point> points) {

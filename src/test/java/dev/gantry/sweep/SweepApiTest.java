@@ -467,6 +467,65 @@ class SweepApiTest {
         assertThat(image.getHeight()).isEqualTo(2 * SweepPlot.PANEL_HEIGHT);
     }
 
+    /**
+     * A random search draws a new rate for every configuration: its marginal is given over five
+     * ranges of four configurations each, every range's mean checked here against the trials whose
+     * rate falls in it; a parameter of three values keeps one level per value.
+     */
+    @Test
+    void the_marginals_of_a_random_search_bin_a_drawn_range_and_keep_listed_values() throws Exception {
+        JsonNode sweep = http.post(
+                        "/api/v1/sweeps",
+                        sweep(
+                                unique("bins"),
+                                """
+                        {"optimizer.generator.learningRate": {"min": 1e-5, "max": 1e-2, "scale": "log"},
+                         "loss.adversarial.type": {"values": ["non-saturating", "hinge", "least-squares"]}}
+                        """,
+                                ", \"strategy\": \"random\", \"samples\": 20, \"randomSeed\": 3, \"parallelTrials\": 20"))
+                .json();
+        String id = sweep.get("id").asString();
+        driver.drive();
+        JsonNode trials = http.get("/api/v1/sweeps/" + id).json().get("trials");
+        List<double[]> rateAndObjective = new ArrayList<>();
+        Map<String, List<Double>> byType = new LinkedHashMap<>();
+        for (JsonNode t : trials) {
+            double objective = (t.get("trial").asInt() * 7 % 11) / 10.0;
+            UUID job = UUID.fromString(t.get("job").asString());
+            metrics.write(job, 1, List.of(new MetricPoint("eval/high-quality", 200, objective, null)));
+            finish(job, "SUCCEEDED");
+            rateAndObjective.add(new double[] {
+                t.at("/params/optimizer.generator.learningRate").asDouble(), objective
+            });
+            byType.computeIfAbsent(t.at("/params/loss.adversarial.type").asString(), k -> new ArrayList<>())
+                    .add(objective);
+        }
+        rateAndObjective.sort(java.util.Comparator.comparingDouble(p -> p[0]));
+        JsonNode marginals =
+                http.get("/api/v1/sweeps/" + id + "/analysis").json().get("marginals");
+        JsonNode rate = marginals.get(0).get("levels");
+        assertThat(rate).hasSize(5);
+        for (int b = 0; b < 5; b++) {
+            JsonNode level = rate.get(b);
+            List<double[]> in = rateAndObjective.subList(4 * b, 4 * b + 4);
+            assertThat(level.at("/value/from").asDouble()).isEqualTo(in.get(0)[0]);
+            assertThat(level.at("/value/to").asDouble()).isEqualTo(in.get(3)[0]);
+            assertThat(level.get("configurations").asInt()).isEqualTo(4);
+            assertThat(level.get("mean").asDouble())
+                    .isCloseTo(mean(in.stream().mapToDouble(p -> p[1]).toArray()), within(1e-12));
+        }
+        JsonNode type = marginals.get(1).get("levels");
+        assertThat(type).hasSize(byType.size());
+        for (JsonNode level : type) {
+            double[] values = byType.get(level.get("value").asString()).stream()
+                    .mapToDouble(Double::doubleValue)
+                    .toArray();
+            assertThat(level.get("mean").asDouble()).isCloseTo(mean(values), within(1e-12));
+            assertThat(level.get("configurations").asInt()).isEqualTo(values.length);
+        }
+        assertThat(http.get("/api/v1/sweeps/" + id + "/analysis.png").status()).isEqualTo(200);
+    }
+
     @Test
     void seeds_that_disagree_make_the_best_configuration_uncertain() {
         String name = unique("unc");

@@ -122,8 +122,9 @@ public class SweepDriver {
     }
 
     /**
-     * The idempotency key is the trial's, so a pass that dies between the submit and the link
-     * finds the same job again next time rather than queueing a second one.
+     * The submit and the link to the trial commit together. The idempotency key is the trial's all
+     * the same: should two passes ever both submit a trial (a lock lost with its connection), the
+     * second gets the first one's job instead of queueing another.
      */
     private Outcome submit(Sweep sweep, SweepTrial trial) {
         JobSpec spec = json.treeToValue(sweeps.spec(sweep.id(), trial.trial()), JobSpec.class);

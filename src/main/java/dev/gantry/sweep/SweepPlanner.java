@@ -404,6 +404,10 @@ final class SweepPlanner {
             e.errors().forEach(f -> blame(paths, values, f.field(), f.message()));
             return null;
         }
+        if (complete.from() != null) {
+            // Pinned now: a trial submitted later must not fork from a newer "latest" or "best".
+            spec.set("from", json.valueToTree(complete.from()));
+        }
         return new PlannedTrial(
                 index,
                 configuration,

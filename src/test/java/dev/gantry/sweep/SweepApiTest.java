@@ -649,6 +649,10 @@ class SweepApiTest {
                                 + ", \"parallelTrials\": 2, " + objective + "}")
                 .json();
         String id = sweep.get("id").asString();
+        // A better checkpoint after the sweep was made: the trials stay on the one pinned then.
+        assertThat(artifacts.save(ArtifactKind.CHECKPOINT, parent, 1, 15, new byte[] {3}, 5))
+                .isTrue();
+        metrics.write(parent, 1, List.of(new MetricPoint("eval/modes", 15, 9, null)));
         driver.drive();
         List<String> jobs = jobIds(http.get("/api/v1/sweeps/" + id).json());
         assertThat(jobs).hasSize(2);

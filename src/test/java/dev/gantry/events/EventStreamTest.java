@@ -1,0 +1,184 @@
+package dev.gantry.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gantry.artifact.ArtifactKind;
+import dev.gantry.artifact.Artifacts;
+import dev.gantry.metrics.MetricPoint;
+import dev.gantry.metrics.MetricWriter;
+import dev.gantry.storage.ObjectStore;
+import dev.gantry.testsupport.EventStreamClient;
+import dev.gantry.testsupport.EventStreamClient.Event;
+import dev.gantry.testsupport.GantryIntegrationTest;
+import dev.gantry.testsupport.Http;
+import dev.gantry.testsupport.Tenants;
+import dev.gantry.testsupport.Tenants.Tenant;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.core.env.Environment;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The event streams against a real server and PostgreSQL, with the events written the way a
+ * worker on another machine writes them: over a connection of its own, never through this
+ * server's pool or code, so they can only reach the stream through the log and NOTIFY.
+ */
+@GantryIntegrationTest
+class EventStreamTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    Environment environment;
+
+    @Autowired
+    ObjectStore store;
+
+    /** A "worker" elsewhere: its own connections (not the server's pool) and its own writers. */
+    DataSource elsewhere;
+
+    JdbcClient remote;
+    MetricWriter remoteMetrics;
+    Artifacts remoteArtifacts;
+    Http owner;
+
+    @BeforeEach
+    void setUp() {
+        elsewhere = new DriverManagerDataSource(
+                environment.getRequiredProperty("spring.datasource.url"),
+                environment.getRequiredProperty("spring.datasource.username"),
+                environment.getProperty("spring.datasource.password", ""));
+        remote = JdbcClient.create(elsewhere);
+        remoteMetrics = new MetricWriter(elsewhere);
+        remoteArtifacts = new Artifacts(remote, store, 1, Duration.ZERO);
+        owner = new Http(port);
+    }
+
+    @Test
+    void a_job_stream_carries_every_change_made_by_another_process_in_order_and_ends_after_the_terminal_state()
+            throws Exception {
+        Tenant tenant = Tenants.create(owner, "sse-kinds");
+        UUID job = submit(tenant, 100);
+        try (EventStreamClient.Stream stream =
+                EventStreamClient.open(port, "/api/v1/jobs/" + job + "/events", tenant.adminKey(), null)) {
+            assertThat(stream.status()).isEqualTo(200);
+            assertThat(stream.contentType()).startsWith("text/event-stream");
+            stream.await(e -> e.size() == 1, WAIT);
+
+            claim(job);
+            List<MetricPoint> points = new ArrayList<>();
+            for (long step = 1; step <= 50; step++) {
+                points.add(new MetricPoint("loss/d", step, 1.0 / step));
+                points.add(new MetricPoint("loss/g", step, step == 7 ? Double.NaN : 2.0 * step));
+            }
+            points.add(new MetricPoint("eval/modes", 50, 24));
+            points.add(new MetricPoint("eval/high-quality", 50, 0.93));
+            assertThat(remoteMetrics.write(job, 1, points)).isTrue();
+            progress(job, 50, 12.5);
+            assertThat(remoteArtifacts.save(ArtifactKind.SAMPLE, job, 1, 50, new byte[] {1}, 5))
+                    .isTrue();
+            assertThat(remoteArtifacts.save(ArtifactKind.CHECKPOINT, job, 1, 50, new byte[] {2}, 5))
+                    .isTrue();
+            finish(job, 100, "SUCCEEDED");
+
+            List<Event> events = stream.await(e -> e.size() >= 9, WAIT);
+            stream.awaitEnd(WAIT);
+            assertThat(stream.ended())
+                    .as("the server ends a job stream after its terminal state")
+                    .isTrue();
+            assertThat(stream.events()).hasSize(9);
+            assertThat(events)
+                    .extracting(Event::type)
+                    .containsExactly(
+                            "state",
+                            "state",
+                            "metrics",
+                            "evaluation",
+                            "progress",
+                            "sample",
+                            "checkpoint",
+                            "progress",
+                            "state");
+            assertThat(events).extracting(Event::id).isSorted().doesNotHaveDuplicates();
+            assertThat(events)
+                    .allSatisfy(
+                            e -> assertThat(e.data().get("jobId").asString()).isEqualTo(job.toString()));
+
+            assertThat(events.get(0).data().get("state").asString()).isEqualTo("QUEUED");
+            assertThat(events.get(0).data().get("attempt").asInt()).isEqualTo(1);
+            assertThat(events.get(1).data().get("state").asString()).isEqualTo("RUNNING");
+            JsonNode metrics = events.get(2).data().get("points");
+            assertThat(metrics).as("one event for the batch, not one per point").hasSize(100);
+            assertThat(metrics.get(0).get("name").asString()).isEqualTo("loss/d");
+            assertThat(metrics.get(0).get("step").asLong()).isEqualTo(1);
+            assertThat(metrics.get(0).get("value").asDouble()).isEqualTo(1.0);
+            assertThat(metrics.get(13).get("step").asLong()).isEqualTo(7);
+            assertThat(metrics.get(13).get("value").isNull())
+                    .as("NaN is sent as null")
+                    .isTrue();
+            JsonNode evaluation = events.get(3).data();
+            assertThat(evaluation.get("step").asLong()).isEqualTo(50);
+            assertThat(evaluation.at("/metrics/eval~1modes").asDouble()).isEqualTo(24.0);
+            assertThat(evaluation.at("/metrics/eval~1high-quality").asDouble()).isEqualTo(0.93);
+            JsonNode progress = events.get(4).data();
+            assertThat(progress.get("step").asLong()).isEqualTo(50);
+            assertThat(progress.get("steps").asLong()).isEqualTo(100);
+            assertThat(progress.get("stepsPerSecond").asDouble()).isEqualTo(12.5);
+            assertThat(progress.get("etaSeconds").asLong()).isEqualTo(4);
+            assertThat(events.get(5).data().get("step").asLong()).isEqualTo(50);
+            assertThat(events.get(6).data().get("step").asLong()).isEqualTo(50);
+            // The finish moved the step as well: its progress comes before the terminal state.
+            assertThat(events.get(7).data().get("step").asLong()).isEqualTo(100);
+            assertThat(events.get(7).data().get("etaSeconds").asLong()).isZero();
+            assertThat(events.get(8).data().get("state").asString()).isEqualTo("SUCCEEDED");
+        }
+    }
+
+    private UUID submit(Tenant tenant, long steps) {
+        Http.Response submitted =
+                tenant.http().post("/api/v1/jobs", "{\"dataset\":\"ring8\",\"training\":{\"steps\":" + steps + "}}");
+        assertThat(submitted.status()).as(new String(submitted.bytes())).isEqualTo(201);
+        return UUID.fromString(submitted.json().get("id").asString());
+    }
+
+    // What JobClaimer, JobLeases and the reaper do, in their SQL, from elsewhere.
+    private void claim(UUID job) {
+        assertThat(remote.sql("""
+                        UPDATE jobs SET state = 'RUNNING', worker_id = 'elsewhere', started_at = now(),
+                                        lease_expires_at = now() + interval '10 minutes'
+                         WHERE id = :id AND state = 'QUEUED'
+                        """).param("id", job).update()).isEqualTo(1);
+    }
+
+    private void progress(UUID job, long step, double rate) {
+        remote.sql("UPDATE jobs SET step = :step, steps_per_second = :rate WHERE id = :id")
+                .param("id", job)
+                .param("step", step)
+                .param("rate", rate)
+                .update();
+    }
+
+    private void finish(UUID job, long step, String state) {
+        remote.sql("""
+                        UPDATE jobs SET state = :state, step = :step, finished_at = now(), worker_id = NULL,
+                                        lease_expires_at = NULL
+                         WHERE id = :id
+                        """)
+                .param("id", job)
+                .param("step", step)
+                .param("state", state)
+                .update();
+    }
+}

@@ -78,19 +78,18 @@ public class EventLog {
     }
 
     public List<StreamEvent> afterForJob(UUID job, long position, int limit) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM stream_events WHERE job_id = :job AND position > :after"
-                        + " ORDER BY position LIMIT :limit")
-                .param("job", job)
-                .param("after", position)
-                .param("limit", limit)
-                .query(EventLog::event)
-                .list();
+        return afterFor("job_id", job, position, limit);
     }
 
     public List<StreamEvent> afterForProject(UUID project, long position, int limit) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM stream_events WHERE project_id = :project AND position > :after"
-                        + " ORDER BY position LIMIT :limit")
-                .param("project", project)
+        return afterFor("project_id", project, position, limit);
+    }
+
+    /** @param column {@code job_id} or {@code project_id}, a constant: never a caller's text */
+    private List<StreamEvent> afterFor(String column, UUID owner, long position, int limit) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM stream_events WHERE " + column + " = :owner"
+                        + " AND position > :after ORDER BY position LIMIT :limit")
+                .param("owner", owner)
                 .param("after", position)
                 .param("limit", limit)
                 .query(EventLog::event)

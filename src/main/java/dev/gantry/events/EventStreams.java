@@ -1,5 +1,7 @@
 package dev.gantry.events;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -40,6 +42,11 @@ public class EventStreams implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(EventStreams.class);
     private static final int PAGE = 1000;
+
+    /** A fresh one each time: a builder keeps what it built. */
+    static SseEmitter.SseEventBuilder keepAlive() {
+        return SseEmitter.event().comment(" keep-alive");
+    }
 
     private final DataSource dataSource;
     private final EventLog events;
@@ -88,6 +95,13 @@ public class EventStreams implements SmartLifecycle {
         }
         long cursor = after != null ? after : job != null ? 0 : fannedOut;
         SseEmitter emitter = new SseEmitter(properties.streamTimeout().toMillis());
+        try {
+            // Sent as the handler returns: the status and headers reach the client at once, not
+            // with the first event, which on a quiet project may be minutes away.
+            emitter.send(keepAlive());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         EventSubscription subscription = new EventSubscription(
                 project, job, client, cursor, emitter, events, sender, properties.buffer(), this::release);
         emitter.onTimeout(subscription::close);

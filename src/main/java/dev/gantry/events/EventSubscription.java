@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
-import org.springframework.dao.DataAccessException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
@@ -20,6 +21,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  */
 final class EventSubscription {
 
+    private static final Logger log = LoggerFactory.getLogger(EventSubscription.class);
     private static final int REPLAY_PAGE = 500;
     private static final Object HEARTBEAT = new Object();
 
@@ -27,7 +29,7 @@ final class EventSubscription {
     private final UUID job;
     private final String client;
     private final SseEmitter emitter;
-    private final EventLog log;
+    private final EventLog events;
     private final Executor sender;
     private final int capacity;
     private final Consumer<EventSubscription> onEnd;
@@ -48,7 +50,7 @@ final class EventSubscription {
             String client,
             long cursor,
             SseEmitter emitter,
-            EventLog log,
+            EventLog events,
             Executor sender,
             int capacity,
             Consumer<EventSubscription> onEnd) {
@@ -57,7 +59,7 @@ final class EventSubscription {
         this.client = client;
         this.cursor = cursor;
         this.emitter = emitter;
-        this.log = log;
+        this.events = events;
         this.sender = sender;
         this.capacity = capacity;
         this.onEnd = onEnd;
@@ -135,17 +137,21 @@ final class EventSubscription {
                     }
                 }
                 if (next == HEARTBEAT) {
-                    emitter.send(SseEmitter.event().comment(" keep-alive"));
+                    emitter.send(EventStreams.keepAlive());
                 } else if (send((StreamEvent) next) && job != null) {
                     end(true);
                     return;
                 }
             }
             end(true);
-        } catch (IOException | IllegalStateException | DataAccessException e) {
-            // The client went away (or the response is already over, or the log could not be
-            // read): the container reports it and completes the request; we only stop writing.
+        } catch (IOException e) {
+            // The client went away: the container reports it and completes the request.
             end(false);
+        } catch (RuntimeException e) {
+            // The log could not be read, or the response is over already: end the stream rather
+            // than leave it open and silent; the client resumes with Last-Event-ID.
+            log.warn("Event stream ended by {}", e.toString());
+            end(true);
         }
     }
 
@@ -157,8 +163,8 @@ final class EventSubscription {
     private boolean replay() throws IOException {
         while (true) {
             List<StreamEvent> page = job == null
-                    ? log.afterForProject(project, cursor, REPLAY_PAGE)
-                    : log.afterForJob(job, cursor, REPLAY_PAGE);
+                    ? events.afterForProject(project, cursor, REPLAY_PAGE)
+                    : events.afterForJob(job, cursor, REPLAY_PAGE);
             for (StreamEvent event : page) {
                 synchronized (this) {
                     if (stop) {
@@ -172,7 +178,7 @@ final class EventSubscription {
             }
         }
         if (job != null) {
-            String state = log.stateAt(job, cursor).orElse(null);
+            String state = events.stateAt(job, cursor).orElse(null);
             if (state != null && new StreamEvent(0, project, job, "state", "", state).terminal()) {
                 return true;
             }

@@ -15,8 +15,15 @@ import dev.gantry.testsupport.Tenants;
 import dev.gantry.testsupport.Tenants.Tenant;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -144,6 +151,147 @@ class EventStreamTest {
             assertThat(events.get(7).data().get("etaSeconds").asLong()).isZero();
             assertThat(events.get(8).data().get("state").asString()).isEqualTo("SUCCEEDED");
         }
+    }
+
+    @Test
+    void a_project_stream_resumed_again_and_again_under_concurrent_writers_gets_every_event_once_in_order()
+            throws Exception {
+        Tenant tenant = Tenants.create(owner, "sse-resume");
+        String key = tenant.adminKey();
+        EventStreamClient.Stream first = EventStreamClient.open(port, "/api/v1/events", key, null);
+        List<UUID> jobs =
+                IntStream.range(0, 4).mapToObj(i -> submit(tenant, 1000)).toList();
+        jobs.forEach(this::claim);
+        int batches = 60;
+        int stepsPerBatch = 5;
+        ExecutorService writers = Executors.newFixedThreadPool(jobs.size());
+        List<Future<?>> written = new ArrayList<>();
+        for (UUID job : jobs) {
+            written.add(writers.submit(() -> {
+                for (int b = 0; b < batches; b++) {
+                    List<MetricPoint> batch = new ArrayList<>();
+                    for (int s = 0; s < stepsPerBatch; s++) {
+                        long step = (long) b * stepsPerBatch + s + 1;
+                        batch.add(new MetricPoint("loss/d", step, step));
+                        batch.add(new MetricPoint("loss/g", step, -step));
+                    }
+                    assertThat(remoteMetrics.write(job, 1, batch)).isTrue();
+                    progress(job, (long) (b + 1) * stepsPerBatch, 100.0);
+                    Thread.sleep(10);
+                }
+                return null;
+            }));
+        }
+        writers.shutdown();
+
+        // Read a few events, disconnect, resume from the last id, and again, until the writers are
+        // done and the stream has caught up with the log.
+        List<Event> received = new ArrayList<>();
+        int connections = 0;
+        EventStreamClient.Stream stream = first;
+        while (true) {
+            connections++;
+            int before = received.size();
+            try {
+                stream.await(e -> e.size() >= 7, Duration.ofSeconds(2));
+            } catch (AssertionError quiet) {
+                // Fewer came: fine, the writers may be done.
+            }
+            stream.close();
+            stream.awaitEnd(WAIT);
+            received.addAll(stream.events());
+            if (writers.isTerminated() && received.size() == before && caughtUp(tenant, received)) {
+                break;
+            }
+            assertThat(connections).as("catching up").isLessThan(1000);
+            Long last = received.isEmpty()
+                    ? null
+                    : received.get(received.size() - 1).id();
+            stream = EventStreamClient.open(port, "/api/v1/events", key, last);
+            assertThat(stream.status()).isEqualTo(200);
+        }
+        for (Future<?> f : written) {
+            f.get();
+        }
+
+        List<Long> logged = positions(tenant);
+        List<Long> ids = received.stream().map(Event::id).toList();
+        System.out.printf(
+                "SSE resume: %d events sent (log), %d received over %d connections, %d duplicates, %d missing%n",
+                logged.size(),
+                ids.size(),
+                connections,
+                ids.size() - new HashSet<>(ids).size(),
+                new TreeSet<>(logged).stream().filter(p -> !ids.contains(p)).count());
+        assertThat(ids).as("every event once, in order").isEqualTo(logged);
+        assertThat(connections).isGreaterThan(5);
+        for (UUID job : jobs) {
+            Set<String> points = new HashSet<>();
+            int count = 0;
+            for (Event e : received) {
+                if (e.type().equals("metrics")
+                        && e.data().get("jobId").asString().equals(job.toString())) {
+                    for (JsonNode p : e.data().get("points")) {
+                        points.add(
+                                p.get("name").asString() + "@" + p.get("step").asLong());
+                        count++;
+                    }
+                }
+            }
+            assertThat(count).as("points of job %s", job).isEqualTo(batches * stepsPerBatch * 2);
+            assertThat(points).hasSize(count);
+        }
+    }
+
+    @Test
+    void a_key_holds_a_bounded_number_of_streams_and_a_bad_last_event_id_is_a_400_naming_the_header() throws Exception {
+        Tenant tenant = Tenants.create(owner, "sse-limit");
+        String viewer = tenant.key("viewer");
+        List<EventStreamClient.Stream> streams = new ArrayList<>();
+        try {
+            for (int i = 0; i < 64; i++) {
+                EventStreamClient.Stream s = EventStreamClient.open(port, "/api/v1/events", viewer, null);
+                streams.add(s);
+                assertThat(s.status()).as("stream %d", i).isEqualTo(200);
+            }
+            EventStreamClient.Stream refused = EventStreamClient.open(port, "/api/v1/events", viewer, null);
+            assertThat(refused.status()).isEqualTo(429);
+            assertThat(refused.contentType()).startsWith("application/problem+json");
+            assertThat(Http.parse(refused.errorBody()).get("detail").asString())
+                    .contains("gantry.events.max-streams-per-key");
+            EventStreamClient.Stream otherKey = EventStreamClient.open(port, "/api/v1/events", tenant.adminKey(), null);
+            streams.add(otherKey);
+            assertThat(otherKey.status()).as("the limit is per key").isEqualTo(200);
+        } finally {
+            streams.forEach(EventStreamClient.Stream::close);
+        }
+
+        UUID job = submit(tenant, 10);
+        for (String bad : List.of("abc", "-1", "1.5", "99999999999999999999")) {
+            EventStreamClient.Stream refused =
+                    EventStreamClient.open(port, "/api/v1/jobs/" + job + "/events", tenant.adminKey(), null, bad);
+            assertThat(refused.status()).as(bad).isEqualTo(400);
+            assertThat(refused.contentType()).startsWith("application/problem+json");
+            assertThat(Http.parse(refused.errorBody()).at("/errors/0/field").asString())
+                    .isEqualTo("Last-Event-ID");
+        }
+    }
+
+    private boolean caughtUp(Tenant tenant, List<Event> received) {
+        Integer unplaced = remote.sql("""
+                        SELECT count(*) FROM stream_events WHERE project_id = :p AND position IS NULL
+                        """)
+                .param("p", UUID.fromString(tenant.projectId()))
+                .query(Integer.class)
+                .single();
+        return unplaced == 0 && received.size() == positions(tenant).size();
+    }
+
+    private List<Long> positions(Tenant tenant) {
+        return remote.sql("SELECT position FROM stream_events WHERE project_id = :p ORDER BY position")
+                .param("p", UUID.fromString(tenant.projectId()))
+                .query(Long.class)
+                .list();
     }
 
     private UUID submit(Tenant tenant, long steps) {

@@ -33,12 +33,20 @@ public final class EventStreamClient {
 
     /** @param lastEventId sent as {@code Last-Event-ID} unless null */
     public static Stream open(int port, String path, String key, Long lastEventId) {
+        return open(port, path, key, lastEventId, null);
+    }
+
+    /** @param rawLastEventId sent as {@code Last-Event-ID} as it is, when not null (for bad values) */
+    public static Stream open(int port, String path, String key, Long lastEventId, String rawLastEventId) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
                 .header("Accept", "text/event-stream")
                 .header("Authorization", "Bearer " + key)
                 .GET();
         if (lastEventId != null) {
             request.header("Last-Event-ID", Long.toString(lastEventId));
+        }
+        if (rawLastEventId != null) {
+            request.header("Last-Event-ID", rawLastEventId);
         }
         try {
             HttpResponse<InputStream> response =

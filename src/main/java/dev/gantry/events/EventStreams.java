@@ -52,7 +52,7 @@ public class EventStreams implements SmartLifecycle {
     private final EventLog events;
     private final EventsProperties properties;
     private final Set<EventSubscription> open = ConcurrentHashMap.newKeySet();
-    private final Map<String, AtomicInteger> perClient = new ConcurrentHashMap<>();
+    private final Map<String, Integer> perClient = new ConcurrentHashMap<>();
     private final AtomicInteger total = new AtomicInteger();
     private final ExecutorService sender;
     private final ScheduledExecutorService timers;
@@ -82,14 +82,15 @@ public class EventStreams implements SmartLifecycle {
         if (!running) {
             throw new StreamsUnavailableException("the server is shutting down; reconnect to another");
         }
-        AtomicInteger mine = perClient.computeIfAbsent(client, c -> new AtomicInteger());
-        if (mine.incrementAndGet() > properties.maxStreamsPerKey()) {
-            mine.decrementAndGet();
+        // Counted inside the map's compute, so a release that empties the entry cannot race an open.
+        boolean admitted = perClient.merge(client, 1, Integer::sum) <= properties.maxStreamsPerKey();
+        if (!admitted) {
+            unclaim(client);
             throw new TooManyStreamsException(properties.maxStreamsPerKey());
         }
         if (total.incrementAndGet() > properties.maxStreams()) {
             total.decrementAndGet();
-            mine.decrementAndGet();
+            unclaim(client);
             throw new StreamsUnavailableException("this server holds its maximum of " + properties.maxStreams()
                     + " event streams (gantry.events.max-streams)");
         }
@@ -122,8 +123,12 @@ public class EventStreams implements SmartLifecycle {
         subscription.close();
         if (open.remove(subscription)) {
             total.decrementAndGet();
-            perClient.computeIfPresent(subscription.client(), (c, n) -> n.decrementAndGet() <= 0 ? null : n);
+            unclaim(subscription.client());
         }
+    }
+
+    private void unclaim(String client) {
+        perClient.computeIfPresent(client, (c, n) -> n <= 1 ? null : n - 1);
     }
 
     private void listen() {

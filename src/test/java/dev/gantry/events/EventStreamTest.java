@@ -13,6 +13,8 @@ import dev.gantry.testsupport.GantryIntegrationTest;
 import dev.gantry.testsupport.Http;
 import dev.gantry.testsupport.Tenants;
 import dev.gantry.testsupport.Tenants.Tenant;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -23,6 +25,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Predicate;
 import java.util.stream.IntStream;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
@@ -241,6 +244,49 @@ class EventStreamTest {
             assertThat(count).as("points of job %s", job).isEqualTo(batches * stepsPerBatch * 2);
             assertThat(points).hasSize(count);
         }
+    }
+
+    /**
+     * The race a plain serial id loses: a transaction takes its event's id, another takes a later
+     * one and commits first, and a client sees the later event, leaves, and resumes after it. The
+     * earlier transaction's event must still reach it.
+     */
+    @Test
+    void an_event_committed_after_a_later_one_reaches_a_client_that_resumed_after_the_later_one() throws Exception {
+        Tenant tenant = Tenants.create(owner, "sse-order");
+        UUID slow = submit(tenant, 100);
+        UUID fast = submit(tenant, 100);
+        claim(slow);
+        claim(fast);
+        long seen;
+        try (Connection open = elsewhere.getConnection()) {
+            open.setAutoCommit(false);
+            try (PreparedStatement insert = open.prepareStatement(
+                    "INSERT INTO metric_points (job_id, name, step, value) VALUES (?, 'loss/d', 1, 0.5)")) {
+                insert.setObject(1, slow);
+                insert.executeUpdate();
+            }
+            // The slow transaction's event row exists, uncommitted, with the smaller id.
+            assertThat(remoteMetrics.write(fast, 1, List.of(new MetricPoint("loss/d", 1, 0.25))))
+                    .isTrue();
+            try (EventStreamClient.Stream stream =
+                    EventStreamClient.open(port, "/api/v1/events", tenant.adminKey(), 0L)) {
+                List<Event> events = stream.await(e -> e.stream().anyMatch(metricsOf(fast)), WAIT);
+                assertThat(events).noneMatch(metricsOf(slow));
+                seen = events.get(events.size() - 1).id();
+            }
+            open.commit();
+        }
+        try (EventStreamClient.Stream resumed =
+                EventStreamClient.open(port, "/api/v1/events", tenant.adminKey(), seen)) {
+            List<Event> events = resumed.await(e -> e.stream().anyMatch(metricsOf(slow)), WAIT);
+            assertThat(events).allSatisfy(e -> assertThat(e.id()).isGreaterThan(seen));
+        }
+    }
+
+    private static Predicate<Event> metricsOf(UUID job) {
+        return e ->
+                e.type().equals("metrics") && e.data().get("jobId").asString().equals(job.toString());
     }
 
     @Test

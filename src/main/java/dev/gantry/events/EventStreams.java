@@ -203,11 +203,12 @@ public class EventStreams implements SmartLifecycle {
     @Override
     public synchronized void stop() {
         running = false;
-        for (EventSubscription subscription : open) {
-            subscription.close();
-        }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (!open.isEmpty() && System.nanoTime() < deadline) {
+            // Again each round: a stream opened as running turned false may have joined since.
+            for (EventSubscription subscription : open) {
+                subscription.close();
+            }
             sleepQuietly(20);
         }
         if (!open.isEmpty()) {

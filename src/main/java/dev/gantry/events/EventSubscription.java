@@ -178,8 +178,7 @@ final class EventSubscription {
             }
         }
         if (job != null) {
-            String state = events.stateAt(job, cursor).orElse(null);
-            if (state != null && new StreamEvent(0, project, job, "state", "", state).terminal()) {
+            if (StreamEvent.isTerminal(events.stateAt(job, cursor).orElse(null))) {
                 return true;
             }
         }

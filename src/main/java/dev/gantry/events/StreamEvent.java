@@ -15,6 +15,10 @@ public record StreamEvent(long position, UUID projectId, UUID jobId, String type
     private static final Set<String> TERMINAL = Set.of("SUCCEEDED", "FAILED", "CANCELLED");
 
     public boolean terminal() {
+        return isTerminal(state);
+    }
+
+    static boolean isTerminal(String state) {
         return state != null && TERMINAL.contains(state);
     }
 }

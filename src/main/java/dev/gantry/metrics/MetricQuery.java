@@ -1,7 +1,10 @@
 package dev.gantry.metrics;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,49 +13,95 @@ import javax.sql.DataSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
-/** Reads metric series for charts, downsampled in the database so a long run stays cheap to plot. */
+/**
+ * Reads metric series for charts, downsampled in the database so a long run stays cheap to plot.
+ *
+ * <p>A series with more points in the requested range than {@code maxPoints} is cut into buckets
+ * of {@code 2^b} steps aligned to multiples of {@code 2^b} (bucket j holds steps {@code j·2^b …
+ * (j+1)·2^b − 1}, clipped to the range), {@code b} the smallest that gives at most {@code
+ * maxPoints/2} buckets between the series' first and last step in range. Each bucket keeps its
+ * lowest and its highest point (earliest step on ties; one point when both are the same).
+ * Averaging would hide a loss spike or a collapse, and those are what a practitioner looks for;
+ * min and max keep them. PostgreSQL orders NaN above every number, so a bucket where the run
+ * diverged shows NaN as its maximum.
+ *
+ * <p>Aligned buckets are what makes this cheap and still exact: each is a union of the blocks
+ * that {@code metric_rollups} keeps per series at levels of {@code 2^4 … 2^16} steps (V14), so a
+ * bucket's lowest and highest point come from the coarsest level that fits, plus the finer blocks
+ * and the few raw points at the two ends of a range that does not start or end on a block.
+ */
 @Component
 public class MetricQuery {
 
+    /** The block sizes {@code metric_rollups} keeps, as powers of two, ascending (V14). */
+    static final int[] LEVELS = {4, 6, 8, 10, 12, 14, 16};
+
     /**
-     * Per name, the points in the step range. A name with more than {@code :maxPoints} points is
-     * cut into {@code :buckets} equal step ranges between its first and last step, and each
-     * bucket keeps only its lowest and its highest point (earliest step on ties; one row when
-     * both are the same point). Averaging would hide a loss spike or a collapse, and those are
-     * what a practitioner looks for; min and max keep them. PostgreSQL orders NaN above every
-     * number, so a bucket where the run diverged shows NaN as its maximum.
+     * Per requested name with points in the range: its first and last step there, and how many
+     * points it holds, counted no further than {@code :maxPoints + 1} since only "more than
+     * maxPoints or not" matters. Three index probes per name, whatever the series' length.
      */
-    private static final String SERIES = """
-            WITH points AS (
-                SELECT name, step, value, protocol
+    private static final String EXTENTS = """
+            SELECT n.name, e.first_step, e.last_step, c.points
+            FROM (SELECT DISTINCT unnest(:names::text[]) AS name) n
+            CROSS JOIN LATERAL (
+                SELECT min(step) AS first_step, max(step) AS last_step
                 FROM metric_points
-                WHERE job_id = :jobId
-                  AND (cardinality(:names::text[]) = 0 OR name = ANY (:names::text[]))
-                  AND step BETWEEN :fromStep AND :toStep
+                WHERE job_id = :jobId AND name = n.name AND step BETWEEN :fromStep AND :toStep
+            ) e
+            CROSS JOIN LATERAL (
+                SELECT count(*) AS points
+                FROM (SELECT 1
+                      FROM metric_points
+                      WHERE job_id = :jobId AND name = n.name AND step BETWEEN :fromStep AND :toStep
+                      LIMIT :maxPoints + 1) p
+            ) c
+            WHERE e.first_step IS NOT NULL
+            ORDER BY n.name
+            """;
+
+    /** Every point in range of the series that are not downsampled. */
+    private static final String RAW = """
+            SELECT m.name, m.step, m.value, e.protocol::text AS protocol
+            FROM metric_points m
+            LEFT JOIN eval_protocols e ON e.id = m.protocol
+            WHERE m.job_id = :jobId AND m.name = ANY (:names::text[]) AND m.step BETWEEN :fromStep AND :toStep
+            ORDER BY m.name, m.step
+            """;
+
+    /**
+     * The lowest and highest point of each bucket of {@code 2^:bucketLevel} steps of one series,
+     * from the rollup blocks and raw step ranges that tile the series' range (see {@link Tiling}).
+     * The chosen points are read back from {@code metric_points} for their protocol.
+     */
+    private static final String BUCKETED = """
+            WITH parts AS (
+                SELECT r.block >> (:bucketLevel - r.level) AS bucket, r.min_value, r.min_step, r.max_value, r.max_step
+                FROM unnest(:levels::int[], :firstBlocks::bigint[], :lastBlocks::bigint[]) AS q(level, first_block, last_block)
+                JOIN metric_rollups r
+                  ON r.job_id = :jobId AND r.name = :name AND r.level = q.level
+                 AND r.block BETWEEN q.first_block AND q.last_block
+                UNION ALL
+                SELECT m.step >> :bucketLevel, m.value, m.step, m.value, m.step
+                FROM unnest(:rawFrom::bigint[], :rawTo::bigint[]) AS q(from_step, to_step)
+                JOIN metric_points m
+                  ON m.job_id = :jobId AND m.name = :name AND m.step BETWEEN q.from_step AND q.to_step
             ),
-            extent AS (
-                SELECT name, count(*) AS n, min(step) AS first_step, max(step) AS last_step
-                FROM points
-                GROUP BY name
+            buckets AS (
+                SELECT min(ARRAY[min_value, min_step]) AS lowest, max(ARRAY[max_value, -max_step]) AS highest
+                FROM parts
+                GROUP BY bucket
             ),
-            bucketed AS (
-                SELECT p.name, p.step, p.value, p.protocol, e.n,
-                       width_bucket(p.step::numeric, e.first_step::numeric, e.last_step::numeric + 1, :buckets)
-                           AS bucket
-                FROM points p
-                JOIN extent e USING (name)
-            ),
-            ranked AS (
-                SELECT name, step, value, protocol, n,
-                       row_number() OVER (PARTITION BY name, bucket ORDER BY value ASC, step ASC) AS lowest,
-                       row_number() OVER (PARTITION BY name, bucket ORDER BY value DESC, step ASC) AS highest
-                FROM bucketed
+            chosen AS (
+                SELECT lowest[2]::bigint AS step FROM buckets
+                UNION
+                SELECT (-highest[2])::bigint FROM buckets
             )
-            SELECT r.name, r.step, r.value, e.protocol::text AS protocol
-            FROM ranked r
-            LEFT JOIN eval_protocols e ON e.id = r.protocol
-            WHERE n <= :maxPoints OR lowest = 1 OR highest = 1
-            ORDER BY name, step
+            SELECT m.name, m.step, m.value, e.protocol::text AS protocol
+            FROM chosen c
+            JOIN metric_points m ON m.job_id = :jobId AND m.name = :name AND m.step = c.step
+            LEFT JOIN eval_protocols e ON e.id = m.protocol
+            ORDER BY m.step
             """;
 
     // A loose index scan: one index probe per distinct name instead of reading every point of
@@ -79,6 +128,15 @@ public class MetricQuery {
     }
 
     /**
+     * One series as a chart gets it.
+     *
+     * @param bucketSteps null when {@code points} are every point in range; else the width of the
+     *     buckets, a power of two: bucket j holds steps {@code j·bucketSteps … (j+1)·bucketSteps −
+     *     1} (within the requested range) and is drawn by its lowest and its highest point
+     */
+    public record Series(String name, Long bucketSteps, List<MetricPoint> points) {}
+
+    /**
      * The series of a job, by name in name order, each ordered by step with at most
      * {@code maxPoints} points. Names without points in the range are absent from the map.
      *
@@ -89,27 +147,90 @@ public class MetricQuery {
      */
     public Map<String, List<MetricPoint>> series(
             UUID jobId, Collection<String> names, Long fromStep, Long toStep, int maxPoints) {
+        Map<String, List<MetricPoint>> series = new LinkedHashMap<>();
+        curves(jobId, names, fromStep, toStep, maxPoints).forEach((name, curve) -> series.put(name, curve.points()));
+        return series;
+    }
+
+    /** As {@link #series}, with each series' bucket width. */
+    public Map<String, Series> curves(UUID jobId, Collection<String> names, Long fromStep, Long toStep, int maxPoints) {
         if (maxPoints < 2) {
             throw new IllegalArgumentException("maxPoints must be at least 2, was " + maxPoints);
         }
-        Map<String, List<MetricPoint>> series = new LinkedHashMap<>();
-        Map<String, MetricProtocol> parsed = new java.util.HashMap<>();
-        jdbc.sql(SERIES)
+        long from = fromStep == null ? Long.MIN_VALUE : fromStep;
+        long to = toStep == null ? Long.MAX_VALUE : toStep;
+        List<String> wanted = names.isEmpty() ? names(jobId) : List.copyOf(names);
+        List<Extent> extents = jdbc.sql(EXTENTS)
                 .param("jobId", jobId)
-                .param("names", names.toArray(String[]::new))
-                .param("fromStep", fromStep == null ? Long.MIN_VALUE : fromStep)
-                .param("toStep", toStep == null ? Long.MAX_VALUE : toStep)
+                .param("names", wanted.toArray(String[]::new))
+                .param("fromStep", from)
+                .param("toStep", to)
                 .param("maxPoints", maxPoints)
-                .param("buckets", maxPoints / 2)
-                .query((rs, row) -> new MetricPoint(
-                        rs.getString("name"),
-                        rs.getLong("step"),
-                        rs.getDouble("value"),
-                        protocol(parsed, rs.getString("protocol"))))
-                .list()
-                .forEach(point -> series.computeIfAbsent(point.name(), name -> new ArrayList<>())
-                        .add(point));
+                .query((rs, row) -> new Extent(
+                        rs.getString("name"), rs.getLong("first_step"), rs.getLong("last_step"), rs.getLong("points")))
+                .list();
+        Map<String, MetricProtocol> parsed = new HashMap<>();
+        Map<String, List<MetricPoint>> raw = new HashMap<>();
+        String[] rawNames = extents.stream()
+                .filter(e -> e.points <= maxPoints)
+                .map(Extent::name)
+                .toArray(String[]::new);
+        if (rawNames.length > 0) {
+            jdbc.sql(RAW)
+                    .param("jobId", jobId)
+                    .param("names", rawNames)
+                    .param("fromStep", from)
+                    .param("toStep", to)
+                    .query((rs, row) -> point(rs, parsed))
+                    .list()
+                    .forEach(p -> raw.computeIfAbsent(p.name(), n -> new ArrayList<>())
+                            .add(p));
+        }
+        Map<String, Series> series = new LinkedHashMap<>();
+        for (Extent extent : extents) {
+            if (extent.points <= maxPoints) {
+                series.put(extent.name, new Series(extent.name, null, raw.get(extent.name)));
+            } else {
+                series.put(extent.name, bucketed(jobId, extent, maxPoints / 2, parsed));
+            }
+        }
         return series;
+    }
+
+    private record Extent(String name, long firstStep, long lastStep, long points) {}
+
+    private Series bucketed(UUID jobId, Extent extent, int buckets, Map<String, MetricProtocol> parsed) {
+        int bucketLevel = bucketLevel(extent.firstStep, extent.lastStep, buckets);
+        Tiling tiling = Tiling.of(extent.firstStep, extent.lastStep, bucketLevel);
+        List<MetricPoint> points = jdbc.sql(BUCKETED)
+                .param("jobId", jobId)
+                .param("name", extent.name)
+                .param("bucketLevel", bucketLevel)
+                .param("levels", tiling.levels())
+                .param("firstBlocks", tiling.firstBlocks())
+                .param("lastBlocks", tiling.lastBlocks())
+                .param("rawFrom", tiling.rawFrom())
+                .param("rawTo", tiling.rawTo())
+                .query((rs, row) -> point(rs, parsed))
+                .list();
+        return new Series(extent.name, 1L << bucketLevel, points);
+    }
+
+    /** The smallest b whose aligned buckets of 2^b steps cover first … last in at most {@code buckets}. */
+    static int bucketLevel(long firstStep, long lastStep, int buckets) {
+        int b = 0;
+        while ((lastStep >> b) - (firstStep >> b) + 1 > buckets) {
+            b++;
+        }
+        return b;
+    }
+
+    private static MetricPoint point(ResultSet rs, Map<String, MetricProtocol> parsed) throws SQLException {
+        return new MetricPoint(
+                rs.getString("name"),
+                rs.getLong("step"),
+                rs.getDouble("value"),
+                protocol(parsed, rs.getString("protocol")));
     }
 
     /** Parsed once per distinct protocol of a query, not once per point. */
@@ -120,7 +241,7 @@ public class MetricQuery {
     /** Each {@code eval/*} metric's value, with its protocol, at the job's last step that has one. */
     public Map<String, MetricPoint> latestEvaluation(UUID jobId) {
         Map<String, MetricPoint> latest = new LinkedHashMap<>();
-        Map<String, MetricProtocol> parsed = new java.util.HashMap<>();
+        Map<String, MetricProtocol> parsed = new HashMap<>();
         jdbc.sql("""
                         SELECT DISTINCT ON (m.name) m.name, m.step, m.value, e.protocol::text AS protocol
                         FROM metric_points m

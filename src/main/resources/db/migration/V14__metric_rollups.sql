@@ -90,3 +90,7 @@ BEGIN
     EXECUTE metric_rollups_merge_sql('metric_points');
 END
 $$;
+
+-- The few points that carry a protocol (eval/*), so a downsampled query learns with one probe
+-- whether it must look its chosen points up for their protocols.
+CREATE INDEX metric_points_protocol_idx ON metric_points (job_id, name, step) WHERE protocol IS NOT NULL;

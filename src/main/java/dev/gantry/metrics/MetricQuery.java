@@ -37,12 +37,17 @@ public class MetricQuery {
     static final int[] LEVELS = {4, 6, 8, 10, 12, 14, 16};
 
     /**
-     * Per requested name with points in the range: its first and last step there, and how many
-     * points it holds, counted no further than {@code :maxPoints + 1} since only "more than
-     * maxPoints or not" matters. Three index probes per name, whatever the series' length.
+     * Per requested name with points in the range: its first and last step there, how many points
+     * it holds, counted no further than {@code :maxPoints + 1} since only "more than maxPoints or
+     * not" matters, and whether any carries a protocol (the partial index of V14 holds only those).
+     * A few index probes per name, whatever the series' length.
      */
     private static final String EXTENTS = """
-            SELECT n.name, e.first_step, e.last_step, c.points
+            SELECT n.name, e.first_step, e.last_step, c.points,
+                   EXISTS (SELECT 1
+                           FROM metric_points
+                           WHERE job_id = :jobId AND name = n.name AND protocol IS NOT NULL
+                             AND step BETWEEN :fromStep AND :toStep) AS with_protocol
             FROM (SELECT DISTINCT unnest(:names::text[]) AS name) n
             CROSS JOIN LATERAL (
                 SELECT min(step) AS first_step, max(step) AS last_step
@@ -69,37 +74,50 @@ public class MetricQuery {
             ORDER BY m.name, m.step
             """;
 
-    /**
-     * The lowest and highest point of each bucket of {@code 2^:bucketLevel} steps of one series,
-     * from the rollup blocks and raw step ranges that tile the series' range (see {@link Tiling}).
-     * The chosen points are read back from {@code metric_points} for their protocol.
-     */
-    private static final String BUCKETED = """
-            WITH parts AS (
-                SELECT r.block >> (:bucketLevel - r.level) AS bucket, r.min_value, r.min_step, r.max_value, r.max_step
-                FROM unnest(:levels::int[], :firstBlocks::bigint[], :lastBlocks::bigint[]) AS q(level, first_block, last_block)
-                JOIN metric_rollups r
-                  ON r.job_id = :jobId AND r.name = :name AND r.level = q.level
-                 AND r.block BETWEEN q.first_block AND q.last_block
-                UNION ALL
-                SELECT m.step >> :bucketLevel, m.value, m.step, m.value, m.step
-                FROM unnest(:rawFrom::bigint[], :rawTo::bigint[]) AS q(from_step, to_step)
-                JOIN metric_points m
-                  ON m.job_id = :jobId AND m.name = :name AND m.step BETWEEN q.from_step AND q.to_step
+    // One part per tile (see Tiling), each with its bounds as plain parameters: the planner then
+    // sees every range and probes the primary keys. Bounds passed as arrays and unnested left it
+    // guessing a tenth of the table per range, and it chose parallel sequential scans.
+    private static final String ROLLUP_TILE = """
+            SELECT block >> ? AS bucket, min_value, min_step, max_value, max_step
+            FROM metric_rollups
+            WHERE job_id = ? AND name = ? AND level = ? AND block BETWEEN ? AND ?
+            """;
+
+    private static final String RAW_TILE = """
+            SELECT step >> ? AS bucket, value, step, value, step
+            FROM metric_points
+            WHERE job_id = ? AND name = ? AND step BETWEEN ? AND ?
+            """;
+
+    /** Each bucket's lowest and highest point, by (value, step) and (value, −step). */
+    private static final String BUCKETS = """
+            WITH parts (bucket, min_value, min_step, max_value, max_step) AS (
+            %s
             ),
             buckets AS (
-                SELECT min(ARRAY[min_value, min_step]) AS lowest, max(ARRAY[max_value, -max_step]) AS highest
+                SELECT bucket, min(ARRAY[min_value, min_step]) AS lowest, max(ARRAY[max_value, -max_step]) AS highest
                 FROM parts
                 GROUP BY bucket
-            ),
-            chosen AS (
+            )
+            """;
+
+    private static final String BUCKET_POINTS = """
+            SELECT lowest[2]::bigint AS min_step, lowest[1] AS min_value,
+                   (-highest[2])::bigint AS max_step, highest[1] AS max_value
+            FROM buckets
+            ORDER BY bucket
+            """;
+
+    /** The chosen points read back from {@code metric_points}, for a series whose points carry protocols. */
+    private static final String BUCKET_POINTS_WITH_PROTOCOLS = """
+            , chosen AS (
                 SELECT lowest[2]::bigint AS step FROM buckets
                 UNION
                 SELECT (-highest[2])::bigint FROM buckets
             )
             SELECT m.name, m.step, m.value, e.protocol::text AS protocol
             FROM chosen c
-            JOIN metric_points m ON m.job_id = :jobId AND m.name = :name AND m.step = c.step
+            JOIN metric_points m ON m.job_id = ? AND m.name = ? AND m.step = c.step
             LEFT JOIN eval_protocols e ON e.id = m.protocol
             ORDER BY m.step
             """;
@@ -167,7 +185,11 @@ public class MetricQuery {
                 .param("toStep", to)
                 .param("maxPoints", maxPoints)
                 .query((rs, row) -> new Extent(
-                        rs.getString("name"), rs.getLong("first_step"), rs.getLong("last_step"), rs.getLong("points")))
+                        rs.getString("name"),
+                        rs.getLong("first_step"),
+                        rs.getLong("last_step"),
+                        rs.getLong("points"),
+                        rs.getBoolean("with_protocol")))
                 .list();
         Map<String, MetricProtocol> parsed = new HashMap<>();
         Map<String, List<MetricPoint>> raw = new HashMap<>();
@@ -197,22 +219,63 @@ public class MetricQuery {
         return series;
     }
 
-    private record Extent(String name, long firstStep, long lastStep, long points) {}
+    private record Bucket(long minStep, double minValue, long maxStep, double maxValue) {}
+
+    private record Extent(String name, long firstStep, long lastStep, long points, boolean withProtocol) {}
 
     private Series bucketed(UUID jobId, Extent extent, int buckets, Map<String, MetricProtocol> parsed) {
         int bucketLevel = bucketLevel(extent.firstStep, extent.lastStep, buckets);
         Tiling tiling = Tiling.of(extent.firstStep, extent.lastStep, bucketLevel);
-        List<MetricPoint> points = jdbc.sql(BUCKETED)
-                .param("jobId", jobId)
-                .param("name", extent.name)
-                .param("bucketLevel", bucketLevel)
-                .param("levels", tiling.levels())
-                .param("firstBlocks", tiling.firstBlocks())
-                .param("lastBlocks", tiling.lastBlocks())
-                .param("rawFrom", tiling.rawFrom())
-                .param("rawTo", tiling.rawTo())
-                .query((rs, row) -> point(rs, parsed))
-                .list();
+        List<String> parts = new ArrayList<>();
+        List<Object> params = new ArrayList<>();
+        int[] levels = tiling.levels();
+        for (int i = 0; i < levels.length; i++) {
+            parts.add(ROLLUP_TILE);
+            params.addAll(List.of(
+                    bucketLevel - levels[i],
+                    jobId,
+                    extent.name,
+                    levels[i],
+                    tiling.firstBlocks()[i],
+                    tiling.lastBlocks()[i]));
+        }
+        for (int i = 0; i < tiling.rawFrom().length; i++) {
+            parts.add(RAW_TILE);
+            params.addAll(List.of(bucketLevel, jobId, extent.name, tiling.rawFrom()[i], tiling.rawTo()[i]));
+        }
+        String bucketsSql = BUCKETS.formatted(String.join("UNION ALL\n", parts));
+        List<MetricPoint> points;
+        if (extent.withProtocol) {
+            params.addAll(List.of(jobId, extent.name));
+            points = jdbc.sql(bucketsSql + BUCKET_POINTS_WITH_PROTOCOLS)
+                    .params(params)
+                    .query((rs, row) -> point(rs, parsed))
+                    .list();
+        } else {
+            // No protocol to look up: the rollups hold the chosen points' values already.
+            points = new ArrayList<>();
+            List<Bucket> found = jdbc.sql(bucketsSql + BUCKET_POINTS)
+                    .params(params)
+                    .query((rs, row) -> new Bucket(
+                            rs.getLong("min_step"),
+                            rs.getDouble("min_value"),
+                            rs.getLong("max_step"),
+                            rs.getDouble("max_value")))
+                    .list();
+            for (Bucket bucket : found) {
+                MetricPoint low = new MetricPoint(extent.name, bucket.minStep, bucket.minValue);
+                MetricPoint high = new MetricPoint(extent.name, bucket.maxStep, bucket.maxValue);
+                if (bucket.minStep == bucket.maxStep) {
+                    points.add(low);
+                } else if (bucket.minStep < bucket.maxStep) {
+                    points.add(low);
+                    points.add(high);
+                } else {
+                    points.add(high);
+                    points.add(low);
+                }
+            }
+        }
         return new Series(extent.name, 1L << bucketLevel, points);
     }
 

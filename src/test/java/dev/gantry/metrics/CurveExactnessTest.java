@@ -2,6 +2,7 @@ package dev.gantry.metrics;
 
 import static dev.gantry.metrics.MetricJobs.running;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.gantry.testsupport.TestDatabase;
 import java.util.ArrayList;
@@ -105,6 +106,41 @@ class CurveExactnessTest {
                 assertThat(actual.bucketSteps()).isEqualTo(expected.bucketSteps);
                 assertThat(actual.points()).isEqualTo(expected.points);
             }
+        }
+    }
+
+    @Test
+    void downsampled_points_keep_the_protocol_they_were_measured_under() {
+        SplittableRandom random = new SplittableRandom(5);
+        UUID job = running(1);
+        MetricProtocol fast = new MetricProtocol(null, null, "bilinear", 2500, "train", 2500, "png", null);
+        MetricProtocol full = new MetricProtocol(null, null, "bilinear", 50000, "train", 50000, "png", null);
+        NavigableMap<Long, Double> truth = new TreeMap<>();
+        Map<Long, MetricProtocol> protocols = new TreeMap<>();
+        List<MetricPoint> points = new ArrayList<>();
+        // Protocols on the first 3000 steps only: a range after them has none to look up.
+        for (long step = 0; step < 5000; step++) {
+            double value = random.nextGaussian();
+            MetricProtocol protocol = step >= 3000 ? null : step % 3 == 0 ? full : fast;
+            truth.put(step, value);
+            protocols.put(step, protocol);
+            points.add(new MetricPoint("eval/fid", step, value, protocol));
+        }
+        assertThat(writer.write(job, 1, points)).isTrue();
+
+        for (Long from : new Long[] {null, 2500L, 3000L}) {
+            Expected expected = expected("eval/fid", truth, from, null, 50);
+
+            MetricQuery.Series actual =
+                    query.curves(job, List.of("eval/fid"), from, null, 50).get("eval/fid");
+
+            assertThat(actual.bucketSteps()).isEqualTo(expected.bucketSteps);
+            assertThat(actual.points())
+                    .extracting(MetricPoint::step, MetricPoint::value)
+                    .isEqualTo(expected.points.stream()
+                            .map(p -> tuple(p.step(), p.value()))
+                            .toList());
+            assertThat(actual.points()).allSatisfy(p -> assertThat(p.protocol()).isEqualTo(protocols.get(p.step())));
         }
     }
 

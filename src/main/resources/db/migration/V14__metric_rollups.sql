@@ -8,7 +8,7 @@
 -- coarser level is exactly the combination of its finer blocks (min of mins, max of maxes, sum of
 -- counts, last of lasts), never an average of averages.
 CREATE TABLE metric_rollups (
-    job_id     uuid             NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+    job_id     uuid             NOT NULL,
     name       text             NOT NULL,
     level      smallint         NOT NULL,
     block      bigint           NOT NULL,
@@ -73,7 +73,7 @@ $fn$;
 -- Only the points an INSERT actually added reach the transition table: a replayed step that
 -- ON CONFLICT DO NOTHING skips changes no rollup, so a retried batch cannot count twice or move a
 -- block's lowest point to a value the series does not hold. Points are never updated or deleted
--- but with their job, and the rollups cascade with it.
+-- but with their job (below), and the rollups go with them.
 CREATE FUNCTION metric_points_rollup() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     EXECUTE metric_rollups_merge_sql('inserted');
@@ -94,3 +94,22 @@ $$;
 -- The few points that carry a protocol (eval/*), so a downsampled query learns with one probe
 -- whether it must look its chosen points up for their protocols.
 CREATE INDEX metric_points_protocol_idx ON metric_points (job_id, name, step) WHERE protocol IS NOT NULL;
+
+-- No foreign key from points (nor rollups) to jobs. Its check ran once per point, as a
+-- FOR KEY SHARE probe of the job row, and cost as much as inserting the point (bench/curves.md).
+-- It proved nothing the writer does not hold already: MetricWriter locks the job row FOR SHARE
+-- for its whole transaction (the attempt fence), so the job cannot be deleted before the points
+-- commit, and a job deleted first fails the fence and gets no point. Deleting a job still deletes
+-- its points and rollups, in the same statement, by trigger instead of by cascade.
+ALTER TABLE metric_points DROP CONSTRAINT metric_points_job_id_fkey;
+
+CREATE FUNCTION jobs_delete_metrics() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM metric_points WHERE job_id IN (SELECT id FROM deleted);
+    DELETE FROM metric_rollups WHERE job_id IN (SELECT id FROM deleted);
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER jobs_delete_metrics AFTER DELETE ON jobs REFERENCING OLD TABLE AS deleted
+    FOR EACH STATEMENT EXECUTE FUNCTION jobs_delete_metrics();

@@ -1,10 +1,13 @@
 package dev.gantry.metrics;
 
 import static dev.gantry.metrics.MetricJobs.JDBC;
+import static dev.gantry.metrics.MetricJobs.pointCount;
 import static dev.gantry.metrics.MetricJobs.running;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gantry.testsupport.TestDatabase;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -128,16 +131,50 @@ class MetricRollupTest {
     }
 
     @Test
-    void deleting_a_job_deletes_its_rollups() {
+    void deleting_jobs_deletes_their_points_and_rollups_and_no_one_elses() {
         UUID job = running(1);
+        UUID second = running(1);
         UUID other = running(1);
-        writer.write(job, 1, List.of(new MetricPoint("loss/d", 1, 0.5)));
-        writer.write(other, 1, List.of(new MetricPoint("loss/d", 1, 0.5)));
+        for (UUID id : List.of(job, second, other)) {
+            writer.write(id, 1, List.of(new MetricPoint("loss/d", 1, 0.5), new MetricPoint("loss/g", 1, 0.5)));
+        }
 
-        JDBC.sql("DELETE FROM jobs WHERE id = ?").param(job).update();
+        JDBC.sql("DELETE FROM jobs WHERE id IN (?, ?)").params(job, second).update();
 
         assertThat(rollups(job)).isEmpty();
-        assertThat(rollups(other)).hasSize(MetricQuery.LEVELS.length);
+        assertThat(rollups(second)).isEmpty();
+        assertThat(pointCount(job) + pointCount(second)).isZero();
+        assertThat(rollups(other)).hasSize(2 * MetricQuery.LEVELS.length);
+        assertThat(pointCount(other)).isEqualTo(2);
+    }
+
+    @Test
+    void a_job_deleted_while_a_batch_is_written_waits_for_it_and_then_takes_its_points() throws Exception {
+        UUID job = running(1);
+        try (Connection writing = dataSource.getConnection()) {
+            writing.setAutoCommit(false);
+            try (PreparedStatement fence =
+                    writing.prepareStatement("SELECT attempt FROM jobs WHERE id = ? FOR SHARE")) {
+                fence.setObject(1, job);
+                fence.executeQuery().close();
+            }
+            try (PreparedStatement insert = writing.prepareStatement(
+                    "INSERT INTO metric_points (job_id, name, step, value) VALUES (?, 'loss/d', 1, 0.5)")) {
+                insert.setObject(1, job);
+                insert.executeUpdate();
+            }
+
+            // The delete must wait for the writer's fence, so it cannot leave the points behind.
+            CompletableFuture<Integer> delete = CompletableFuture.supplyAsync(
+                    () -> JDBC.sql("DELETE FROM jobs WHERE id = ?").param(job).update());
+            MetricJobs.awaitLockWait("DELETE FROM jobs", delete);
+            assertThat(delete).isNotDone();
+
+            writing.commit();
+            assertThat(delete.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+        }
+        assertThat(pointCount(job)).isZero();
+        assertThat(rollups(job)).isEmpty();
     }
 
     /** Rows in one table and not in the other, both ways. */

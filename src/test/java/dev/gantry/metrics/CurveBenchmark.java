@@ -1,15 +1,13 @@
 package dev.gantry.metrics;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.gantry.testsupport.Machine;
 import dev.gantry.testsupport.TestDatabase;
 import java.io.StringReader;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.UUID;
@@ -26,7 +24,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  *
  * <ul>
  *   <li>ingestion, points/s: {@link MetricWriter} (rollups included) against the writer as it was
- *       before V14 (its statements, on the table as it was: a foreign key to jobs, no rollup trigger) and against plain {@code COPY} of the same
+ *       before V14 (its statements are unchanged: {@link MetricWriter} on the table as it was, with a
+ *       foreign key to jobs and no rollup trigger) and against plain {@code COPY} of the same
  *       batches into the same table (without the rollup trigger), rounds interleaved;
  *   <li>query, ms: one series of {@code points} points down to {@code maxPoints} through
  *       {@link MetricQuery#curves}, p50 and p95, against the query as it was before V14 (two
@@ -38,14 +37,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  */
 public final class CurveBenchmark {
 
-    // The landed writer's statements (MetricWriter before V14), kept here as the reference.
-    private static final String LANDED_LOCK = "SELECT attempt FROM jobs WHERE id = ? FOR SHARE";
-    private static final String LANDED_INSERT = """
-            INSERT INTO metric_points (job_id, name, step, value, protocol)
-            SELECT ?, p.name, p.step, p.value, p.protocol
-            FROM unnest(?::text[], ?::bigint[], ?::float8[], ?::text[]) AS p(name, step, value, protocol)
-            ON CONFLICT (job_id, name, step) DO NOTHING
-            """;
+    private static final String FENCE = "SELECT attempt FROM jobs WHERE id = ? FOR SHARE";
 
     // The landed query (MetricQuery before V14), with its protocol join.
     private static final String LANDED_QUERY = """
@@ -99,7 +91,7 @@ public final class CurveBenchmark {
         int rounds = args.length > 5 ? Integer.parseInt(args[5]) : 5;
         ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME))
                 .setLevel(ch.qos.logback.classic.Level.WARN);
-        System.out.printf("%s, load average %s%n", cpu(), loadAverage());
+        System.out.printf("%s, Java %s, load average %s%n", Machine.cpu(), Runtime.version(), Machine.loadAverage());
         DataSource migrated = TestDatabase.migrated();
         try (HikariDataSource pool = new HikariDataSource()) {
             pool.setJdbcUrl(((org.postgresql.ds.PGSimpleDataSource) migrated).getUrl());
@@ -125,7 +117,7 @@ public final class CurveBenchmark {
         // Warm-up, unreported: class loading, JIT, plan caches.
         for (int i = 0; i < 2; i++) {
             writeAll("MetricWriter", batches(20, 0), job(jdbc), pool, writer);
-            landedSchema(jdbc, () -> writeAll("landed", batches(20, 0), job(jdbc), pool, writer));
+            landedSchema(jdbc, () -> writeAll("MetricWriter", batches(20, 0), job(jdbc), pool, writer));
             withoutRollups(jdbc, () -> writeAll("copy", batches(20, 0), job(jdbc), pool, writer));
             writeAll("staged", batches(20, 0), job(jdbc), pool, writer);
         }
@@ -141,7 +133,7 @@ public final class CurveBenchmark {
             double now = writeAll("MetricWriter", batches, job(jdbc), pool, writer);
             double bare = withoutRollups(jdbc, () -> writeAll("MetricWriter", batches, job(jdbc), pool, writer));
             double staged = writeAll("staged", batches, job(jdbc), pool, writer);
-            double landed = landedSchema(jdbc, () -> writeAll("landed", batches, job(jdbc), pool, writer));
+            double landed = landedSchema(jdbc, () -> writeAll("MetricWriter", batches, job(jdbc), pool, writer));
             double copy = withoutRollups(jdbc, () -> writeAll("copy", batches, job(jdbc), pool, writer));
             double oneCopy = withoutRollups(jdbc, () -> writeAll("copy", whole, job(jdbc), pool, writer));
             System.out.printf(
@@ -175,7 +167,6 @@ public final class CurveBenchmark {
         for (List<MetricPoint> batch : batches) {
             boolean ok = switch (how) {
                 case "MetricWriter" -> writer.write(job, 1, batch);
-                case "landed" -> landedWrite(pool, job, batch);
                 case "copy" -> copy(pool, job, batch);
                 case "staged" -> stagedWrite(pool, job, batch);
                 default -> throw new IllegalArgumentException(how);
@@ -197,41 +188,6 @@ public final class CurveBenchmark {
         return perSecond;
     }
 
-    private static boolean landedWrite(DataSource pool, UUID job, List<MetricPoint> points) throws Exception {
-        int n = points.size();
-        String[] names = new String[n];
-        long[] steps = new long[n];
-        double[] values = new double[n];
-        String[] protocols = new String[n];
-        for (int i = 0; i < n; i++) {
-            names[i] = points.get(i).name();
-            steps[i] = points.get(i).step();
-            values[i] = points.get(i).value();
-        }
-        try (Connection c = pool.getConnection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement lock = c.prepareStatement(LANDED_LOCK)) {
-                lock.setObject(1, job);
-                try (ResultSet rs = lock.executeQuery()) {
-                    if (!rs.next() || rs.getInt(1) != 1) {
-                        c.rollback();
-                        return false;
-                    }
-                }
-            }
-            try (PreparedStatement insert = c.prepareStatement(LANDED_INSERT)) {
-                insert.setObject(1, job);
-                insert.setObject(2, names);
-                insert.setObject(3, steps);
-                insert.setObject(4, values);
-                insert.setObject(5, protocols);
-                insert.executeUpdate();
-            }
-            c.commit();
-            return true;
-        }
-    }
-
     /** The other candidate: COPY into a temporary table, then one INSERT … SELECT … ON CONFLICT. */
     private static boolean stagedWrite(DataSource pool, UUID job, List<MetricPoint> points) throws Exception {
         StringBuilder rows = new StringBuilder(points.size() * 32);
@@ -245,7 +201,7 @@ public final class CurveBenchmark {
         }
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
-            try (PreparedStatement lock = c.prepareStatement(LANDED_LOCK)) {
+            try (PreparedStatement lock = c.prepareStatement(FENCE)) {
                 lock.setObject(1, job);
                 try (ResultSet rs = lock.executeQuery()) {
                     if (!rs.next() || rs.getInt(1) != 1) {
@@ -410,7 +366,7 @@ public final class CurveBenchmark {
         row("MetricQuery.curves (rollups)", nowMs, sizes[0], base);
         row("landed query (window sorts)", landedMs, sizes[1], base);
         row("GROUP BY width_bucket (values only)", widthBucketMs, sizes[2], base);
-        System.out.printf("%nload average after: %s%n", loadAverage());
+        System.out.printf("%nload average after: %s%n", Machine.loadAverage());
     }
 
     private static int time(Supplier<Integer> query, List<Double> ms) {
@@ -431,20 +387,6 @@ public final class CurveBenchmark {
         double[] sorted =
                 values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         return sorted[Math.max(0, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
-    }
-
-    private static String loadAverage() throws Exception {
-        return String.join(
-                " ", Arrays.copyOf(Files.readString(Path.of("/proc/loadavg")).split(" "), 3));
-    }
-
-    private static String cpu() throws Exception {
-        return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
-                        .filter(l -> l.startsWith("model name"))
-                        .findFirst()
-                        .map(l -> l.substring(l.indexOf(':') + 2))
-                        .orElse("?")
-                + ", " + Runtime.getRuntime().availableProcessors() + " CPUs, Java " + Runtime.version();
     }
 
     private CurveBenchmark() {}

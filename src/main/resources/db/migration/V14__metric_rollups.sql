@@ -1,5 +1,5 @@
 -- Per series, the lowest, highest and last point of each aligned block of 2^level steps
--- (block b of level k holds steps b·2^k … (b+1)·2^k − 1), at levels 4, 6, …, 16. A chart of a
+-- (block b of level k holds steps b·2^k … (b+1)·2^k − 1), at levels 6, 9, 12 and 15. A chart of a
 -- million points reads the coarsest level that still gives it enough buckets, a few thousand
 -- rows, instead of sorting every point (MetricQuery).
 --
@@ -30,22 +30,22 @@ CREATE TABLE metric_rollups (
 CREATE FUNCTION metric_rollups_merge_sql(points_table text) RETURNS text LANGUAGE sql IMMUTABLE AS $fn$
     SELECT format($sql$
         WITH finest AS (
-            SELECT job_id, name, step >> 4 AS block, count(*) AS points,
+            SELECT job_id, name, step >> 6 AS block, count(*) AS points,
                    min(ARRAY[value, step]) AS lowest,
                    max(ARRAY[value, -step]) AS highest,
                    max(ARRAY[step, value]) AS last
             FROM %I
-            GROUP BY job_id, name, step >> 4
+            GROUP BY job_id, name, step >> 6
         ),
         blocks AS (
-            SELECT job_id, name, 4 AS level, block, points, lowest, highest, last
+            SELECT job_id, name, 6 AS level, block, points, lowest, highest, last
             FROM finest
             UNION ALL
-            SELECT f.job_id, f.name, l.level, f.block >> (l.level - 4), sum(f.points),
+            SELECT f.job_id, f.name, l.level, f.block >> (l.level - 6), sum(f.points),
                    min(f.lowest), max(f.highest), max(f.last)
             FROM finest f
-            CROSS JOIN unnest('{6, 8, 10, 12, 14, 16}'::int[]) AS l(level)
-            GROUP BY f.job_id, f.name, l.level, f.block >> (l.level - 4)
+            CROSS JOIN unnest('{9, 12, 15}'::int[]) AS l(level)
+            GROUP BY f.job_id, f.name, l.level, f.block >> (l.level - 6)
         )
         INSERT INTO metric_rollups AS r
             (job_id, name, level, block, points, min_step, min_value, max_step, max_value, last_step, last_value)

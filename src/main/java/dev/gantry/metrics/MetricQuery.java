@@ -26,7 +26,7 @@ import org.springframework.stereotype.Component;
  * diverged shows NaN as its maximum.
  *
  * <p>Aligned buckets are what makes this cheap and still exact: each is a union of the blocks
- * that {@code metric_rollups} keeps per series at levels of {@code 2^4 … 2^16} steps (V14), so a
+ * that {@code metric_rollups} keeps per series at levels of {@code 2^6, 2^9, 2^12, 2^15} steps (V14), so a
  * bucket's lowest and highest point come from the coarsest level that fits, plus the finer blocks
  * and the few raw points at the two ends of a range that does not start or end on a block.
  */
@@ -34,7 +34,7 @@ import org.springframework.stereotype.Component;
 public class MetricQuery {
 
     /** The block sizes {@code metric_rollups} keeps, as powers of two, ascending (V14). */
-    static final int[] LEVELS = {4, 6, 8, 10, 12, 14, 16};
+    static final int[] LEVELS = {6, 9, 12, 15};
 
     /**
      * Per requested name with points in the range: its first and last step there, how many points

@@ -9,7 +9,7 @@ import java.util.List;
  * blocks of the next finer level, and so on down to the raw points of the last partial block of
  * the finest level. Every block lies inside one bucket (a bucket's width is a power of two no
  * smaller than the block's), so a bucket's lowest and highest point are the lowest and highest
- * among its tiles. Each end costs at most three blocks per level and fifteen raw points, so a
+ * among its tiles. Each end costs at most seven blocks per level and 63 raw points, so a
  * range that starts or ends anywhere reads hardly more than an aligned one.
  */
 final class Tiling {

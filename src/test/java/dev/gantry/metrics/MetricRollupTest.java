@@ -66,8 +66,8 @@ class MetricRollupTest {
         }
 
         assertThat(differences(job)).isZero();
-        assertThat(JDBC.sql("SELECT count(*) FROM metric_rollups WHERE job_id = ? AND level = 4")
-                        .param(job)
+        assertThat(JDBC.sql("SELECT count(*) FROM metric_rollups WHERE job_id = ? AND level = ?")
+                        .params(job, MetricQuery.LEVELS[0])
                         .query(Long.class)
                         .single())
                 .isGreaterThan(100);
@@ -123,8 +123,8 @@ class MetricRollupTest {
         CompletableFuture.allOf(writers.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
 
         assertThat(differences(job)).isZero();
-        assertThat(JDBC.sql("SELECT points FROM metric_rollups WHERE job_id = ? AND level = 16")
-                        .param(job)
+        assertThat(JDBC.sql("SELECT points FROM metric_rollups WHERE job_id = ? AND level = ?")
+                        .params(job, MetricQuery.LEVELS[MetricQuery.LEVELS.length - 1])
                         .query(Integer.class)
                         .single())
                 .isEqualTo(8000);

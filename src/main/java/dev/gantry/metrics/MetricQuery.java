@@ -26,9 +26,9 @@ import org.springframework.stereotype.Component;
  * diverged shows NaN as its maximum.
  *
  * <p>Aligned buckets are what makes this cheap and still exact: each is a union of the blocks
- * that {@code metric_rollups} keeps per series at levels of {@code 2^6, 2^9, 2^12, 2^15} steps (V14), so a
- * bucket's lowest and highest point come from the coarsest level that fits, plus the finer blocks
- * and the few raw points at the two ends of a range that does not start or end on a block.
+ * that {@code metric_rollups} keeps per series ({@link #LEVELS}, V14), so a bucket's lowest and
+ * highest point come from the coarsest level that fits, plus the finer blocks and the few raw
+ * points at the two ends of a range that does not start or end on a block.
  */
 @Component
 public class MetricQuery {

@@ -17,7 +17,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
  * {@code metric_rollups} against the same aggregates computed directly from {@code metric_points}
@@ -177,9 +180,47 @@ class MetricRollupTest {
         assertThat(rollups(job)).isEmpty();
     }
 
+    @Test
+    void the_migration_rolls_up_the_points_stored_before_it() {
+        String url = TestDatabase.newDatabaseUrl();
+        Flyway.configure()
+                .dataSource(url, TestDatabase.username(), TestDatabase.password())
+                .target("10")
+                .load()
+                .migrate();
+        JdbcClient old =
+                JdbcClient.create(new DriverManagerDataSource(url, TestDatabase.username(), TestDatabase.password()));
+        UUID job = UUID.randomUUID();
+        old.sql("""
+                        INSERT INTO jobs (id, project_id, name, state, spec, total_steps, attempt)
+                        VALUES (?, '00000000-0000-0000-0000-000000000001', 'before-v14', 'SUCCEEDED', '{}', 100000, 1)
+                        """).param(job).update();
+        old.sql("""
+                        INSERT INTO metric_points (job_id, name, step, value)
+                        SELECT ?, 'loss/' || (i % 3), i / 3, CASE WHEN i % 97 = 0 THEN 'NaN' ELSE sin(i) END
+                        FROM generate_series(0, 29999) AS i
+                        """).param(job).update();
+
+        Flyway.configure()
+                .dataSource(url, TestDatabase.username(), TestDatabase.password())
+                .load()
+                .migrate();
+
+        assertThat(differences(old, job)).isZero();
+        assertThat(old.sql("SELECT sum(points) FROM metric_rollups WHERE job_id = ? AND level = ?")
+                        .params(job, MetricQuery.LEVELS[0])
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(30_000);
+    }
+
     /** Rows in one table and not in the other, both ways. */
     private static long differences(UUID job) {
-        return JDBC.sql("WITH direct AS (" + DIRECT + "), stored AS (SELECT * FROM metric_rollups WHERE job_id = :job)"
+        return differences(JDBC, job);
+    }
+
+    private static long differences(JdbcClient jdbc, UUID job) {
+        return jdbc.sql("WITH direct AS (" + DIRECT + "), stored AS (SELECT * FROM metric_rollups WHERE job_id = :job)"
                         + " SELECT (SELECT count(*) FROM (SELECT * FROM direct EXCEPT SELECT * FROM stored) a)"
                         + " + (SELECT count(*) FROM (SELECT * FROM stored EXCEPT SELECT * FROM direct) b)")
                 .param("job", job)

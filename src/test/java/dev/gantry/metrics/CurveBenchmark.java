@@ -25,8 +25,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * <ul>
  *   <li>ingestion, points/s: {@link MetricWriter} (rollups included) against the writer as it was
  *       before V14 (its statements are unchanged: {@link MetricWriter} on the table as it was, with a
- *       foreign key to jobs and no rollup trigger) and against plain {@code COPY} of the same
- *       batches into the same table (without the rollup trigger), rounds interleaved;
+ *       foreign key to jobs and no rollup trigger), against plain {@code COPY} of the same
+ *       batches into the same table (without the rollup trigger), beside itself without the
+ *       rollup trigger and the other candidate write path (COPY into a temporary table, then one
+ *       {@code INSERT … SELECT … ON CONFLICT}), rounds interleaved;
  *   <li>query, ms: one series of {@code points} points down to {@code maxPoints} through
  *       {@link MetricQuery#curves}, p50 and p95, against the query as it was before V14 (two
  *       window-function sorts) and a bare {@code GROUP BY width_bucket} over the same rows.

@@ -14,6 +14,7 @@ import java.util.UUID;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -96,7 +97,7 @@ public final class CurveBenchmark {
         System.out.printf("%s, Java %s, load average %s%n", Machine.cpu(), Runtime.version(), Machine.loadAverage());
         DataSource migrated = TestDatabase.migrated();
         try (HikariDataSource pool = new HikariDataSource()) {
-            pool.setJdbcUrl(((org.postgresql.ds.PGSimpleDataSource) migrated).getUrl());
+            pool.setJdbcUrl(((PGSimpleDataSource) migrated).getUrl());
             pool.setUsername(TestDatabase.username());
             pool.setPassword(TestDatabase.password());
             pool.setMaximumPoolSize(2);

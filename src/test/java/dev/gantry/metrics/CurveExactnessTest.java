@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -175,7 +176,7 @@ class CurveExactnessTest {
                         replay.add(new MetricPoint(name, p.step(), value(random)));
                     }
                 }
-                Collections.shuffle(replay, new java.util.Random(random.nextLong()));
+                Collections.shuffle(replay, new Random(random.nextLong()));
                 assertThat(writer.write(job, 1, replay)).isTrue();
             }
             at += size;

@@ -8,6 +8,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -64,6 +65,10 @@ class SecurityConfiguration {
                 a.requestMatchers("/actuator/**").hasRole(Role.OWNER.name());
             }
             a.requestMatchers("/error", "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**")
+                    .permitAll();
+            // The dashboard's own files hold no data: the page asks for a key and sends it to /api
+            // like any other client, so everything it shows stays behind the rules below.
+            a.requestMatchers(HttpMethod.GET, "/", "/index.html", "/favicon.svg", "/assets/**", "/webjars/**")
                     .permitAll()
                     .anyRequest()
                     .authenticated();

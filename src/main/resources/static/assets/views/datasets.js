@@ -127,9 +127,10 @@ export async function render(main, r) {
       } else preview.append(h('p', { class: 'muted' }, 'A set of 2-D points: no image preview.'));
     } else if (d.state === 'PROCESSING') {
       // Processing takes seconds; uploads have no event stream, so poll until it ends.
-      timer = setTimeout(() => {
-        loadDetail();
-        loadList();
+      // The list after the detail: the tick that sees the end shows it in both.
+      timer = setTimeout(async () => {
+        await loadDetail();
+        await loadList().catch(() => {});
       }, 1000);
     }
   }

@@ -62,7 +62,7 @@ export async function render(main, r) {
   ]);
   const termInfo = new Map(catalog.terms.map((t) => [t.name, t]));
   const lossInfo = new Map(catalog.adversarialLosses.map((l) => [l.name, l]));
-  let spec = { name: '', dataset: 'ring8', loss: { adversarial: { type: 'non-saturating' } }, training: { steps: 2000 } };
+  let spec = { dataset: 'ring8', loss: { adversarial: { type: 'non-saturating' } }, training: { steps: 2000 } };
   let idempotencyKey = crypto.randomUUID();
   const fields = []; // {el, path, kind}
 

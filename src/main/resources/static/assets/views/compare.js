@@ -7,9 +7,9 @@ import { clear, errorBox, fmtNumber, h, shortId, stateBadge } from '../dom.js';
 
 const MAX_POINTS = 1000;
 
-/** Metrics where lower is better; every other eval/* metric is better higher. */
+/** Evaluation metrics where lower is better; every other one is better higher. */
 function lowerIsBetter(name) {
-  return /fid|kid|gap|loss/.test(name);
+  return /fid|kid|gap/.test(name);
 }
 
 /** {"a.b[0].c": value} for every leaf of a spec. */
@@ -61,7 +61,8 @@ export async function render(main, r) {
   metricSelect.value = names.includes('loss/d') ? 'loss/d' : names[0] || '';
 
   // Final: the job's latest value; best: over the (downsampled) series, whose buckets keep their
-  // minimum and maximum, so the extremes are exact.
+  // minimum and maximum, so the extremes are exact. A GAN's loss has no "best" (a low D loss may
+  // be a collapse), so losses get a final value only.
   const tableNames = names.filter((n) => n.split('/').length === 2 || n.startsWith('eval/'));
   const metricsTable = h('table', { id: 'compare-metrics' },
     h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Metric'),
@@ -70,13 +71,14 @@ export async function render(main, r) {
     h('tbody', {}, tableNames.map((name) => {
       const finals = jobs.map((j) => j.latestMetrics?.[name]);
       const bests = metrics.map((m) => {
+        if (!name.startsWith('eval/')) return undefined;
         const s = m.series.find((x) => x.name === name);
         const values = (s?.points || []).map((p) => p.value).filter(Number.isFinite);
         if (!values.length) return undefined;
         return lowerIsBetter(name) ? Math.min(...values) : Math.max(...values);
       });
       const winner = pick(bests, name);
-      return h('tr', { 'data-metric': name }, h('th', { scope: 'row' }, name, h('span', { class: 'muted small' }, lowerIsBetter(name) ? ' ↓' : ' ↑')),
+      return h('tr', { 'data-metric': name }, h('th', { scope: 'row' }, name, name.startsWith('eval/') ? h('span', { class: 'muted small', title: lowerIsBetter(name) ? 'lower is better' : 'higher is better' }, lowerIsBetter(name) ? ' ↓' : ' ↑') : null),
         jobs.map((_, i) => [h('td', { class: 'num' }, fmtNumber(finals[i])), h('td', { class: `num${winner === i ? ' best' : ''}` }, fmtNumber(bests[i]))]));
     })));
 

@@ -192,11 +192,7 @@ class DashboardJourneyTest {
 
         browser.js("window.__sameDocument = 'yes'");
         browser.find("#submit-job").click();
-        String id = browser.await(
-                "the job page",
-                d -> d.getCurrentUrl().matches(".*#/jobs/[0-9a-f-]{36}$")
-                        ? d.getCurrentUrl().replaceAll(".*#/jobs/", "")
-                        : null);
+        String id = awaitPageOf("jobs");
         try {
             JsonNode stored = http.get("/api/v1/jobs/" + id).json();
             assertThat(stored.get("name").asString()).isEqualTo(name);
@@ -244,6 +240,16 @@ class DashboardJourneyTest {
         } finally {
             http.post("/api/v1/jobs/" + id + "/cancel", null);
         }
+    }
+
+    /** The id in the route once the app has gone to the page of one job or dataset. */
+    private String awaitPageOf(String section) {
+        String route = ".*#/" + section + "/";
+        return browser.await(
+                "the page of one of " + section,
+                d -> d.getCurrentUrl().matches(route + "[0-9a-f-]{36}$")
+                        ? d.getCurrentUrl().replaceAll(route, "")
+                        : null);
     }
 
     /** The loss chart's last step once it is beyond {@code after}. */
@@ -318,11 +324,7 @@ class DashboardJourneyTest {
         weight.sendKeys("2");
         setNumber("training.steps", "100");
         browser.find("#submit-job").click();
-        String id = browser.await(
-                "the job page",
-                d -> d.getCurrentUrl().matches(".*#/jobs/[0-9a-f-]{36}$")
-                        ? d.getCurrentUrl().replaceAll(".*#/jobs/", "")
-                        : null);
+        String id = awaitPageOf("jobs");
         http.post("/api/v1/jobs/" + id + "/cancel", null);
         JsonNode stored = http.get("/api/v1/jobs/" + id).json();
         assertThat(stored.at("/spec/loss/terms/0/weight").asDouble()).isEqualTo(2.0);
@@ -371,11 +373,7 @@ class DashboardJourneyTest {
         browser.awaitVisible("#upload-name").sendKeys(name);
         browser.find("#upload-file").sendKeys(zip.toAbsolutePath().toString());
         browser.find("#upload-button").click();
-        String id = browser.await(
-                "the dataset page",
-                d -> d.getCurrentUrl().matches(".*#/datasets/[0-9a-f-]{36}$")
-                        ? d.getCurrentUrl().replaceAll(".*#/datasets/", "")
-                        : null);
+        String id = awaitPageOf("datasets");
         browser.await("READY", d -> browser.present("#dataset-state[data-state='READY']"));
         browser.await(
                 "the preview grid",
@@ -439,6 +437,16 @@ class DashboardJourneyTest {
                 .isEqualTo(number(nsJob.at("/latestMetrics/eval~1modes").asDouble()));
         assertThat(cells.get(2).getText())
                 .isEqualTo(number(hingeJob.at("/latestMetrics/eval~1modes").asDouble()));
+        double bestModes =
+                Jobs.series(
+                                http.get("/api/v1/jobs/" + hinge + "/metrics?names=eval/modes")
+                                        .json(),
+                                "eval/modes")
+                        .stream()
+                        .mapToDouble(p -> p.get("value").asDouble())
+                        .max()
+                        .orElseThrow();
+        assertThat(cells.get(3).getText()).as("best: the highest over the run").isEqualTo(number(bestModes));
 
         WebElement differs = browser.find("#spec-diff tr[data-path='loss.adversarial.type']");
         assertThat(differs.getAttribute("class")).contains("diff");

@@ -153,6 +153,8 @@ export class Curves {
     this.container.dataset.points = String(this.pointCount());
     this.container.dataset.lastStep = String(this.lastStep() ?? '');
     this.container.dataset.banded = String(banded);
+    this.container.dataset.zoom = this.zoom ? this.zoom.range.join('-') : '';
+    this.container.dataset.log = String(this.log);
     if (this.plot && !rebuild && this.plot.series.length === 1 + labels.length * 3) {
       this.plot.setData(data, !this.zoom);
       return;

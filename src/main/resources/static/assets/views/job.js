@@ -260,7 +260,7 @@ export async function render(main, r) {
     h('label', {}, 'Seed ', seed),
     h('label', {}, 'Class ', cls),
     h('label', {}, 'Checkpoint ', stepSelect),
-    h('button', { type: 'submit' }, 'Generate'));
+    h('button', { type: 'submit', id: 'generate-button' }, 'Generate'));
     return h('section', { class: 'card' }, h('h2', {}, 'Generate'), form, genResult);
   }
 

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.function.Function;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
@@ -33,6 +34,7 @@ final class Browser implements AutoCloseable {
     private static final Duration PATIENCE = Duration.ofMinutes(3);
 
     final ChromeDriver driver;
+    final Path downloads;
     private final Path profile;
 
     /** Why the browser cannot run here, or null when it can. */
@@ -48,6 +50,7 @@ final class Browser implements AutoCloseable {
     Browser() {
         try {
             profile = Files.createTempDirectory("gantry-chromium");
+            downloads = Files.createDirectories(profile.resolve("downloads"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -71,7 +74,13 @@ final class Browser implements AutoCloseable {
                 .usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort()
                 .build();
+        options.setExperimentalOption(
+                "prefs",
+                Map.of("download.default_directory", downloads.toString(), "download.prompt_for_download", false));
         driver = new ChromeDriver(service, options);
+        // Headless Chromium refuses downloads unless told where they go.
+        driver.executeCdpCommand(
+                "Browser.setDownloadBehavior", Map.of("behavior", "allow", "downloadPath", downloads.toString()));
     }
 
     void open(String url) {
@@ -94,6 +103,20 @@ final class Browser implements AutoCloseable {
         return new WebDriverWait(driver, PATIENCE, Duration.ofMillis(100))
                 .withMessage(what)
                 .until(condition);
+    }
+
+    /** A finished download's name (Chromium writes *.crdownload until the last byte). */
+    Path awaitDownload(String prefix) {
+        return await("a download named " + prefix + "…", d -> {
+            try (var files = Files.list(downloads)) {
+                return files.filter(f -> f.getFileName().toString().startsWith(prefix)
+                                && !f.getFileName().toString().endsWith(".crdownload"))
+                        .findFirst()
+                        .orElse(null);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
     }
 
     WebElement awaitVisible(String css) {

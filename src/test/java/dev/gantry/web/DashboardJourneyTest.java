@@ -24,6 +24,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.Select;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -41,7 +42,7 @@ import tools.jackson.databind.json.JsonMapper;
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
             "gantry.worker.local-count=1",
-            "gantry.generation.local-count=0",
+            "gantry.generation.local-count=1",
             "gantry.scheduler.heartbeat-interval=500ms",
             "gantry.worker.metrics-flush-interval=500ms"
         })
@@ -219,6 +220,32 @@ class DashboardJourneyTest {
                     d -> browser.find("#eval-chart").getAttribute("data-series").contains("eval/modes"));
             assertThat(browser.js("return window.__sameDocument")).isEqualTo("yes");
             browser.screenshot("job-running-live-curves-and-samples");
+
+            // Zoom: a drag across the middle half of the curves fetches that range again.
+            WebElement plot = browser.find("#loss-chart .u-over");
+            int width = plot.getSize().getWidth();
+            new Actions(browser.driver)
+                    .moveToElement(plot, -width / 4, 0)
+                    .clickAndHold()
+                    .moveByOffset(width / 2, 0)
+                    .release()
+                    .perform();
+            String zoom = browser.await("the zoomed range", d -> {
+                String range = browser.find("#loss-chart").getAttribute("data-zoom");
+                return range == null || range.isEmpty() ? null : range;
+            });
+            long zoomFrom = Long.parseLong(zoom.split("-")[0]);
+            long zoomTo = Long.parseLong(zoom.split("-")[1]);
+            assertThat(zoomFrom).isPositive().isLessThan(zoomTo);
+            assertThat(zoomTo)
+                    .isLessThanOrEqualTo(
+                            Long.parseLong(browser.find("#loss-chart").getAttribute("data-last-step")));
+            browser.awaitVisible("#reset-zoom").click();
+            browser.await(
+                    "the whole run again",
+                    d -> browser.find("#loss-chart").getAttribute("data-zoom").isEmpty());
+            browser.find("#log-scale").click();
+            assertThat(browser.find("#loss-chart").getAttribute("data-log")).isEqualTo("true");
 
             go("#/jobs");
             WebElement row = browser.awaitVisible("tr[data-job-id='" + id + "']");
@@ -460,6 +487,24 @@ class DashboardJourneyTest {
                 .doesNotContain("diff");
         browser.find("#show-same").click();
         browser.screenshot("compare-two-jobs");
+
+        // From the comparison to one of the jobs: draw from its last checkpoint, and take it away.
+        browser.find("a[href='#/jobs/" + hinge + "']").click();
+        browser.awaitVisible("#gen-count").clear();
+        browser.find("#gen-count").sendKeys("16");
+        browser.find("#gen-seed").sendKeys("7");
+        browser.find("#generate-button").click();
+        browser.await(
+                "generated samples",
+                d -> (Boolean)
+                        browser.js(
+                                "const i = document.getElementById('generated-image'); return !!i && i.complete && i.naturalWidth > 0"));
+        assertThat(browser.find("#generate-result").getText()).contains("seed 7", "step 200");
+        browser.find("#export").click();
+        Path export = browser.awaitDownload("gantry-" + hinge);
+        assertThat(export.getFileName().toString()).endsWith("step-200.zip");
+        assertThat(Files.readAllBytes(export))
+                .isEqualTo(http.get("/api/v1/jobs/" + hinge + "/export").bytes());
     }
 
     /** As the page prints a whole number (modes captured). */

@@ -30,6 +30,10 @@ class DashboardServingTest {
         assertThat(root.contentType()).startsWith("text/html");
         String html = new String(root.bytes(), StandardCharsets.UTF_8);
         assertThat(html).contains("/assets/app.js", "/webjars/uplot/dist/uPlot.min.css");
+        // The page holds a key in sessionStorage: only its own scripts may run, and only here.
+        assertThat(root.header("Content-Security-Policy"))
+                .contains("script-src 'self'", "connect-src 'self'", "object-src 'none'");
+        assertThat(html).doesNotContain("<script>").doesNotContain("onclick=");
 
         assertThat(anonymous.get("/index.html").status()).isEqualTo(200);
         Http.Response app = anonymous.get("/assets/app.js");

@@ -135,12 +135,13 @@ export async function render(main, r) {
     }
   }
 
+  // The detail first: a state only moves forward, so the list read after it is never behind it.
+  await loadDetail();
   try {
     await loadList();
   } catch (e) {
     clear(message, errorBox(e));
   }
-  await loadDetail();
   return () => {
     closed = true;
     clearTimeout(timer);

@@ -82,6 +82,10 @@ export async function render(main, r) {
         fact('Finished', fmtTime(job.finishedAt))),
       progressBar(p.fraction, 'job progress'),
       job.failure ? h('div', { class: 'error', role: 'alert' }, `${job.failure.reason || 'FAILED'}: ${job.failure.message || ''}`) : null);
+    // The buttons depend on the state only: kept as they are between progress events, so a
+    // button keeps the keyboard focus (and a click) while the numbers above it change.
+    if (actions.dataset.state === job.state) return;
+    actions.dataset.state = job.state;
     const cancellable = ['QUEUED', 'RUNNING'].includes(job.state);
     const resumable = ['FAILED', 'CANCELLED'].includes(job.state);
     clear(actions,

@@ -64,12 +64,8 @@ export async function render(main, r) {
   };
   updatePick();
 
-  function row(job) {
-    const box = h('input', { type: 'checkbox', 'aria-label': `compare ${job.name || job.id}`, checked: picked.has(job.id) || undefined, onchange: (e) => {
-      if (e.target.checked) picked.add(job.id);
-      else picked.delete(job.id);
-      updatePick();
-    } });
+  /** The row of a job; given its current row, fills that one in place (keeping focus and the tick). */
+  function row(job, tr = null) {
     const p = job.progress || {};
     const eta = job.state === 'RUNNING' && p.etaSeconds != null ? `ETA ${fmtDuration(p.etaSeconds)}` : '';
     const metrics = Object.entries(job.latestMetrics || {})
@@ -77,8 +73,7 @@ export async function render(main, r) {
       .filter(([k]) => k.split('/').length <= 2)
       .slice(0, 5)
       .map(([k, v]) => h('span', { class: 'metric' }, `${k} ${fmtNumber(v, 3)}`));
-    return h('tr', { 'data-job-id': job.id, 'data-state': job.state },
-      h('td', {}, box),
+    const cells = [
       h('td', {}, h('a', { href: `#/jobs/${job.id}` }, job.name || shortId(job.id))),
       h('td', { class: 'state-cell' }, stateBadge(job.state)),
       h('td', { class: 'progress-cell' }, progressBar(p.fraction, `progress of ${job.name || job.id}`),
@@ -86,7 +81,18 @@ export async function render(main, r) {
       h('td', {}, job.spec?.dataset || '–'),
       h('td', { class: 'loss' }, lossSummary(job.spec)),
       h('td', { class: 'metrics' }, metrics.length ? metrics : '–'),
-      h('td', { class: 'small' }, new Date(job.createdAt).toLocaleString()));
+      h('td', { class: 'small' }, new Date(job.createdAt).toLocaleString())];
+    if (tr) {
+      tr.dataset.state = job.state;
+      tr.replaceChildren(tr.firstElementChild, ...cells);
+      return tr;
+    }
+    const box = h('input', { type: 'checkbox', 'aria-label': `compare ${job.name || job.id}`, checked: picked.has(job.id) || undefined, onchange: (e) => {
+      if (e.target.checked) picked.add(job.id);
+      else picked.delete(job.id);
+      updatePick();
+    } });
+    return h('tr', { 'data-job-id': job.id, 'data-state': job.state }, h('td', {}, box), cells);
   }
 
   const signature = (job) => JSON.stringify([job.state, job.step, job.progress, job.latestMetrics]);
@@ -113,7 +119,7 @@ export async function render(main, r) {
     clear(body, answer.jobs.length ? null : h('tr', {}, h('td', { colspan: 8, class: 'muted' }, 'No jobs here.')));
     for (const job of answer.jobs) {
       const kept = old.get(job.id);
-      const tr = kept && kept.signature === signature(job) ? kept.tr : row(job);
+      const tr = kept && kept.signature === signature(job) ? kept.tr : row(job, kept?.tr);
       rows.set(job.id, { tr, job, signature: signature(job) });
       body.append(tr);
     }
@@ -153,9 +159,8 @@ export async function render(main, r) {
       } else if (type === 'evaluation') {
         job.latestMetrics = { ...job.latestMetrics, ...data.metrics };
       } else return;
-      const tr = row(job);
-      known.tr.replaceWith(tr);
-      known.tr = tr;
+      row(job, known.tr);
+      known.signature = signature(job);
     },
     poll: () => load(),
     onMode: (mode) => (status.textContent = mode === 'stream' ? 'Live (event stream)' : mode === 'poll' ? 'Live (polling every 2 s)' : 'Reconnecting…'),

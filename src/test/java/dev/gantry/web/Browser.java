@@ -12,6 +12,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -100,8 +101,10 @@ final class Browser implements AutoCloseable {
     }
 
     <T> T await(String what, Function<WebDriver, T> condition) {
+        // Live updates redraw parts of a page while a condition reads them: read them again.
         return new WebDriverWait(driver, PATIENCE, Duration.ofMillis(100))
                 .withMessage(what)
+                .ignoring(StaleElementReferenceException.class)
                 .until(condition);
     }
 

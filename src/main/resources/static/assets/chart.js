@@ -7,6 +7,7 @@ import uPlot from '/webjars/uplot/dist/uPlot.esm.js';
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#7f7f7f', '#bcbd22'];
 const RAW_LIMIT = 600; // up to this many distinct steps, points are drawn as they are
 const BUCKETS = 300;
+const STEP_INCREMENTS = [1, 2, 5].flatMap((m) => [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7].map((p) => m * p)).sort((a, b) => a - b);
 
 export function color(i) {
   return COLORS[i % COLORS.length];
@@ -155,7 +156,9 @@ export class Curves {
     this.container.dataset.banded = String(banded);
     this.container.dataset.zoom = this.zoom ? this.zoom.range.join('-') : '';
     this.container.dataset.log = String(this.log);
-    if (this.plot && !rebuild && this.plot.series.length === 1 + labels.length * 3) {
+    // Few points (evaluations every N steps) are drawn as dots too, or a single one would not show.
+    const sparse = data[0].length < 60;
+    if (this.plot && !rebuild && this.plot.series.length === 1 + labels.length * 3 && this.sparse === sparse) {
       this.plot.setData(data, !this.zoom);
       return;
     }
@@ -169,7 +172,7 @@ export class Curves {
     const bands = [];
     labels.forEach((label, i) => {
       const c = color(i);
-      uSeries.push({ label, stroke: c, width: 1.5, spanGaps: true, points: { show: false } });
+      uSeries.push({ label, stroke: c, width: 1.5, spanGaps: true, points: { show: sparse, size: 5, fill: c } });
       const base = uSeries.length;
       uSeries.push({ label: `${label} min`, stroke: 'transparent', width: 0, points: { show: false }, spanGaps: true });
       uSeries.push({ label: `${label} max`, stroke: 'transparent', width: 0, points: { show: false }, spanGaps: true });
@@ -182,7 +185,8 @@ export class Curves {
       bands,
       // asinh rather than log: losses go negative (a Wasserstein critic), log would drop them.
       scales: { x: { time: false }, y: this.log ? { distr: 4, log: 10 } : {} },
-      axes: [{ label: 'step' }, {}],
+      // Steps are whole numbers: no 2.5 on the step axis.
+      axes: [{ label: 'step', incrs: STEP_INCREMENTS }, {}],
       cursor: { drag: { x: true, y: false } },
       legend: { live: true },
       hooks: {
@@ -200,6 +204,7 @@ export class Curves {
     };
     // Zooming is ours (fetch finer points for the range), not uPlot's own scale change.
     opts.cursor.drag.setScale = false;
+    this.sparse = sparse;
     this.plot = new uPlot(opts, data, this.container);
     // The band series are drawing aids, not entries a reader needs in the legend.
     this.plot.root.querySelectorAll('.u-legend .u-series').forEach((row, i) => {

@@ -56,7 +56,7 @@ export async function render(main, r) {
     h('div', { class: 'two' },
       h('section', { class: 'card' }, h('h2', {}, 'Samples'),
         h('div', { class: 'gallery' }, sampleImg), h('div', { class: 'slider' }, sampleSlider, sampleLabel)),
-      h('section', { class: 'card' }, h('h2', {}, 'Event log'), logBox)),
+      h('section', { class: 'card' }, h('h2', {}, 'Event log'), h('p', { class: 'small muted' }, 'What happens while this page is open.'), logBox)),
     h('section', { class: 'card' }, h('h2', {}, 'Checkpoints'),
       h('div', { class: 'scroll' }, h('table', { id: 'checkpoints' },
         h('thead', {}, h('tr', {}, ['Step', 'Size', 'SHA-256', 'Metrics', ''].map((t) => h('th', { scope: 'col' }, t)))),
@@ -289,10 +289,18 @@ export async function render(main, r) {
 
   let live = null;
 
+  // The stream and a catch-up poll may both report one change: each is logged once.
+  let loggedState = null;
+  function logState(state, attempt, extra = '') {
+    if (loggedState === `${state}/${attempt}`) return;
+    loggedState = `${state}/${attempt}`;
+    log(`state ${state} (attempt ${attempt})${extra}`);
+  }
+
   async function refreshJob() {
     const before = job.state;
     job = await api(`/jobs/${id}`);
-    if (job.state !== before) log(`state ${job.state} (attempt ${job.attempt})`);
+    if (job.state !== before) logState(job.state, job.attempt);
     showJob();
   }
 
@@ -312,7 +320,7 @@ export async function render(main, r) {
       case 'state':
         job.state = data.state;
         job.attempt = data.attempt;
-        log(`state ${data.state} (attempt ${data.attempt})${data.reason ? ` ${data.reason}` : ''}${data.message ? `: ${data.message}` : ''}`);
+        logState(data.state, data.attempt, `${data.reason ? ` ${data.reason}` : ''}${data.message ? `: ${data.message}` : ''}`);
         refreshJob().catch(() => {});
         if (TERMINAL.includes(data.state)) {
           Promise.all([loadNewPoints(), loadSamples(), loadCheckpoints()]).catch(() => {});
@@ -357,6 +365,7 @@ export async function render(main, r) {
     liveMode.textContent = `${job.state.toLowerCase()}: not live`;
   }
 
+  loggedState = `${job.state}/${job.attempt}`;
   showJob();
   await Promise.all([loadCurves(), loadSamples(), loadCheckpoints()]).catch((e) => clear(message, errorBox(e)));
   started = true;

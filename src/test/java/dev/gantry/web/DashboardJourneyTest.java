@@ -3,6 +3,7 @@ package dev.gantry.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gantry.testsupport.DatasetFiles;
+import dev.gantry.testsupport.FeatureNetworkUploads;
 import dev.gantry.testsupport.Http;
 import dev.gantry.testsupport.Jobs;
 import dev.gantry.testsupport.TestDatabaseInitializer;
@@ -31,6 +32,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ContextConfiguration;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The dashboard in a real Chromium against the whole service: embedded PostgreSQL, the API, and a
@@ -146,6 +148,12 @@ class DashboardJourneyTest {
         assertThat(browser.find("tr[data-job-id='" + id + "']").getAttribute("data-state"))
                 .isEqualTo("CANCELLED");
         assertThat(browser.driver.getCurrentUrl()).contains("state=CANCELLED").doesNotContain("gk_");
+
+        // Workers: the local one, with its device and a fresh heartbeat.
+        go("#/workers");
+        WebElement worker = browser.awaitVisible("#workers tbody tr[data-worker]");
+        assertThat(worker.getAttribute("data-state")).isIn("IDLE", "BUSY");
+        assertThat(worker.getText()).contains("cpu", " s");
 
         // At phone width the page still fits: nothing scrolls sideways but the tables' own boxes.
         browser.driver.manage().window().setSize(new Dimension(390, 844));
@@ -426,6 +434,44 @@ class DashboardJourneyTest {
                         && !browser.present("tr[data-dataset='" + id + "']")
                         && browser.present("#datasets tbody tr"));
         assertThat(http.get("/api/v1/datasets/" + id).status()).isEqualTo(404);
+    }
+
+    @Test
+    void a_feature_network_is_uploaded_validated_with_its_output_shapes_and_deleted(@TempDir Path dir)
+            throws Exception {
+        String name = unique("vgg-tiny");
+        JsonNode descriptor = JSON.readTree(FeatureNetworkUploads.resource("vgg_tiny.json"));
+        ((ObjectNode) descriptor).put("name", name);
+        Path descriptorFile = Files.writeString(dir.resolve("vgg_tiny.json"), descriptor.toString());
+        Path moduleFile = Files.write(dir.resolve("vgg_tiny.pt"), FeatureNetworkUploads.resource("vgg_tiny.pt"));
+
+        logIn();
+        go("#/feature-networks");
+        browser.awaitVisible("#fn-descriptor")
+                .sendKeys(descriptorFile.toAbsolutePath().toString());
+        browser.find("#fn-module").sendKeys(moduleFile.toAbsolutePath().toString());
+        browser.find("#fn-upload button[type=submit]").click();
+        WebElement row = browser.await(
+                "the network, validated",
+                d -> d.findElements(By.cssSelector("#feature-networks tr[data-network]")).stream()
+                        .filter(r -> r.getText().contains(name) && r.getText().contains("READY"))
+                        .findFirst()
+                        .orElse(null));
+        String id = row.getAttribute("data-network");
+        JsonNode stored = http.get(FeatureNetworkUploads.PATH + "/" + id).json();
+        assertThat(stored.get("state").asString()).isEqualTo("READY");
+        // The probed shapes the server recorded, as the page shows them.
+        JsonNode probe = stored.get("probes").get(0);
+        JsonNode shape = probe.get("shapes").get("relu1_2");
+        assertThat(row.getText())
+                .contains(
+                        probe.get("side").asInt() + "px",
+                        "relu1_2 " + shape.get(0).asInt() + "×" + shape.get(1).asInt());
+
+        browser.find("tr[data-network='" + id + "'] button").click();
+        browser.find("tr[data-network='" + id + "'] button").click();
+        browser.await("the network gone", d -> !browser.present("tr[data-network='" + id + "']"));
+        assertThat(http.get(FeatureNetworkUploads.PATH + "/" + id).status()).isEqualTo(404);
     }
 
     @Test

@@ -3,12 +3,29 @@
 // kept in sessionStorage so it is gone when the tab closes.
 
 const KEY = 'gantry.key';
+const LOCAL = 'gantry.local-only';
 
 export const session = {
   key: () => sessionStorage.getItem(KEY),
   set: (key) => sessionStorage.setItem(KEY, key),
-  clear: () => sessionStorage.removeItem(KEY),
+  /** A server in local-only mode needs no key: every request is its owner's. */
+  local: () => sessionStorage.getItem(LOCAL) === 'true',
+  setLocal: () => sessionStorage.setItem(LOCAL, 'true'),
+  clear: () => {
+    sessionStorage.removeItem(KEY);
+    sessionStorage.removeItem(LOCAL);
+  },
 };
+
+/** True when the server answers without a key (gantry.security.local-only). */
+export async function keyless() {
+  try {
+    const response = await fetch('/api/v1/catalog', { headers: { Accept: 'application/json' } });
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
 
 let unauthorized = () => {};
 
@@ -28,7 +45,7 @@ export class ApiError extends Error {
 }
 
 export function authHeaders(extra = {}, key = session.key()) {
-  return { Authorization: `Bearer ${key}`, ...extra };
+  return key ? { Authorization: `Bearer ${key}`, ...extra } : { ...extra };
 }
 
 /**
@@ -90,7 +107,7 @@ export function upload(path, body, contentType, onProgress) {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', `/api/v1${path}`);
-    xhr.setRequestHeader('Authorization', `Bearer ${session.key()}`);
+    if (session.key()) xhr.setRequestHeader('Authorization', `Bearer ${session.key()}`);
     xhr.setRequestHeader('Accept', 'application/json');
     if (contentType) xhr.setRequestHeader('Content-Type', contentType);
     xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : body.size);

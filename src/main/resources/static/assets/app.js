@@ -1,7 +1,7 @@
 // The dashboard: a hash router over views that each render into <main> and clean up after
 // themselves (closing their live streams) when the route changes.
 
-import { api, ApiError, onUnauthorized, session } from './api.js';
+import { api, ApiError, keyless, onUnauthorized, session } from './api.js';
 import { clear, h, route } from './dom.js';
 import * as jobs from './views/jobs.js';
 import * as job from './views/job.js';
@@ -29,11 +29,15 @@ async function render() {
     current();
     current = null;
   }
-  if (!session.key()) {
-    nav.hidden = true;
-    return login();
+  if (!session.key() && !session.local()) {
+    if (await keyless()) session.setLocal();
+    else {
+      nav.hidden = true;
+      return login();
+    }
   }
   nav.hidden = false;
+  document.getElementById('logout').hidden = session.local();
   const r = route();
   const section = r.parts[0] || 'jobs';
   for (const a of nav.querySelectorAll('a')) {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Function;
+import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
@@ -38,13 +39,15 @@ final class Browser implements AutoCloseable {
     final Path downloads;
     private final Path profile;
 
-    /** Why the browser cannot run here, or null when it can. */
-    static String unavailable() {
-        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-            return "needs Debian's chromium and chromium-driver (" + CHROMIUM + ", " + CHROMEDRIVER
-                    + "); .ci/run installs them: apt-get install chromium chromium-driver";
+    /** Skips the test class, saying why on the console, where Chromium or its driver is not installed. */
+    static void assumeInstalled(Class<?> testClass) {
+        boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+        String reason = testClass.getSimpleName() + " skipped: needs Debian's chromium and chromium-driver (" + CHROMIUM
+                + ", " + CHROMEDRIVER + "); .ci/run installs them: apt-get install chromium chromium-driver";
+        if (!installed) {
+            System.out.println(reason);
         }
-        return null;
+        Assumptions.assumeTrue(installed, reason);
     }
 
     /** A browser of its own (and a driver of its own: quitting a driver stops its service). */

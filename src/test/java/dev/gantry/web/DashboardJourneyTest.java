@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -62,11 +61,7 @@ class DashboardJourneyTest {
 
     @BeforeAll
     static void chromium() {
-        String missing = Browser.unavailable();
-        if (missing != null) {
-            System.out.println("DashboardJourneyTest skipped: " + missing);
-        }
-        Assumptions.assumeTrue(missing == null, missing);
+        Browser.assumeInstalled(DashboardJourneyTest.class);
     }
 
     @BeforeEach

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gantry.testsupport.TestDatabaseInitializer;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -29,11 +28,7 @@ class DashboardLocalOnlyTest {
 
     @BeforeAll
     static void chromium() {
-        String missing = Browser.unavailable();
-        if (missing != null) {
-            System.out.println("DashboardLocalOnlyTest skipped: " + missing);
-        }
-        Assumptions.assumeTrue(missing == null, missing);
+        Browser.assumeInstalled(DashboardLocalOnlyTest.class);
     }
 
     @AfterEach

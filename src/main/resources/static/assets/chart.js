@@ -156,6 +156,15 @@ export class Curves {
     this.container.dataset.banded = String(banded);
     this.container.dataset.zoom = this.zoom ? this.zoom.range.join('-') : '';
     this.container.dataset.log = String(this.log);
+    // The canvas says nothing to a screen reader: the last value of each series does.
+    this.container.setAttribute('role', 'img');
+    this.container.setAttribute('aria-label', `${this.title}: ${labels.map((l) => {
+      const points = source.get(l);
+      const last = points[points.length - 1];
+      if (!last) return `${l} no points`;
+      const value = typeof last.value === 'number' ? Number(last.value.toPrecision(4)) : last.value;
+      return `${l} ${value} at step ${last.step}`;
+    }).join('; ') || 'no points yet'}`);
     // Few points (evaluations every N steps) are drawn as dots too, or a single one would not show.
     const sparse = data[0].length < 60;
     if (this.plot && !rebuild && this.plot.series.length === 1 + labels.length * 3 && this.sparse === sparse) {

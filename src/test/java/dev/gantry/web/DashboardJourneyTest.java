@@ -207,8 +207,12 @@ class DashboardJourneyTest {
             browser.await("RUNNING", d -> browser.present("#job-header [data-state='RUNNING']"));
             // The curve grows while we watch, without a reload: the same document throughout.
             long first = awaitLastStep(0);
-            long later = awaitLastStep(first + 20);
+            // Past 600 steps the chart buckets them: a mean line with each bucket's min-max band.
+            long later = awaitLastStep(Math.max(first + 20, 700));
             assertThat(later).isGreaterThan(first);
+            browser.await(
+                    "min-max bands",
+                    d -> "true".equals(browser.find("#loss-chart").getAttribute("data-banded")));
             assertThat(browser.find("#loss-chart").getAttribute("data-series"))
                     .contains("loss/d", "loss/g", "loss/d/gradient-penalty", "loss/d/wasserstein");
             browser.await(

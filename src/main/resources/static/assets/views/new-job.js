@@ -74,6 +74,8 @@ export async function render(main, r) {
     if (kind === 'select' || kind === 'bool') {
       const choices = kind === 'bool' ? BOOL : [['', options.blank || 'default'], ...options.choices.map((c) => [String(c), String(c)])];
       el = h('select', { id }, choices.map(([v, t]) => h('option', { value: v }, t)));
+      // The server takes 32, not "32": numeric choices are sent as numbers.
+      if (kind === 'select' && options.choices.every((c) => typeof c === 'number')) el.dataset.numeric = 'true';
     } else {
       el = h('input', { id, type: kind === 'text' || kind === 'json' ? 'text' : 'number', step: kind === 'int' ? 1 : 'any', placeholder: options.placeholder ?? 'default', title: options.title });
     }

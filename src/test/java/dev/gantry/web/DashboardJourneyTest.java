@@ -310,6 +310,12 @@ class DashboardJourneyTest {
         browser.find("#add-term-button").click();
         browser.awaitVisible("[data-path='loss.terms[0].weight']");
 
+        // A choice of numbers goes into the spec as a number, as the server wants it.
+        new Select(browser.find("[data-path='data.resolution']")).selectByValue("64");
+        JsonNode shown = JSON.readTree(browser.find("#spec-json").getAttribute("value"));
+        assertThat(shown.at("/data/resolution").isNumber()).as(shown.toString()).isTrue();
+        assertThat(shown.at("/data/resolution").asInt()).isEqualTo(64);
+
         // Edit the JSON: the form follows (name, steps, and the term's weight).
         WebElement json = browser.find("#spec-json");
         json.clear();

@@ -30,6 +30,15 @@ export async function render(main, r) {
   const evalEl = h('div', { class: 'chart', id: 'eval-chart' });
   const logToggle = h('input', { type: 'checkbox', id: 'log-scale' });
   const resetZoom = h('button', { type: 'button', id: 'reset-zoom', hidden: true }, 'Reset zoom');
+  // The same zoom without a mouse: a step range typed in.
+  const zoomFrom = h('input', { type: 'number', id: 'zoom-from', min: 0, step: 1, placeholder: 'from', 'aria-label': 'zoom from step' });
+  const zoomTo = h('input', { type: 'number', id: 'zoom-to', min: 0, step: 1, placeholder: 'to', 'aria-label': 'zoom to step' });
+  const zoomForm = h('form', { class: 'inline-form', onsubmit: (e) => {
+    e.preventDefault();
+    const from = Number(zoomFrom.value);
+    const to = Number(zoomTo.value);
+    if (zoomFrom.value !== '' && zoomTo.value !== '' && to > from) zoom(from, to).catch((err) => clear(message, errorBox(err)));
+  } }, zoomFrom, zoomTo, h('button', { type: 'submit' }, 'Zoom'));
   const lossChart = new Curves(lossEl, { title: 'Losses per term', onZoom: (from, to) => zoom(from, to) });
   const evalChart = new Curves(evalEl, { title: 'Evaluation', height: 220 });
   cleanups.push(() => lossChart.destroy(), () => evalChart.destroy());
@@ -49,8 +58,9 @@ export async function render(main, r) {
       h('div', { class: 'heading' }, h('h2', {}, 'Curves'), liveMode),
       h('div', { class: 'toolbar' },
         h('label', {}, logToggle, ' log scale (asinh)'),
+        zoomForm,
         resetZoom,
-        h('span', { class: 'muted small' }, 'Drag across the chart to zoom; the range is fetched again at full detail.')),
+        h('span', { class: 'muted small' }, 'Drag across the chart, or give steps, to zoom; the range is fetched again at full detail.')),
       lossEl,
       evalEl),
     h('div', { class: 'two' },
@@ -167,6 +177,8 @@ export async function render(main, r) {
     const names = lossChart.container.dataset.series;
     const answer = await api(`/jobs/${id}/metrics?names=${encodeURIComponent(names)}&fromStep=${from}&toStep=${to}&maxPoints=${MAX_POINTS}`);
     lossChart.setZoom([from, to], split(answer.series).loss);
+    zoomFrom.value = String(from);
+    zoomTo.value = String(to);
     resetZoom.hidden = false;
   }
 

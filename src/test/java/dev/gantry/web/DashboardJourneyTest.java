@@ -251,6 +251,15 @@ class DashboardJourneyTest {
             browser.await(
                     "the whole run again",
                     d -> browser.find("#loss-chart").getAttribute("data-zoom").isEmpty());
+            // And by keyboard: a typed step range.
+            browser.find("#zoom-from").clear();
+            browser.find("#zoom-from").sendKeys("100");
+            browser.find("#zoom-to").clear();
+            browser.find("#zoom-to").sendKeys("300", Keys.ENTER);
+            browser.await(
+                    "the typed range",
+                    d -> "100-300".equals(browser.find("#loss-chart").getAttribute("data-zoom")));
+            browser.find("#reset-zoom").click();
             browser.find("#log-scale").click();
             assertThat(browser.find("#loss-chart").getAttribute("data-log")).isEqualTo("true");
 

@@ -11,6 +11,7 @@ import dev.gantry.testsupport.TestKeys;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -105,8 +106,11 @@ class DashboardJourneyTest {
     @Test
     void a_key_logs_in_by_keyboard_a_bad_one_is_refused_and_the_key_never_reaches_the_url() {
         String name = unique("login-filter");
-        String id = submit("{\"name\": \"" + name + "\", \"dataset\": \"ring8\", \"training\": {\"steps\": 100}}");
-        http.post("/api/v1/jobs/" + id + "/cancel", null);
+        List<String> ids = new ArrayList<>(); // oldest first
+        for (int i = 0; i < 3; i++) {
+            ids.add(submit("{\"name\": \"" + name + "\", \"dataset\": \"ring8\", \"training\": {\"steps\": 100}}"));
+            http.post("/api/v1/jobs/" + ids.get(i) + "/cancel", null);
+        }
 
         browser.open(base());
         WebElement key = browser.awaitVisible("#api-key");
@@ -130,19 +134,23 @@ class DashboardJourneyTest {
                 .doesNotContain(TestKeys.OWNER)
                 .doesNotContain("gk_");
 
-        // Filters go to the API: only this test's job, in its state.
+        // Filters go to the API: only this test's jobs, in their state, newest first.
         browser.find("#filter-name").sendKeys(name);
         new Select(browser.find("#filter-state")).selectByValue("CANCELLED");
         browser.find("#filter-name").sendKeys(Keys.ENTER);
-        browser.await(
-                "the filtered list",
-                d -> browser.present("tr[data-job-id='" + id + "']")
-                        && d.findElements(By.cssSelector("#jobs-table tbody tr"))
-                                        .size()
-                                == 1);
-        assertThat(browser.find("tr[data-job-id='" + id + "']").getAttribute("data-state"))
+        browser.await("the filtered list", d -> shownJobs().equals(List.of(ids.get(2), ids.get(1), ids.get(0))));
+        assertThat(browser.find("tr[data-job-id='" + ids.get(0) + "']").getAttribute("data-state"))
                 .isEqualTo("CANCELLED");
         assertThat(browser.driver.getCurrentUrl()).contains("state=CANCELLED").doesNotContain("gk_");
+
+        // Pages of two: the cursor goes forward and back.
+        go("#/jobs?name=" + name + "&pageSize=2");
+        browser.await("the first page", d -> shownJobs().equals(List.of(ids.get(2), ids.get(1))));
+        browser.find("#page-next").click();
+        browser.await("the second page", d -> shownJobs().equals(List.of(ids.get(0))));
+        assertThat(browser.find("#page-next").isEnabled()).isFalse();
+        browser.find("#page-prev").click();
+        browser.await("the first page again", d -> shownJobs().equals(List.of(ids.get(2), ids.get(1))));
 
         // Workers: the local one, with its device and a fresh heartbeat.
         go("#/workers");
@@ -163,6 +171,13 @@ class DashboardJourneyTest {
         browser.find("#logout").click();
         browser.awaitVisible("#api-key");
         assertThat(browser.js("return sessionStorage.getItem('gantry.key')")).isNull();
+    }
+
+    /** The ids of the jobs listed, top to bottom. */
+    private List<String> shownJobs() {
+        return browser.driver.findElements(By.cssSelector("#jobs-table tbody tr[data-job-id]")).stream()
+                .map(r -> r.getAttribute("data-job-id"))
+                .toList();
     }
 
     @Test

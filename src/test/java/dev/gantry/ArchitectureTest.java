@@ -40,6 +40,7 @@ class ArchitectureTest {
         "dev.gantry.worker..",
         "dev.gantry.api..",
         "dev.gantry.metrics..",
+        "dev.gantry.events..",
         "dev.gantry.storage..",
         "dev.gantry.artifact..",
         "dev.gantry.dataset..",

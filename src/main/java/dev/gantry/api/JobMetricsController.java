@@ -41,15 +41,21 @@ class JobMetricsController {
     /** @param protocol the id of the protocol an {@code eval/*} value was measured under; absent otherwise */
     record Point(long step, double value, String protocol) {}
 
-    record Series(String name, List<Point> points) {}
+    /**
+     * @param bucketSteps absent when {@code points} are every point in range; else the buckets'
+     *     width, a power of two: bucket j holds steps {@code j·bucketSteps … (j+1)·bucketSteps − 1}
+     *     (within the range) and is drawn by its lowest and its highest point
+     */
+    record Series(String name, Long bucketSteps, List<Point> points) {}
 
     /** @param protocols every protocol a point names, by id */
     record MetricsResponse(
             UUID jobId, List<String> available, List<Series> series, Map<String, MetricProtocol> protocols) {}
 
     /**
-     * Curves of a job. With more points in range than {@code maxPoints}, each series is thinned to
-     * buckets that keep their minimum and maximum, so spikes survive downsampling.
+     * Curves of a job. With more points in range than {@code maxPoints}, a series is thinned to
+     * aligned buckets of {@code bucketSteps} steps that keep their minimum and maximum, so spikes
+     * survive downsampling.
      */
     @Access(role = Role.VIEWER, resource = ResourceType.JOB)
     @GetMapping("/api/v1/jobs/{id}/metrics")
@@ -91,13 +97,14 @@ class JobMetricsController {
             throw new InvalidRequestException(errors);
         }
         jobs.get(id);
-        Map<String, List<MetricPoint>> found = metrics.series(id, wanted, fromStep, toStep, maxPoints);
+        Map<String, MetricQuery.Series> found = metrics.curves(id, wanted, fromStep, toStep, maxPoints);
         Map<MetricProtocol, String> ids = new HashMap<>();
         Map<String, MetricProtocol> protocols = new TreeMap<>();
-        List<Series> series = found.entrySet().stream()
-                .map(e -> new Series(
-                        e.getKey(),
-                        e.getValue().stream()
+        List<Series> series = found.values().stream()
+                .map(s -> new Series(
+                        s.name(),
+                        s.bucketSteps(),
+                        s.points().stream()
                                 .map(p -> new Point(p.step(), p.value(), protocolId(p, ids, protocols)))
                                 .toList()))
                 .toList();

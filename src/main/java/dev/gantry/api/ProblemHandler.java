@@ -7,6 +7,8 @@ import dev.gantry.dataset.DatasetUnusableException;
 import dev.gantry.dataset.DatasetsBusyException;
 import dev.gantry.dataset.InvalidUploadException;
 import dev.gantry.dataset.UploadTooLargeException;
+import dev.gantry.events.StreamsUnavailableException;
+import dev.gantry.events.TooManyStreamsException;
 import dev.gantry.features.FeatureNetworkInUseException;
 import dev.gantry.features.FeatureNetworkNotFoundException;
 import dev.gantry.features.FeatureNetworkTooLargeException;
@@ -78,6 +80,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     static final URI FORBIDDEN = URI.create("urn:gantry:problem:forbidden");
     static final URI INTERNAL = URI.create("urn:gantry:problem:internal");
     static final URI BUSY = URI.create("urn:gantry:problem:busy");
+    static final URI TOO_MANY_STREAMS = URI.create("urn:gantry:problem:too-many-streams");
     static final URI REQUEST_TIMEOUT = URI.create("urn:gantry:problem:request-timeout");
     static final URI GENERATION_UNAVAILABLE = URI.create("urn:gantry:problem:generation-unavailable");
     static final URI GENERATION_FAILED = URI.create("urn:gantry:problem:generation-failed");
@@ -221,6 +224,18 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             response.header(HttpHeaders.RETRY_AFTER, String.valueOf(QUEUE_FULL_RETRY_AFTER_SECONDS));
         }
         return response.body(problem);
+    }
+
+    @ExceptionHandler(TooManyStreamsException.class)
+    ProblemDetail tooManyStreams(TooManyStreamsException e) {
+        return problem(HttpStatus.TOO_MANY_REQUESTS, TOO_MANY_STREAMS, "Too many streams", e.getMessage());
+    }
+
+    @ExceptionHandler(StreamsUnavailableException.class)
+    ResponseEntity<ProblemDetail> streamsUnavailable(StreamsUnavailableException e) {
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, String.valueOf(StreamsUnavailableException.RETRY_AFTER_SECONDS))
+                .body(problem(HttpStatus.SERVICE_UNAVAILABLE, BUSY, "Busy", e.getMessage()));
     }
 
     @ExceptionHandler(GenerationBusyException.class)

@@ -1,7 +1,10 @@
 package dev.gantry.metrics;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,49 +13,113 @@ import javax.sql.DataSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
-/** Reads metric series for charts, downsampled in the database so a long run stays cheap to plot. */
+/**
+ * Reads metric series for charts, downsampled in the database so a long run stays cheap to plot.
+ *
+ * <p>A series with more points in the requested range than {@code maxPoints} is cut into buckets
+ * of {@code 2^b} steps aligned to multiples of {@code 2^b} (bucket j holds steps {@code j·2^b …
+ * (j+1)·2^b − 1}, clipped to the range), {@code b} the smallest that gives at most {@code
+ * maxPoints/2} buckets between the series' first and last step in range. Each bucket keeps its
+ * lowest and its highest point (earliest step on ties; one point when both are the same).
+ * Averaging would hide a loss spike or a collapse, and those are what a practitioner looks for;
+ * min and max keep them. PostgreSQL orders NaN above every number, so a bucket where the run
+ * diverged shows NaN as its maximum.
+ *
+ * <p>Aligned buckets are what makes this cheap and still exact: each is a union of the blocks
+ * that {@code metric_rollups} keeps per series ({@link #LEVELS}, V14), so a bucket's lowest and
+ * highest point come from the coarsest level that fits, plus the finer blocks and the few raw
+ * points at the two ends of a range that does not start or end on a block.
+ */
 @Component
 public class MetricQuery {
 
+    /** The block sizes {@code metric_rollups} keeps, as powers of two, ascending (V14). */
+    static final int[] LEVELS = {6, 9, 12, 15};
+
     /**
-     * Per name, the points in the step range. A name with more than {@code :maxPoints} points is
-     * cut into {@code :buckets} equal step ranges between its first and last step, and each
-     * bucket keeps only its lowest and its highest point (earliest step on ties; one row when
-     * both are the same point). Averaging would hide a loss spike or a collapse, and those are
-     * what a practitioner looks for; min and max keep them. PostgreSQL orders NaN above every
-     * number, so a bucket where the run diverged shows NaN as its maximum.
+     * Per requested name with points in the range: its first and last step there, how many points
+     * it holds, counted no further than {@code :maxPoints + 1} since only "more than maxPoints or
+     * not" matters, and whether any carries a protocol (the partial index of V14 holds only those).
+     * A few index probes per name, whatever the series' length.
      */
-    private static final String SERIES = """
-            WITH points AS (
-                SELECT name, step, value, protocol
+    private static final String EXTENTS = """
+            SELECT n.name, e.first_step, e.last_step, c.points,
+                   EXISTS (SELECT 1
+                           FROM metric_points
+                           WHERE job_id = :jobId AND name = n.name AND protocol IS NOT NULL
+                             AND step BETWEEN :fromStep AND :toStep) AS with_protocol
+            FROM (SELECT DISTINCT unnest(:names::text[]) AS name) n
+            CROSS JOIN LATERAL (
+                SELECT min(step) AS first_step, max(step) AS last_step
                 FROM metric_points
-                WHERE job_id = :jobId
-                  AND (cardinality(:names::text[]) = 0 OR name = ANY (:names::text[]))
-                  AND step BETWEEN :fromStep AND :toStep
+                WHERE job_id = :jobId AND name = n.name AND step BETWEEN :fromStep AND :toStep
+            ) e
+            CROSS JOIN LATERAL (
+                SELECT count(*) AS points
+                FROM (SELECT 1
+                      FROM metric_points
+                      WHERE job_id = :jobId AND name = n.name AND step BETWEEN :fromStep AND :toStep
+                      LIMIT :maxPoints + 1) p
+            ) c
+            WHERE e.first_step IS NOT NULL
+            ORDER BY n.name
+            """;
+
+    /** Every point in range of the series that are not downsampled. */
+    private static final String RAW = """
+            SELECT m.name, m.step, m.value, e.protocol::text AS protocol
+            FROM metric_points m
+            LEFT JOIN eval_protocols e ON e.id = m.protocol
+            WHERE m.job_id = :jobId AND m.name = ANY (:names::text[]) AND m.step BETWEEN :fromStep AND :toStep
+            ORDER BY m.name, m.step
+            """;
+
+    // One part per tile (see Tiling), each with its bounds as plain parameters: the planner then
+    // sees every range and probes the primary keys. Bounds passed as arrays and unnested left it
+    // guessing a tenth of the table per range, and it chose parallel sequential scans.
+    private static final String ROLLUP_TILE = """
+            SELECT block >> ? AS bucket, min_value, min_step, max_value, max_step
+            FROM metric_rollups
+            WHERE job_id = ? AND name = ? AND level = ? AND block BETWEEN ? AND ?
+            """;
+
+    private static final String RAW_TILE = """
+            SELECT step >> ? AS bucket, value, step, value, step
+            FROM metric_points
+            WHERE job_id = ? AND name = ? AND step BETWEEN ? AND ?
+            """;
+
+    /** Each bucket's lowest and highest point, by (value, step) and (value, −step). */
+    private static final String BUCKETS = """
+            WITH parts (bucket, min_value, min_step, max_value, max_step) AS (
+            %s
             ),
-            extent AS (
-                SELECT name, count(*) AS n, min(step) AS first_step, max(step) AS last_step
-                FROM points
-                GROUP BY name
-            ),
-            bucketed AS (
-                SELECT p.name, p.step, p.value, p.protocol, e.n,
-                       width_bucket(p.step::numeric, e.first_step::numeric, e.last_step::numeric + 1, :buckets)
-                           AS bucket
-                FROM points p
-                JOIN extent e USING (name)
-            ),
-            ranked AS (
-                SELECT name, step, value, protocol, n,
-                       row_number() OVER (PARTITION BY name, bucket ORDER BY value ASC, step ASC) AS lowest,
-                       row_number() OVER (PARTITION BY name, bucket ORDER BY value DESC, step ASC) AS highest
-                FROM bucketed
+            buckets AS (
+                SELECT bucket, min(ARRAY[min_value, min_step]) AS lowest, max(ARRAY[max_value, -max_step]) AS highest
+                FROM parts
+                GROUP BY bucket
             )
-            SELECT r.name, r.step, r.value, e.protocol::text AS protocol
-            FROM ranked r
-            LEFT JOIN eval_protocols e ON e.id = r.protocol
-            WHERE n <= :maxPoints OR lowest = 1 OR highest = 1
-            ORDER BY name, step
+            """;
+
+    private static final String BUCKET_POINTS = """
+            SELECT lowest[2]::bigint AS min_step, lowest[1] AS min_value,
+                   (-highest[2])::bigint AS max_step, highest[1] AS max_value
+            FROM buckets
+            ORDER BY bucket
+            """;
+
+    /** The chosen points read back from {@code metric_points}, for a series whose points carry protocols. */
+    private static final String BUCKET_POINTS_WITH_PROTOCOLS = """
+            , chosen AS (
+                SELECT lowest[2]::bigint AS step FROM buckets
+                UNION
+                SELECT (-highest[2])::bigint FROM buckets
+            )
+            SELECT m.name, m.step, m.value, e.protocol::text AS protocol
+            FROM chosen c
+            JOIN metric_points m ON m.job_id = ? AND m.name = ? AND m.step = c.step
+            LEFT JOIN eval_protocols e ON e.id = m.protocol
+            ORDER BY m.step
             """;
 
     // A loose index scan: one index probe per distinct name instead of reading every point of
@@ -79,6 +146,15 @@ public class MetricQuery {
     }
 
     /**
+     * One series as a chart gets it.
+     *
+     * @param bucketSteps null when {@code points} are every point in range; else the width of the
+     *     buckets, a power of two: bucket j holds steps {@code j·bucketSteps … (j+1)·bucketSteps −
+     *     1} (within the requested range) and is drawn by its lowest and its highest point
+     */
+    public record Series(String name, Long bucketSteps, List<MetricPoint> points) {}
+
+    /**
      * The series of a job, by name in name order, each ordered by step with at most
      * {@code maxPoints} points. Names without points in the range are absent from the map.
      *
@@ -89,27 +165,135 @@ public class MetricQuery {
      */
     public Map<String, List<MetricPoint>> series(
             UUID jobId, Collection<String> names, Long fromStep, Long toStep, int maxPoints) {
+        Map<String, List<MetricPoint>> series = new LinkedHashMap<>();
+        curves(jobId, names, fromStep, toStep, maxPoints).forEach((name, curve) -> series.put(name, curve.points()));
+        return series;
+    }
+
+    /** As {@link #series}, with each series' bucket width. */
+    public Map<String, Series> curves(UUID jobId, Collection<String> names, Long fromStep, Long toStep, int maxPoints) {
         if (maxPoints < 2) {
             throw new IllegalArgumentException("maxPoints must be at least 2, was " + maxPoints);
         }
-        Map<String, List<MetricPoint>> series = new LinkedHashMap<>();
-        Map<String, MetricProtocol> parsed = new java.util.HashMap<>();
-        jdbc.sql(SERIES)
+        long from = fromStep == null ? Long.MIN_VALUE : fromStep;
+        long to = toStep == null ? Long.MAX_VALUE : toStep;
+        List<String> wanted = names.isEmpty() ? names(jobId) : List.copyOf(names);
+        List<Extent> extents = jdbc.sql(EXTENTS)
                 .param("jobId", jobId)
-                .param("names", names.toArray(String[]::new))
-                .param("fromStep", fromStep == null ? Long.MIN_VALUE : fromStep)
-                .param("toStep", toStep == null ? Long.MAX_VALUE : toStep)
+                .param("names", wanted.toArray(String[]::new))
+                .param("fromStep", from)
+                .param("toStep", to)
                 .param("maxPoints", maxPoints)
-                .param("buckets", maxPoints / 2)
-                .query((rs, row) -> new MetricPoint(
+                .query((rs, row) -> new Extent(
                         rs.getString("name"),
-                        rs.getLong("step"),
-                        rs.getDouble("value"),
-                        protocol(parsed, rs.getString("protocol"))))
-                .list()
-                .forEach(point -> series.computeIfAbsent(point.name(), name -> new ArrayList<>())
-                        .add(point));
+                        rs.getLong("first_step"),
+                        rs.getLong("last_step"),
+                        rs.getLong("points"),
+                        rs.getBoolean("with_protocol")))
+                .list();
+        Map<String, MetricProtocol> parsed = new HashMap<>();
+        Map<String, List<MetricPoint>> raw = new HashMap<>();
+        String[] rawNames = extents.stream()
+                .filter(e -> e.points <= maxPoints)
+                .map(Extent::name)
+                .toArray(String[]::new);
+        if (rawNames.length > 0) {
+            jdbc.sql(RAW)
+                    .param("jobId", jobId)
+                    .param("names", rawNames)
+                    .param("fromStep", from)
+                    .param("toStep", to)
+                    .query((rs, row) -> point(rs, parsed))
+                    .list()
+                    .forEach(p -> raw.computeIfAbsent(p.name(), n -> new ArrayList<>())
+                            .add(p));
+        }
+        Map<String, Series> series = new LinkedHashMap<>();
+        for (Extent extent : extents) {
+            if (extent.points <= maxPoints) {
+                series.put(extent.name, new Series(extent.name, null, raw.get(extent.name)));
+            } else {
+                series.put(extent.name, bucketed(jobId, extent, maxPoints / 2, parsed));
+            }
+        }
         return series;
+    }
+
+    private record Bucket(long minStep, double minValue, long maxStep, double maxValue) {}
+
+    private record Extent(String name, long firstStep, long lastStep, long points, boolean withProtocol) {}
+
+    private Series bucketed(UUID jobId, Extent extent, int buckets, Map<String, MetricProtocol> parsed) {
+        int bucketLevel = bucketLevel(extent.firstStep, extent.lastStep, buckets);
+        Tiling tiling = Tiling.of(extent.firstStep, extent.lastStep, bucketLevel);
+        List<String> parts = new ArrayList<>();
+        List<Object> params = new ArrayList<>();
+        int[] levels = tiling.levels();
+        for (int i = 0; i < levels.length; i++) {
+            parts.add(ROLLUP_TILE);
+            params.addAll(List.of(
+                    bucketLevel - levels[i],
+                    jobId,
+                    extent.name,
+                    levels[i],
+                    tiling.firstBlocks()[i],
+                    tiling.lastBlocks()[i]));
+        }
+        for (int i = 0; i < tiling.rawFrom().length; i++) {
+            parts.add(RAW_TILE);
+            params.addAll(List.of(bucketLevel, jobId, extent.name, tiling.rawFrom()[i], tiling.rawTo()[i]));
+        }
+        String bucketsSql = BUCKETS.formatted(String.join("UNION ALL\n", parts));
+        List<MetricPoint> points;
+        if (extent.withProtocol) {
+            params.addAll(List.of(jobId, extent.name));
+            points = jdbc.sql(bucketsSql + BUCKET_POINTS_WITH_PROTOCOLS)
+                    .params(params)
+                    .query((rs, row) -> point(rs, parsed))
+                    .list();
+        } else {
+            // No protocol to look up: the rollups hold the chosen points' values already.
+            points = new ArrayList<>();
+            List<Bucket> found = jdbc.sql(bucketsSql + BUCKET_POINTS)
+                    .params(params)
+                    .query((rs, row) -> new Bucket(
+                            rs.getLong("min_step"),
+                            rs.getDouble("min_value"),
+                            rs.getLong("max_step"),
+                            rs.getDouble("max_value")))
+                    .list();
+            for (Bucket bucket : found) {
+                MetricPoint low = new MetricPoint(extent.name, bucket.minStep, bucket.minValue);
+                MetricPoint high = new MetricPoint(extent.name, bucket.maxStep, bucket.maxValue);
+                if (bucket.minStep == bucket.maxStep) {
+                    points.add(low);
+                } else if (bucket.minStep < bucket.maxStep) {
+                    points.add(low);
+                    points.add(high);
+                } else {
+                    points.add(high);
+                    points.add(low);
+                }
+            }
+        }
+        return new Series(extent.name, 1L << bucketLevel, points);
+    }
+
+    /** The smallest b whose aligned buckets of 2^b steps cover first … last in at most {@code buckets}. */
+    static int bucketLevel(long firstStep, long lastStep, int buckets) {
+        int b = 0;
+        while ((lastStep >> b) - (firstStep >> b) + 1 > buckets) {
+            b++;
+        }
+        return b;
+    }
+
+    private static MetricPoint point(ResultSet rs, Map<String, MetricProtocol> parsed) throws SQLException {
+        return new MetricPoint(
+                rs.getString("name"),
+                rs.getLong("step"),
+                rs.getDouble("value"),
+                protocol(parsed, rs.getString("protocol")));
     }
 
     /** Parsed once per distinct protocol of a query, not once per point. */
@@ -120,7 +304,7 @@ public class MetricQuery {
     /** Each {@code eval/*} metric's value, with its protocol, at the job's last step that has one. */
     public Map<String, MetricPoint> latestEvaluation(UUID jobId) {
         Map<String, MetricPoint> latest = new LinkedHashMap<>();
-        Map<String, MetricProtocol> parsed = new java.util.HashMap<>();
+        Map<String, MetricProtocol> parsed = new HashMap<>();
         jdbc.sql("""
                         SELECT DISTINCT ON (m.name) m.name, m.step, m.value, e.protocol::text AS protocol
                         FROM metric_points m

@@ -17,14 +17,18 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <p>A batch is one statement: the points travel as three arrays and are unnested by the server,
  * so a thousand points cost one round trip, not a thousand. Writes are idempotent: a point for a
  * (job, name, step) that exists already is skipped, so a retried batch or a resumed run that
- * replays steps since its checkpoint changes nothing (first write wins).
+ * replays steps since its checkpoint changes nothing (first write wins). A trigger adds the points
+ * the statement really inserted to {@code metric_rollups} in the same transaction (V14), which is
+ * what lets {@link MetricQuery} draw a curve of millions of points from a few thousand rows.
  */
 @Component
 public class MetricWriter {
 
     // FOR SHARE, not a plain read: the scheduler bumps the attempt with an UPDATE, which must wait
     // for this lock. Without it a lease could be taken away between this check and the insert,
-    // and the old worker would still write a batch after its successor started.
+    // and the old worker would still write a batch after its successor started. The lock is also
+    // what keeps the job row alive until the points commit: metric_points has no foreign key to
+    // jobs (V14), so this check is the only proof that the job exists.
     private static final String LOCK_ATTEMPT = """
             SELECT attempt
             FROM jobs

@@ -8,6 +8,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -17,6 +18,10 @@ import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.security.web.authentication.AuthenticationFilter;
+import org.springframework.security.web.header.writers.DelegatingRequestMatcherHeaderWriter;
+import org.springframework.security.web.header.writers.StaticHeadersWriter;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
 
 /**
  * Who the caller is (this chain) and what it may do (the chain for the operator endpoints; {@link
@@ -30,6 +35,11 @@ import org.springframework.security.web.authentication.AuthenticationFilter;
 @EnableWebSecurity
 class SecurityConfiguration {
 
+    // blob: images are samples and previews fetched with the key; inline styles are uPlot's.
+    static final String DASHBOARD_CSP = "default-src 'self'; script-src 'self'; connect-src 'self'; "
+            + "img-src 'self' blob:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; "
+            + "frame-ancestors 'none'; form-action 'self'";
+
     static final Caller LOCAL = new Caller(null, "local-only", Projects.DEFAULT_ID, Role.OWNER);
 
     @Bean
@@ -42,7 +52,14 @@ class SecurityConfiguration {
                 .logout(l -> l.disable())
                 .requestCache(c -> c.disable())
                 .exceptionHandling(e -> e.authenticationEntryPoint(ProblemResponses.unauthorized())
-                        .accessDeniedHandler(ProblemResponses.forbidden()));
+                        .accessDeniedHandler(ProblemResponses.forbidden()))
+                // The dashboard keeps its key in sessionStorage, where any injected script could
+                // read it: its pages may run only their own scripts and talk only to this origin.
+                .headers(h -> h.addHeaderWriter(new DelegatingRequestMatcherHeaderWriter(
+                        new OrRequestMatcher(
+                                PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.GET, "/"),
+                                PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.GET, "/index.html")),
+                        new StaticHeadersWriter("Content-Security-Policy", DASHBOARD_CSP))));
         if (settings.localOnly()) {
             // Every request is the local owner; LocalOnlyBinding keeps the port on loopback.
             http.anonymous(a -> a.principal(LOCAL).authorities(List.of(new SimpleGrantedAuthority("ROLE_OWNER"))))
@@ -64,6 +81,10 @@ class SecurityConfiguration {
                 a.requestMatchers("/actuator/**").hasRole(Role.OWNER.name());
             }
             a.requestMatchers("/error", "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**")
+                    .permitAll();
+            // The dashboard's own files hold no data: the page asks for a key and sends it to /api
+            // like any other client, so everything it shows stays behind the rules below.
+            a.requestMatchers(HttpMethod.GET, "/", "/index.html", "/favicon.svg", "/assets/**", "/webjars/**")
                     .permitAll()
                     .anyRequest()
                     .authenticated();

@@ -1,7 +1,10 @@
 package dev.gantry.metrics;
 
 import dev.gantry.testsupport.TestDatabase;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** Jobs rows for metric tests: random ids, so tests sharing the one test database never collide. */
@@ -25,5 +28,27 @@ final class MetricJobs {
                 .param(jobId)
                 .query(Long.class)
                 .single();
+    }
+
+    /**
+     * Until a session running a statement that contains {@code fragment} waits for a lock, or
+     * {@code statement} finished without waiting.
+     */
+    static void awaitLockWait(String fragment, CompletableFuture<?> statement) {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
+        while (!statement.isDone()) {
+            long waiting = JDBC.sql("""
+                            SELECT count(*)
+                            FROM pg_stat_activity
+                            WHERE wait_event_type = 'Lock' AND query LIKE '%' || ? || '%'
+                            """).param(fragment).query(Long.class).single();
+            if (waiting > 0) {
+                return;
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("no statement with " + fragment + " ever waited for a lock");
+            }
+            Thread.onSpinWait();
+        }
     }
 }

@@ -42,25 +42,26 @@ class MetricQueryTest {
     @Test
     void each_bucket_keeps_its_lowest_and_highest_point_with_ties_going_to_the_earlier_step() {
         UUID job = running(1);
-        // Steps 0..5 in two buckets (maxPoints 4): steps 0-2 and 3-5.
-        write(job, "loss/g", 3, 1, 2, 5, 5, 0);
+        // Steps 0..7 in two buckets (maxPoints 4), aligned to 4 steps: 0-3 and 4-7. The second
+        // has two lowest (steps 5, 6) and two highest (steps 4, 7) points.
+        write(job, "loss/g", 3, 1, 2, 5, 5, 0, 0, 5);
 
         assertThat(query.series(job, List.of(), null, null, 4).get("loss/g"))
                 .containsExactly(
-                        new MetricPoint("loss/g", 0, 3),
                         new MetricPoint("loss/g", 1, 1),
                         new MetricPoint("loss/g", 3, 5),
+                        new MetricPoint("loss/g", 4, 5),
                         new MetricPoint("loss/g", 5, 0));
     }
 
     @Test
     void a_flat_bucket_yields_one_point_not_two() {
         UUID job = running(1);
-        write(job, "loss/g", 1, 1, 1, 1, 1, 1);
+        write(job, "loss/g", 1, 1, 1, 1, 1, 1, 1, 1);
 
         assertThat(query.series(job, List.of(), null, null, 4).get("loss/g"))
                 .extracting(MetricPoint::step)
-                .containsExactly(0L, 3L);
+                .containsExactly(0L, 4L);
     }
 
     @Test

@@ -1,6 +1,5 @@
 package dev.gantry.metrics;
 
-import static dev.gantry.metrics.MetricJobs.JDBC;
 import static dev.gantry.metrics.MetricJobs.pointCount;
 import static dev.gantry.metrics.MetricJobs.running;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,8 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.gantry.testsupport.TestDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -140,30 +137,11 @@ class MetricWriterTest {
             // SELECT would read the committed attempt 1 and write; FOR SHARE must wait instead.
             CompletableFuture<Boolean> staleWrite = CompletableFuture.supplyAsync(
                     () -> writer.write(job, 1, List.of(new MetricPoint("loss/d", 1, 0.5))));
-            awaitLockWaitOn(job, staleWrite);
+            MetricJobs.awaitLockWait("FOR SHARE", staleWrite);
 
             scheduler.commit();
             assertThat(staleWrite.get(10, TimeUnit.SECONDS)).isFalse();
         }
         assertThat(pointCount(job)).isZero();
-    }
-
-    /** Until a session waits for a row lock on the job, or the write finished without waiting. */
-    private static void awaitLockWaitOn(UUID job, CompletableFuture<?> write) {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
-        while (!write.isDone()) {
-            long waiting = JDBC.sql("""
-                            SELECT count(*)
-                            FROM pg_stat_activity
-                            WHERE wait_event_type = 'Lock' AND query LIKE '%FOR SHARE%'
-                            """).query(Long.class).single();
-            if (waiting > 0) {
-                return;
-            }
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("the metric write never waited on the job row of " + job);
-            }
-            Thread.onSpinWait();
-        }
     }
 }

@@ -1,11 +1,12 @@
 package dev.gantry.scheduler;
 
+import static dev.gantry.testsupport.Machine.cpu;
+import static dev.gantry.testsupport.Machine.loadAverage;
+
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.gantry.quota.QuotaProperties;
 import dev.gantry.testsupport.TestDatabase;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -267,19 +268,5 @@ public final class ClaimThroughputBenchmark {
         } finally {
             pool.shutdown();
         }
-    }
-
-    private static String loadAverage() throws Exception {
-        return String.join(
-                " ", Arrays.copyOf(Files.readString(Path.of("/proc/loadavg")).split(" "), 3));
-    }
-
-    private static String cpu() throws Exception {
-        return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
-                        .filter(l -> l.startsWith("model name"))
-                        .findFirst()
-                        .map(l -> l.substring(l.indexOf(':') + 2))
-                        .orElse("?")
-                + ", " + Runtime.getRuntime().availableProcessors() + " CPUs";
     }
 }

@@ -10,11 +10,14 @@ import dev.gantry.scheduler.WorkerRegistry;
 import dev.gantry.scheduler.WorkerState;
 import dev.gantry.testsupport.DatasetFiles;
 import dev.gantry.testsupport.Datasets;
+import dev.gantry.testsupport.EventStreamClient;
 import dev.gantry.testsupport.FeatureNetworkUploads;
 import dev.gantry.testsupport.Http;
 import dev.gantry.testsupport.Tenants;
 import dev.gantry.testsupport.Tenants.Tenant;
 import dev.gantry.testsupport.TestDatabaseInitializer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -288,6 +291,14 @@ class ProjectIsolationTest {
 
     /** The media type the route consumes, so the request reaches the access check instead of a 415. */
     private static Http.Response call(Http http, RequestMethod method, String path, RequestMappingInfo info) {
+        if (info.getProducesCondition().getProducibleMediaTypes().contains(MediaType.TEXT_EVENT_STREAM)) {
+            // A stream that opens does not end: its status is the answer, its body is not awaited.
+            try (EventStreamClient.Stream stream = EventStreamClient.open(http.port(), path, http.key(), null)) {
+                String body = stream.errorBody() == null ? "" : stream.errorBody();
+                return new Http.Response(
+                        stream.status(), stream.contentType(), body.getBytes(StandardCharsets.UTF_8), null);
+            }
+        }
         return switch (method) {
             case GET -> http.get(path);
             case DELETE -> http.delete(path);
@@ -393,6 +404,7 @@ class ProjectIsolationTest {
                 f.add("GET /api/v1/workers: a worker's current job is shown to another project, or not to its own");
             }
         });
+        cases.put("GET /api/v1/events", f -> eventsStayInTheirProject(f, a, b, held));
         cases.put(
                 "GET /api/v1/catalog",
                 f -> absent(f, "GET /api/v1/catalog", b.http().get("/api/v1/catalog"), held));
@@ -421,6 +433,51 @@ class ProjectIsolationTest {
                 "POST /api/v1/projects",
                 f -> status(f, "POST /api/v1/projects", b.http().post("/api/v1/projects", "{\"name\":\"x\"}"), 403));
         return cases;
+    }
+
+    /**
+     * Both projects' streams from their first event (Last-Event-ID 0), while A's job gets a new
+     * metric point and B a new job: B's stream shows its own job and nothing of A's, in the replay
+     * or live; A's shows its point, which proves the point was streamed at all.
+     */
+    private void eventsStayInTheirProject(List<String> f, Tenant a, Tenant b, Holdings held) {
+        try (EventStreamClient.Stream mine = EventStreamClient.open(port, "/api/v1/events", a.adminKey(), 0L);
+                EventStreamClient.Stream theirs = EventStreamClient.open(port, "/api/v1/events", b.adminKey(), 0L)) {
+            if (mine.status() != 200 || theirs.status() != 200) {
+                f.add("GET /api/v1/events: " + mine.status() + " for A, " + theirs.status() + " for B");
+                return;
+            }
+            UUID job = UUID.fromString(held.job());
+            metrics.write(job, 1, List.of(new MetricPoint("loss/g", held.step() + 1, 0.5, null)));
+            String own = b.http()
+                    .post("/api/v1/jobs", "{\"dataset\":\"ring8\",\"training\":{\"steps\":10}}")
+                    .json()
+                    .get("id")
+                    .asString();
+            Duration wait = Duration.ofSeconds(30);
+            mine.await(
+                    events -> events.stream()
+                            .anyMatch(e -> e.type().equals("metrics")
+                                    && e.data().get("jobId").asString().equals(held.job())),
+                    wait);
+            // Positions are global and in commit order: once B has its own later event, an
+            // event of A's would have come before it.
+            theirs.await(
+                    events -> events.stream()
+                            .anyMatch(e -> e.data().get("jobId").asString().equals(own)),
+                    wait);
+            for (EventStreamClient.Event event : theirs.events()) {
+                String text = event.data().toString();
+                if (held.ids().stream().anyMatch(text::contains) || text.contains(held.jobName())) {
+                    f.add("GET /api/v1/events: B's stream shows A's event " + event);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (AssertionError e) {
+            f.add("GET /api/v1/events: " + e.getMessage());
+        }
     }
 
     private static void sameRefusal(

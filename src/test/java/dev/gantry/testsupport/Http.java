@@ -36,6 +36,15 @@ public final class Http {
         this.key = key;
     }
 
+    public int port() {
+        return port;
+    }
+
+    /** The key this client sends; null for none. */
+    public String key() {
+        return key;
+    }
+
     /** The same server, another key (null: none). */
     public Http withKey(String key) {
         return new Http(port, key);

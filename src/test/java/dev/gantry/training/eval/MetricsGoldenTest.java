@@ -5,13 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -34,17 +28,7 @@ class MetricsGoldenTest {
     static final double KID_TOLERANCE = 1e-10;
 
     static Stream<JsonObject> cases() throws IOException {
-        try (InputStream in = MetricsGoldenTest.class.getResourceAsStream("/eval/metrics-golden.json")) {
-            assertThat(in)
-                    .as("metrics-golden.json: run scripts/eval/metrics_golden.py")
-                    .isNotNull();
-            JsonObject root = JsonParser.parseReader(new InputStreamReader(in, StandardCharsets.UTF_8))
-                    .getAsJsonObject();
-            List<JsonObject> cases = new ArrayList<>();
-            root.getAsJsonArray("cases").forEach(c -> cases.add(c.getAsJsonObject()));
-            assertThat(cases).hasSize(4);
-            return cases.stream();
-        }
+        return GoldenFiles.cases(GoldenFiles.read("metrics-golden.json", "metrics_golden.py"), 4).stream();
     }
 
     @ParameterizedTest(name = "{0}")

@@ -6,11 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalDouble;
@@ -27,18 +23,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 class PointsGoldenTest {
 
     static Stream<JsonObject> cases() throws IOException {
-        try (InputStream in = PointsGoldenTest.class.getResourceAsStream("/eval/points-golden.json")) {
-            assertThat(in)
-                    .as("points-golden.json: run scripts/eval/points_golden.py")
-                    .isNotNull();
-            JsonObject root = JsonParser.parseReader(new InputStreamReader(in, StandardCharsets.UTF_8))
-                    .getAsJsonObject();
-            assertThat(root.get("directions").getAsInt()).isEqualTo(SlicedWasserstein.DIRECTIONS);
-            List<JsonObject> cases = new ArrayList<>();
-            root.getAsJsonArray("cases").forEach(c -> cases.add(c.getAsJsonObject()));
-            assertThat(cases).hasSize(4);
-            return cases.stream();
-        }
+        JsonObject root = GoldenFiles.read("points-golden.json", "points_golden.py");
+        assertThat(root.get("directions").getAsInt()).isEqualTo(SlicedWasserstein.DIRECTIONS);
+        return GoldenFiles.cases(root, 4).stream();
     }
 
     @ParameterizedTest(name = "{0}")

@@ -54,8 +54,10 @@ public class EventStreams implements SmartLifecycle {
     private final Set<EventSubscription> open = ConcurrentHashMap.newKeySet();
     private final Map<String, Integer> perClient = new ConcurrentHashMap<>();
     private final AtomicInteger total = new AtomicInteger();
-    private final ExecutorService sender;
-    private final ScheduledExecutorService timers;
+    // Made at every start: a context can be stopped and started again (Spring pauses cached test
+    // contexts), and a stopped executor cannot be restarted.
+    private volatile ExecutorService sender;
+    private volatile ScheduledExecutorService timers;
     private volatile boolean running;
     private Thread listener;
     // Written by the listener thread only: every event up to here has been offered to the streams.
@@ -65,8 +67,6 @@ public class EventStreams implements SmartLifecycle {
         this.dataSource = dataSource;
         this.events = events;
         this.properties = properties;
-        this.sender = Executors.newFixedThreadPool(properties.senderThreads(), daemon("event-sender-"));
-        this.timers = Executors.newSingleThreadScheduledExecutor(daemon("event-timer-"));
     }
 
     /**
@@ -190,6 +190,8 @@ public class EventStreams implements SmartLifecycle {
 
     @Override
     public synchronized void start() {
+        sender = Executors.newFixedThreadPool(properties.senderThreads(), daemon("event-sender-"));
+        timers = Executors.newSingleThreadScheduledExecutor(daemon("event-timer-"));
         fannedOut = events.head();
         running = true;
         listener = new Thread(this::listen, "event-streams");
@@ -214,8 +216,10 @@ public class EventStreams implements SmartLifecycle {
         if (!open.isEmpty()) {
             log.warn("{} event streams did not close in time", open.size());
         }
-        timers.shutdownNow();
-        sender.shutdownNow();
+        if (timers != null) {
+            timers.shutdownNow();
+            sender.shutdownNow();
+        }
         if (listener != null) {
             listener.interrupt();
         }

@@ -4,13 +4,14 @@ import dev.gantry.security.Access;
 import dev.gantry.security.Role;
 import dev.gantry.training.TrainingCatalog;
 import java.util.List;
+import java.util.Map;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
  * What a job spec may name: losses, terms with their parameters, architectures, augmentations,
- * optimizers. Read from the same descriptors the validator and the trainer use, so it cannot
+ * optimizers, and which way each evaluation metric improves. Read from the same descriptors the validator and the trainer use, so it cannot
  * drift from what the service accepts.
  */
 @RestController
@@ -25,7 +26,8 @@ class CatalogController {
             List<String> tasks,
             List<Integer> scales,
             List<String> optimizers,
-            List<String> schedules) {}
+            List<String> schedules,
+            Map<String, String> metricGoals) {}
 
     @Access(role = Role.VIEWER)
     @GetMapping(path = "/api/v1/catalog", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -39,6 +41,7 @@ class CatalogController {
                 TrainingCatalog.TASKS,
                 TrainingCatalog.SCALES.stream().sorted().toList(),
                 TrainingCatalog.OPTIMIZERS.stream().sorted().toList(),
-                TrainingCatalog.SCHEDULES.stream().sorted().toList());
+                TrainingCatalog.SCHEDULES.stream().sorted().toList(),
+                TrainingCatalog.metricGoals());
     }
 }

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -320,6 +321,14 @@ public final class TrainingCatalog {
         return modes
                 ? List.of("eval/modes", "eval/high-quality", ModeSpread.METRIC, SlicedWasserstein.METRIC)
                 : List.of(SlicedWasserstein.METRIC);
+    }
+
+    /** Every evaluation metric with a direction, by name: {@code min} or {@code max}. */
+    public static Map<String, String> metricGoals() {
+        Map<String, String> goals = new TreeMap<>();
+        LOWER_IS_BETTER.forEach(metric -> goals.put(metric, "min"));
+        HIGHER_IS_BETTER.forEach(metric -> goals.put(metric, "max"));
+        return goals;
     }
 
     /** {@code min} or {@code max} for a metric with a direction; empty for one without (pixel mean). */

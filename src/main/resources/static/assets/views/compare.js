@@ -7,10 +7,8 @@ import { clear, errorBox, fmtNumber, h, shortId, stateBadge } from '../dom.js';
 
 const MAX_POINTS = 1000;
 
-/** Evaluation metrics where lower is better; every other one is better higher. */
-function lowerIsBetter(name) {
-  return /fid|kid|gap/.test(name);
-}
+/** The server's direction of each evaluation metric ('min' or 'max'), from the catalog. */
+let goals = {};
 
 /** {"a.b[0].c": value} for every leaf of a spec. */
 export function flatten(value, prefix = '', out = {}) {
@@ -27,6 +25,7 @@ export function flatten(value, prefix = '', out = {}) {
 
 export async function render(main, r) {
   const ids = (r.query.get('ids') || '').split(',').filter(Boolean);
+  goals = (await api('/catalog').catch(() => ({}))).metricGoals || {};
   const picker = await pickerSection(ids);
   if (ids.length < 2) {
     clear(main, h('h1', {}, 'Compare jobs'), picker);
@@ -71,14 +70,14 @@ export async function render(main, r) {
     h('tbody', {}, tableNames.map((name) => {
       const finals = jobs.map((j) => j.latestMetrics?.[name]);
       const bests = metrics.map((m) => {
-        if (!name.startsWith('eval/')) return undefined;
+        if (!goals[name]) return undefined; // a loss, or a metric without a better side
         const s = m.series.find((x) => x.name === name);
         const values = (s?.points || []).map((p) => p.value).filter(Number.isFinite);
         if (!values.length) return undefined;
-        return lowerIsBetter(name) ? Math.min(...values) : Math.max(...values);
+        return goals[name] === 'min' ? Math.min(...values) : Math.max(...values);
       });
       const winner = pick(bests, name);
-      return h('tr', { 'data-metric': name }, h('th', { scope: 'row' }, name, name.startsWith('eval/') ? h('span', { class: 'muted small', title: lowerIsBetter(name) ? 'lower is better' : 'higher is better' }, lowerIsBetter(name) ? ' ↓' : ' ↑') : null),
+      return h('tr', { 'data-metric': name }, h('th', { scope: 'row' }, name, goals[name] ? h('span', { class: 'muted small', title: goals[name] === 'min' ? 'lower is better' : 'higher is better' }, goals[name] === 'min' ? ' ↓' : ' ↑') : null),
         jobs.map((_, i) => [h('td', { class: 'num' }, fmtNumber(finals[i])), h('td', { class: `num${winner === i ? ' best' : ''}` }, fmtNumber(bests[i]))]));
     })));
 
@@ -120,7 +119,7 @@ function pick(values, name) {
   let best = -1;
   values.forEach((v, i) => {
     if (v === undefined) return;
-    if (best < 0 || (lowerIsBetter(name) ? v < values[best] : v > values[best])) best = i;
+    if (best < 0 || (goals[name] === 'min' ? v < values[best] : v > values[best])) best = i;
   });
   return values.filter((v) => v !== undefined).length > 1 ? best : -1;
 }

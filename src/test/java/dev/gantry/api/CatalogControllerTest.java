@@ -46,6 +46,11 @@ class CatalogControllerTest {
                         Matchers.contains("network", "layers", "distance", "gram")))
                 .andExpect(jsonPath("$.terms.length()", Matchers.is(10)))
                 .andExpect(jsonPath("$.augmentations", Matchers.contains("color", "translation", "cutout")))
-                .andExpect(jsonPath("$.resolutions", Matchers.contains(32, 64)));
+                .andExpect(jsonPath("$.resolutions", Matchers.contains(32, 64)))
+                .andExpect(jsonPath("$.metricGoals['eval/fid']", Matchers.is("min")))
+                .andExpect(jsonPath("$.metricGoals['eval/sliced-wasserstein']", Matchers.is("min")))
+                .andExpect(jsonPath("$.metricGoals['eval/modes']", Matchers.is("max")))
+                // Right at 1, neither higher nor lower: no direction, so no "best".
+                .andExpect(jsonPath("$.metricGoals['eval/spread']").doesNotExist());
     }
 }

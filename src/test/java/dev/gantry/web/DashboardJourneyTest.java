@@ -549,6 +549,21 @@ class DashboardJourneyTest {
                         .max()
                         .orElseThrow();
         assertThat(cells.get(3).getText()).as("best: the highest over the run").isEqualTo(number(bestModes));
+        // A distance is best at its lowest: the direction comes from the server's catalog.
+        List<WebElement> distance = browser.find("#compare-metrics tr[data-metric='eval/sliced-wasserstein']")
+                .findElements(By.cssSelector("td"));
+        double bestDistance = Jobs.series(
+                        http.get("/api/v1/jobs/" + hinge + "/metrics?names=eval/sliced-wasserstein")
+                                .json(),
+                        "eval/sliced-wasserstein")
+                .stream()
+                .mapToDouble(p -> p.get("value").asDouble())
+                .min()
+                .orElseThrow();
+        // Shown to 4 significant digits.
+        assertThat(Double.parseDouble(distance.get(3).getText()))
+                .as("best: the lowest over the run")
+                .isCloseTo(bestDistance, org.assertj.core.api.Assertions.withinPercentage(0.1));
 
         WebElement differs = browser.find("#spec-diff tr[data-path='loss.adversarial.type']");
         assertThat(differs.getAttribute("class")).contains("diff");

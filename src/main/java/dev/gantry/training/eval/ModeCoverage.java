@@ -27,24 +27,13 @@ public record ModeCoverage(int modesCaptured, int modeCount, double highQualityF
         boolean[] captured = new boolean[modes.size()];
         double limit = 3 * sigma;
         int highQuality = 0;
+        int[] nearest = new int[count];
+        double[] distances = NearestModes.of(points, modes, nearest);
         for (int i = 0; i < count; i++) {
-            double x = points[2 * i];
-            double y = points[2 * i + 1];
-            int nearest = -1;
-            double best = Double.POSITIVE_INFINITY;
-            for (int m = 0; m < modes.size(); m++) {
-                double dx = x - modes.get(m)[0];
-                double dy = y - modes.get(m)[1];
-                double d2 = dx * dx + dy * dy;
-                if (d2 < best) {
-                    best = d2;
-                    nearest = m;
-                }
-            }
             // NaN points have no nearest mode and are simply not high quality.
-            if (nearest >= 0 && Math.sqrt(best) <= limit) {
+            if (nearest[i] >= 0 && distances[i] <= limit) {
                 highQuality++;
-                captured[nearest] = true;
+                captured[nearest[i]] = true;
             }
         }
         int modesCaptured = 0;

@@ -31,18 +31,10 @@ public final class ModeSpread {
     }
 
     static OptionalDouble medianDistance(float[] points, List<double[]> modes, double limit) {
-        int count = points.length / 2;
-        double[] distances = new double[count];
+        double[] distances = NearestModes.of(points, modes, new int[points.length / 2]);
         int kept = 0;
-        for (int i = 0; i < count; i++) {
-            double best = Double.POSITIVE_INFINITY;
-            for (double[] mode : modes) {
-                double dx = points[2 * i] - mode[0];
-                double dy = points[2 * i + 1] - mode[1];
-                best = Math.min(best, dx * dx + dy * dy);
-            }
-            double distance = Math.sqrt(best);
-            if (distance <= limit) { // NaN points fail this and are left out
+        for (double distance : distances) {
+            if (distance <= limit) { // NaN points are infinitely far and left out
                 distances[kept++] = distance;
             }
         }

@@ -180,16 +180,19 @@ class FairShareTest {
             queue(limited, 40, 0, false);
             List<UUID> claimed = Collections.synchronizedList(new ArrayList<>());
             AtOnce.run(claimers, w -> {
-                // Each its own JdbcClient on the shared server: real concurrent transactions.
+                // Each its own JdbcClient on the shared server: real concurrent transactions. Each
+                // claim in a transaction of its own, as the worker's proxied bean makes it: the
+                // recount after the project's lock is only right while the claim is uncommitted.
                 JobClaimer own = new JobClaimer(
                         JdbcClient.create(dataSource),
                         JsonMapper.builder().build(),
                         PROPERTIES,
                         QuotaProperties.defaults());
+                TransactionTemplate tx = new TransactionTemplate(new JdbcTransactionManager(dataSource));
                 return () -> {
                     // A claimer that found the slot taken by a racer returns nothing; try a few times.
                     for (int tries = 0; tries < 5; tries++) {
-                        own.claim("racer-" + w).ifPresent(job -> claimed.add(job.id()));
+                        tx.execute(s -> own.claim("racer-" + w)).ifPresent(job -> claimed.add(job.id()));
                     }
                     return null;
                 };

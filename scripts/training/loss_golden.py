@@ -8,7 +8,8 @@ loss catalog, computed with PyTorch (float64) on small fixed inputs:
                  weights and given random draws: the value and its gradients w.r.t. the inputs and
                  the discriminator's parameters (second order for the gradient penalties)
   spectralNorm   torch.nn.utils.spectral_norm on single weights: W_SN, the new u, dL/dW
-  adaptive       weighted compositions with adaptive terms (TF-GAN's gradient_ratio): coefficients,
+  adaptive       weighted compositions with adaptive terms (TF-GAN's gradient_ratio) and the
+                 generator's adversarial weight λ_adv: coefficients,
                  parts, total and the gradients w.r.t. the trained network's parameters
 
 Inputs are rounded to float32 first, so Java sees exactly the numbers PyTorch started from.
@@ -445,6 +446,10 @@ ADAPTIVE_G = [
     ("rsgan", [{"type": "reconstruction", "weight": 0.5, "adaptive": True, "params": {"p": 2}},
                {"type": "contrastive", "weight": 0.1, "adaptive": False, "params": {"layer": 0, "margin": 1.0}}], 55),
     ("wasserstein", [{"type": "perceptual-random", "weight": 1.0, "adaptive": True, "params": {"layers": 2}}], 56),
+    # λ_adv weighs the generator's adversarial loss (SRGAN's 1e-3), and with it the adaptive ratios.
+    ("non-saturating", [{"type": "reconstruction", "weight": 1.0, "adaptive": False, "params": {"p": 1}},
+                        {"type": "feature-matching", "weight": 0.5, "adaptive": True, "params": {"layer": -1}}], 57, 1e-3),
+    ("hinge", [{"type": "reconstruction", "weight": 0.5, "adaptive": False, "params": {"p": 2}}], 58, 10.0),
 ]
 
 
@@ -470,7 +475,7 @@ def adaptive_d_case(adversarial, terms, seed):
     return case
 
 
-def adaptive_g_case(adversarial, terms, seed):
+def adaptive_g_case(adversarial, terms, seed, adversarial_weight=1.0):
     gen = torch.Generator().manual_seed(seed + 100)
     g = Mlp(gen, [2, 4, 2], relu=True)
     d = discriminator(seed, UNITS, LAYERS)
@@ -487,7 +492,8 @@ def adaptive_g_case(adversarial, terms, seed):
     real = points(seed, ROWS)
     fake = g(z)
     logits = d(torch.cat([real, fake]))
-    adv = g_loss(adversarial, logits[:ROWS], logits[ROWS:])
+    adv = adversarial_weight * g_loss(adversarial, logits[:ROWS], logits[ROWS:])
+    case["adversarialWeight"] = adversarial_weight
     values = [G_TERMS[t["type"]](d, real, fake, t["params"], features) for t in terms]
     total, parts, coefficients = compose(adv, terms, values, list(g.named().values()))
     total.backward()

@@ -64,8 +64,12 @@ public record JobSpec(
 
     public record Loss(Adversarial adversarial, List<Term> terms) {}
 
-    /** @param labelSmoothing one-sided: the real target becomes 1 − labelSmoothing (minimax, non-saturating) */
-    public record Adversarial(String type, Double labelSmoothing) {}
+    /**
+     * @param weight λ_adv, the adversarial loss's weight in the generator's objective (1 unless
+     *     given; the discriminator's loss is not weighted)
+     * @param labelSmoothing one-sided: the real target becomes 1 − labelSmoothing (minimax, non-saturating)
+     */
+    public record Adversarial(String type, Double weight, Double labelSmoothing) {}
 
     /**
      * @param adaptive scale the term by the ratio of the adversarial loss's gradient norm to its own,

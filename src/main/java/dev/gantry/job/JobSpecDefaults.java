@@ -39,12 +39,13 @@ public final class JobSpecDefaults {
 
     public static JobSpec complete(JobSpec spec, Duration defaultMaxRuntime, DataShape shape) {
         JobSpec.Loss l = or(spec.loss(), new JobSpec.Loss(null, null));
-        JobSpec.Adversarial a = or(l.adversarial(), new JobSpec.Adversarial(null, null));
+        JobSpec.Adversarial a = or(l.adversarial(), new JobSpec.Adversarial(null, null, null));
         String adversarial = or(a.type(), "non-saturating");
         List<JobSpec.Term> terms = or(l.terms(), List.<JobSpec.Term>of()).stream()
                 .map(t -> new JobSpec.Term(t.type(), or(t.weight(), 1.0), or(t.adaptive(), false), params(t.params())))
                 .toList();
-        JobSpec.Loss loss = new JobSpec.Loss(new JobSpec.Adversarial(adversarial, or(a.labelSmoothing(), 0.0)), terms);
+        JobSpec.Loss loss = new JobSpec.Loss(
+                new JobSpec.Adversarial(adversarial, or(a.weight(), 1.0), or(a.labelSmoothing(), 0.0)), terms);
 
         JobSpec.Optimizers o = or(spec.optimizer(), new JobSpec.Optimizers(null, null));
         JobSpec.Optimizers optimizer = new JobSpec.Optimizers(optimizer(o.generator()), optimizer(o.discriminator()));

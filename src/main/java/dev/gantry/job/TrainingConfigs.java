@@ -26,6 +26,7 @@ public final class TrainingConfigs {
     private static final Map<String, String> PATHS = Map.ofEntries(
             Map.entry("data.dataset", "dataset"),
             Map.entry("loss.adversarial", "loss.adversarial.type"),
+            Map.entry("loss.adversarialWeight", "loss.adversarial.weight"),
             Map.entry("loss.labelSmoothing", "loss.adversarial.labelSmoothing"),
             Map.entry("generatorOptimizer", "optimizer.generator"),
             Map.entry("discriminatorOptimizer", "optimizer.discriminator"),
@@ -70,6 +71,7 @@ public final class TrainingConfigs {
                         or(model.discriminatorNorm(), ModelConfig.NORM_NONE)),
                 new LossConfig(
                         adversarial.type(),
+                        or(adversarial.weight(), 1.0),
                         or(adversarial.labelSmoothing(), 0.0),
                         spec.loss().terms().stream()
                                 .map(t -> new TermConfig(t.type(), t.weight(), or(t.adaptive(), false), t.params()))

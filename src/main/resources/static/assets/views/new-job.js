@@ -177,7 +177,8 @@ export async function render(main, r) {
   });
   const advHelp = h('small', { class: 'muted', id: 'loss-adversarial-help' });
   const smoothing = field('Label smoothing', 'loss.adversarial.labelSmoothing', 'num', { help: 'one-sided: the real target becomes 1 − s' });
-  clear(advBox, h('div', { class: 'field' }, h('label', { for: 'loss-adversarial' }, 'Adversarial loss'), advSelect, advHelp), smoothing);
+  const advWeight = field('Weight λ_adv', 'loss.adversarial.weight', 'num', { help: "in the generator's objective; 1 unless given" });
+  clear(advBox, h('div', { class: 'field' }, h('label', { for: 'loss-adversarial' }, 'Adversarial loss'), advSelect, advHelp), advWeight, smoothing);
 
   function renderAdversarial() {
     const type = getPath(spec, 'loss.adversarial.type') || 'non-saturating';

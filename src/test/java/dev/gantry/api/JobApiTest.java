@@ -94,6 +94,7 @@ class JobApiTest {
             {"dataset": "grid25", "training": {"batchSize": 0}}                  | training.batchSize
             {"dataset": "grid25", "trainign": {"steps": 10}}                     | trainign
             {"dataset": "grid25", "loss": {"adversarial": {"type": "softmax"}}}  | loss.adversarial.type
+            {"dataset": "grid25", "loss": {"adversarial": {"weight": -0.001}}}   | loss.adversarial.weight
             {"dataset": "grid25", "loss": {"terms": [{"type": "weight-clipping"}, {"type": "r3"}]}} | loss.terms[1].type
             {"dataset": "grid25", "loss": {"terms": [{"type": "weight-clipping", "weight": 2}]}}    | loss.terms[0].weight
             {"dataset": "grid25", "loss": {"terms": [{"type": "weight-clipping", "params": {"clip": -1}}]}} | loss.terms[0].params.clip

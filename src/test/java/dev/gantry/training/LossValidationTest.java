@@ -103,6 +103,19 @@ class LossValidationTest {
     }
 
     @Test
+    void the_adversarial_weight_is_a_finite_number_of_at_least_zero() {
+        for (double w : new double[] {-1e-3, Double.NaN, Double.POSITIVE_INFINITY}) {
+            assertEquals(
+                    List.of("loss.adversarialWeight"),
+                    fields(new LossConfig("non-saturating", w, 0, List.of())),
+                    "λ_adv=" + w);
+        }
+        for (double w : new double[] {0, 1e-3, 1, 100}) {
+            assertEquals(List.of(), fields(new LossConfig("hinge", w, 0, List.of())), "λ_adv=" + w);
+        }
+    }
+
+    @Test
     void a_constraint_cannot_be_adaptive_or_weighted() {
         List<ConfigViolation> v = violations(terms(new TermConfig("weight-clipping", 2, true, Map.of())));
         assertEquals(

@@ -14,8 +14,8 @@ import java.util.Map;
 import java.util.function.IntFunction;
 
 /**
- * The weighted composition L = L_adv + Σ cᵢ·Lᵢ for each side. Keeps every weighted part so each
- * can be reported on its own.
+ * The weighted composition L = λ_adv·L_adv + Σ cᵢ·Lᵢ for each side, λ_adv on the generator's side
+ * only (1 for the discriminator). Keeps every weighted part so each can be reported on its own.
  *
  * <p>cᵢ is the term's weight, or for an adaptive term the detached gradient ratio of TF-GAN's
  * {@code combine_adversarial_loss(main_loss=L_adv, adversarial_loss=Lᵢ, gradient_ratio=weight)}:
@@ -34,10 +34,17 @@ public final class GanObjective {
     private record Named(String metricName, WeightedTerm weighted) {}
 
     private final AdversarialLoss adversarial;
+    private final double adversarialWeight;
     private final List<Named> terms;
 
     public GanObjective(AdversarialLoss adversarial, List<WeightedTerm> weightedTerms) {
+        this(adversarial, 1.0, weightedTerms);
+    }
+
+    /** @param adversarialWeight λ_adv of the generator's objective */
+    public GanObjective(AdversarialLoss adversarial, double adversarialWeight, List<WeightedTerm> weightedTerms) {
         this.adversarial = adversarial;
+        this.adversarialWeight = adversarialWeight;
         this.terms = new ArrayList<>();
         Map<String, Integer> seen = new HashMap<>();
         seen.put(adversarial.name(), 1);
@@ -68,7 +75,7 @@ public final class GanObjective {
         }
         AdversarialDescriptor adversarial = LossCatalog.adversarial(config.adversarial())
                 .orElseThrow(() -> new IllegalArgumentException("unknown adversarial loss: " + config.adversarial()));
-        return new GanObjective(adversarial.create(config.labelSmoothing()), terms);
+        return new GanObjective(adversarial.create(config.labelSmoothing()), config.adversarialWeight(), terms);
     }
 
     public AdversarialLoss adversarial() {
@@ -85,7 +92,8 @@ public final class GanObjective {
     }
 
     public LossBreakdown generator(GeneratorPass pass) {
-        NDArray adv = adversarial.generatorLoss(pass.realLogits(), pass.fakeLogits());
+        NDArray unweighted = adversarial.generatorLoss(pass.realLogits(), pass.fakeLogits());
+        NDArray adv = adversarialWeight == 1.0 ? unweighted : Scalars.times(unweighted, adversarialWeight);
         List<NDArray> values = new ArrayList<>();
         for (Named t : terms) {
             values.add(t.weighted().term().generatorLoss(pass));

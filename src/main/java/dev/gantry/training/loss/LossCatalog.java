@@ -233,6 +233,10 @@ public final class LossCatalog {
         if (adversarial.isEmpty()) {
             out.add(new ConfigViolation("loss.adversarial", "must be one of " + sorted(adversarialNames())));
         }
+        double w = loss.adversarialWeight();
+        if (!Double.isFinite(w) || w < 0) {
+            out.add(new ConfigViolation("loss.adversarialWeight", "must be a finite number >= 0"));
+        }
         double s = loss.labelSmoothing();
         if (!(s >= 0 && s < MAX_LABEL_SMOOTHING)) {
             out.add(new ConfigViolation("loss.labelSmoothing", "must be in [0, " + MAX_LABEL_SMOOTHING + ")"));

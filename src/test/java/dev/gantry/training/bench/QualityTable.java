@@ -3,107 +3,223 @@ package dev.gantry.training.bench;
 import dev.gantry.training.GanTraining;
 import dev.gantry.training.TrainingListener;
 import dev.gantry.training.TrainingResult;
+import dev.gantry.training.config.AugmentConfig;
 import dev.gantry.training.config.DataConfig;
 import dev.gantry.training.config.LossConfig;
 import dev.gantry.training.config.ModelConfig;
 import dev.gantry.training.config.OptimizerConfig;
 import dev.gantry.training.config.TermConfig;
 import dev.gantry.training.config.TrainingConfig;
+import dev.gantry.training.eval.ModeSpread;
+import dev.gantry.training.eval.SlicedWasserstein;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
- * PacGAN's metric (2500 samples, modes captured and high-quality share) for each adversarial loss
- * with its usual regularizer, over several seeds, as markdown. Everything else is shared: MLP
- * 128×3, latent 2, batch 256, Adam 5e-4 (0.5, 0.999), one D step per G step (the ring test's
- * setting: the default spec's 1e-4 needs far more steps than a table on two cores can afford).
+ * PacGAN's metric (2500 samples, modes captured and high-quality share) with the shape metrics
+ * ({@code eval/spread}, {@code eval/sliced-wasserstein}) for each adversarial loss with its usual
+ * regularizer at its own setting, over several seeds, as markdown.
  *
- * <p>Usage: {@code QualityTable dataset=grid25 steps=5000 seeds=5 [configs=all, comma-separated]}.
- * Run one JVM per dataset to use two cores.
+ * <p>Usage: {@code QualityTable dataset=grid25 steps=10000 seeds=10 [rows=ns-r1,wgan-gp]
+ * [key=value …]}, where the keys override every row's setting: {@code glr}, {@code dlr}, {@code
+ * beta1}, {@code beta2}, {@code dsteps}, {@code ema}, {@code decay} (the fraction of the run at
+ * the full rate before the linear decay; 1 is constant), {@code units}, {@code layers}, {@code
+ * batch}, {@code r1} (the weight of a row's R1 term). Run one JVM per dataset to use two cores.
  */
 public final class QualityTable {
 
-    /** The loss of each row, and whether the discriminator is spectrally normalized. */
-    private record Row(LossConfig loss, boolean spectralNorm) {}
+    /**
+     * One row's setting. Adam throughout.
+     *
+     * @param decay the fraction of the run at the full learning rate, then linear to 0; 1 is constant
+     */
+    record Setting(
+            LossConfig loss,
+            boolean spectralNorm,
+            int discriminatorSteps,
+            double generatorRate,
+            double discriminatorRate,
+            double beta1,
+            double beta2,
+            double ema,
+            double decay,
+            int hiddenUnits,
+            int hiddenLayers,
+            int batch) {
 
-    private static final Map<String, Row> ROWS = new LinkedHashMap<>();
+        /** The job spec's 2-D defaults (JobSpecDefaults) with another loss. */
+        static Setting defaults(LossConfig loss) {
+            return new Setting(loss, false, 1, 5e-4, 5e-4, 0.5, 0.999, 0.999, 0.5, 128, 3, 256);
+        }
+
+        Setting with(Map<String, String> o) {
+            LossConfig l = loss;
+            if (o.containsKey("r1")) {
+                double w = Double.parseDouble(o.get("r1"));
+                l = new LossConfig(
+                        l.adversarial(),
+                        l.labelSmoothing(),
+                        l.terms().stream()
+                                .map(t -> t.type().equals("r1") ? term("r1", w) : t)
+                                .toList());
+            }
+            return new Setting(
+                    l,
+                    spectralNorm,
+                    integer(o, "dsteps", discriminatorSteps),
+                    number(o, "glr", generatorRate),
+                    number(o, "dlr", discriminatorRate),
+                    number(o, "beta1", beta1),
+                    number(o, "beta2", beta2),
+                    number(o, "ema", ema),
+                    number(o, "decay", decay),
+                    integer(o, "units", hiddenUnits),
+                    integer(o, "layers", hiddenLayers),
+                    integer(o, "batch", batch));
+        }
+
+        String describe() {
+            return String.format(
+                    Locale.ROOT,
+                    "MLP %d×%d, batch %d, Adam G %s D %s (%s, %s), %d D step%s, EMA %s, %s",
+                    hiddenUnits,
+                    hiddenLayers,
+                    batch,
+                    generatorRate,
+                    discriminatorRate,
+                    beta1,
+                    beta2,
+                    discriminatorSteps,
+                    discriminatorSteps == 1 ? "" : "s",
+                    ema == 0 ? "off" : ema,
+                    decay >= 1 ? "constant rate" : "linear decay after " + Math.round(decay * 100) + " %");
+        }
+    }
+
+    private static final Map<String, String> NAMES = new LinkedHashMap<>();
+    private static final Map<String, Setting> ROWS = new LinkedHashMap<>();
 
     static {
-        ROWS.put(
+        // Gulrajani et al. 2017: λ = 10, five critic steps, Adam 1e-4 (0.5, 0.9); TTUR's faster critic.
+        row(
+                "wgan-gp",
                 "wasserstein + gradient-penalty (λ=10)",
-                new Row(loss("wasserstein", term("gradient-penalty", 10)), false));
-        ROWS.put("hinge + spectral norm", new Row(loss("hinge"), true));
-        ROWS.put("non-saturating + r1 (γ=1)", new Row(loss("non-saturating", term("r1", 1)), false));
-        ROWS.put("least-squares", new Row(loss("least-squares"), false));
-        ROWS.put("rsgan", new Row(loss("rsgan"), false));
-        ROWS.put("rasgan", new Row(loss("rasgan"), false));
-        ROWS.put("ralsgan", new Row(loss("ralsgan"), false));
-        ROWS.put("rahinge", new Row(loss("rahinge"), false));
+                new Setting(
+                        loss("wasserstein", term("gradient-penalty", 10)),
+                        false,
+                        5,
+                        1e-4,
+                        3e-4,
+                        0.5,
+                        0.9,
+                        0.999,
+                        0.5,
+                        128,
+                        3,
+                        256));
+        // Miyato et al. 2018: spectral norm on every D layer, hinge, five D steps, Adam (0.5, 0.999);
+        // TTUR's faster discriminator.
+        row(
+                "hinge-sn",
+                "hinge + spectral norm",
+                new Setting(loss("hinge"), true, 5, 1e-4, 3e-4, 0.5, 0.999, 0.999, 0.5, 128, 3, 256));
+        row("ns-r1", "non-saturating + r1 (γ=1)", Setting.defaults(loss("non-saturating", term("r1", 1))));
+        row("least-squares", "least-squares", Setting.defaults(loss("least-squares")));
+        row("rsgan", "rsgan", Setting.defaults(loss("rsgan")));
+        row("rasgan", "rasgan", Setting.defaults(loss("rasgan")));
+        row("ralsgan", "ralsgan", Setting.defaults(loss("ralsgan")));
+        row("rahinge", "rahinge", Setting.defaults(loss("rahinge")));
+    }
+
+    private static void row(String key, String name, Setting setting) {
+        NAMES.put(key, name);
+        ROWS.put(key, setting);
     }
 
     public static void main(String[] args) {
-        String dataset = args.length > 0 ? args[0] : "grid25";
-        int steps = args.length > 1 ? Integer.parseInt(args[1]) : 5000;
-        int seeds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
-        List<String> wanted = args.length > 3 ? List.of(args[3].split(",")) : List.copyOf(ROWS.keySet());
+        Map<String, String> options = new HashMap<>();
+        for (String arg : args) {
+            String[] kv = arg.split("=", 2);
+            options.put(kv[0], kv[1]);
+        }
+        String dataset = options.getOrDefault("dataset", "grid25");
+        int steps = integer(options, "steps", 10_000);
+        int seeds = integer(options, "seeds", 10);
+        int firstSeed = integer(options, "firstSeed", 1);
+        List<String> wanted =
+                options.containsKey("rows") ? List.of(options.get("rows").split(",")) : List.copyOf(ROWS.keySet());
         int modesTotal = dataset.equals("ring8") ? 8 : 25;
-        System.out.printf("%s, %d steps, %d seeds%n%n", dataset, steps, seeds);
+        System.out.printf("%s, %d steps, seeds %d–%d%n%n", dataset, steps, firstSeed, firstSeed + seeds - 1);
         System.out.printf(
-                "| loss | modes/%d per seed | modes mean ± std | high-quality %% mean ± std | steps | wall s per run |%n",
+                "| loss | setting | modes/%d per seed | modes | high-quality %% | spread | sliced W ×100 | wall s per run |%n",
                 modesTotal);
-        System.out.println("| --- | --- | --- | --- | --- | --- |");
-        for (Map.Entry<String, Row> row : ROWS.entrySet()) {
-            if (wanted.stream().noneMatch(w -> row.getKey().startsWith(w))) {
-                continue;
-            }
+        System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- |");
+        for (String key : wanted) {
+            Setting setting = ROWS.get(key).with(options);
             List<Double> modes = new ArrayList<>();
             List<Double> quality = new ArrayList<>();
+            List<Double> spread = new ArrayList<>();
+            List<Double> sliced = new ArrayList<>();
             double wall = 0;
-            for (int seed = 1; seed <= seeds; seed++) {
-                TrainingConfig config = config(dataset, row.getValue(), steps, seed);
+            for (int seed = firstSeed; seed < firstSeed + seeds; seed++) {
                 long start = System.nanoTime();
-                TrainingResult result = GanTraining.run(config, null, QUIET);
+                TrainingResult result = GanTraining.run(config(dataset, setting, steps, seed), null, QUIET);
                 wall += (System.nanoTime() - start) / 1e9;
-                modes.add(result.lastEvaluation().get("eval/modes"));
-                quality.add(result.lastEvaluation().get("eval/high-quality") * 100);
+                Map<String, Double> last = result.lastEvaluation();
+                modes.add(last.get("eval/modes"));
+                quality.add(last.get("eval/high-quality") * 100);
+                spread.add(last.get(ModeSpread.METRIC));
+                sliced.add(last.get(SlicedWasserstein.METRIC) * 100);
+                System.err.printf(
+                        "%s seed %d: %s modes, %.1f %% hq, spread %.2f, sliced W %.4f%n",
+                        key,
+                        seed,
+                        last.get("eval/modes").intValue(),
+                        last.get("eval/high-quality") * 100,
+                        last.get(ModeSpread.METRIC),
+                        last.get(SlicedWasserstein.METRIC));
             }
             System.out.printf(
-                    "| %s | %s | %.1f ± %.1f | %.1f ± %.1f | %d | %.0f |%n",
-                    row.getKey(),
+                    "| %s | %s | %s | %s | %s | %s | %s | %.0f |%n",
+                    NAMES.get(key),
+                    setting.describe(),
                     String.join(
                             ", ",
                             modes.stream()
                                     .map(m -> String.valueOf(m.intValue()))
                                     .toList()),
-                    mean(modes),
-                    std(modes),
-                    mean(quality),
-                    std(quality),
-                    steps,
+                    meanStd(modes, 1),
+                    meanStd(quality, 1),
+                    meanStd(spread, 2),
+                    meanStd(sliced, 2),
                     wall / seeds);
         }
     }
 
-    private static TrainingConfig config(String dataset, Row row, int steps, long seed) {
-        OptimizerConfig adam = new OptimizerConfig("adam", 5e-4, 0.5, 0.999, "constant", 0);
+    private static TrainingConfig config(String dataset, Setting s, int steps, long seed) {
+        int decayStart = s.decay() >= 1 ? 0 : (int) Math.round(steps * s.decay());
+        String schedule = s.decay() >= 1 ? OptimizerConfig.CONSTANT : OptimizerConfig.LINEAR;
         return new TrainingConfig(
                 DataConfig.points(dataset),
-                ModelConfig.mlp(2, 128, 3, row.spectralNorm()),
-                row.loss(),
-                adam,
-                adam,
+                ModelConfig.mlp(2, s.hiddenUnits(), s.hiddenLayers(), s.spectralNorm()),
+                s.loss(),
+                new OptimizerConfig("adam", s.generatorRate(), s.beta1(), s.beta2(), schedule, decayStart),
+                new OptimizerConfig("adam", s.discriminatorRate(), s.beta1(), s.beta2(), schedule, decayStart),
                 steps,
-                256,
-                1,
+                s.batch(),
+                s.discriminatorSteps(),
                 seed,
                 0,
                 0,
                 2500,
                 0,
+                s.ema(),
                 0,
-                0);
+                AugmentConfig.OFF);
     }
 
     private static LossConfig loss(String adversarial, TermConfig... terms) {
@@ -112,6 +228,18 @@ public final class QualityTable {
 
     private static TermConfig term(String type, double weight) {
         return new TermConfig(type, weight, false, Map.of());
+    }
+
+    private static double number(Map<String, String> options, String key, double otherwise) {
+        return options.containsKey(key) ? Double.parseDouble(options.get(key)) : otherwise;
+    }
+
+    private static int integer(Map<String, String> options, String key, int otherwise) {
+        return options.containsKey(key) ? Integer.parseInt(options.get(key)) : otherwise;
+    }
+
+    private static String meanStd(List<Double> values, int decimals) {
+        return String.format(Locale.ROOT, "%." + decimals + "f ± %." + decimals + "f", mean(values), std(values));
     }
 
     private static double mean(List<Double> values) {

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.TestFactory;
  * The weighted composition with adaptive terms against PyTorch: each coefficient weight ·
  * ‖∇θ L_adv‖ / (‖∇θ term‖ + 1e-6) (TF-GAN's gradient_ratio), each weighted part, the total and
  * its gradients w.r.t. the parameters of the network the side trains (the coefficient detached).
+ * Generator cases with λ_adv ≠ 1 check the weighted adversarial part and the ratios it scales.
  */
 class AdaptiveWeightConformanceTest {
 
@@ -62,8 +63,10 @@ class AdaptiveWeightConformanceTest {
                         t.get("adaptive").getAsBoolean()));
             }
             String adversarial = c.get("adversarial").getAsString();
+            double adversarialWeight =
+                    c.has("adversarialWeight") ? c.get("adversarialWeight").getAsDouble() : 1.0;
             GanObjective objective = new GanObjective(
-                    LossCatalog.adversarial(adversarial).orElseThrow().create(0), terms);
+                    LossCatalog.adversarial(adversarial).orElseThrow().create(0), adversarialWeight, terms);
             NDArray real = Golden.matrix(m, c.getAsJsonArray("real"));
             boolean discriminatorSide = c.get("side").getAsString().equals("discriminator");
             Network trained;

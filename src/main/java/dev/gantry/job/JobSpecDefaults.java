@@ -17,6 +17,9 @@ public final class JobSpecDefaults {
 
     private static final SecureRandom SEEDS = new SecureRandom();
 
+    /** β of the generator's moving average for 2-D jobs (bench/training/defaults.md). */
+    static final double POINTS_EMA_DECAY = 0.999;
+
     /** The side images are trained at unless the spec says otherwise. */
     public static final int DEFAULT_RESOLUTION = 32;
 
@@ -41,24 +44,28 @@ public final class JobSpecDefaults {
         JobSpec.Loss l = or(spec.loss(), new JobSpec.Loss(null, null));
         JobSpec.Adversarial a = or(l.adversarial(), new JobSpec.Adversarial(null, null, null));
         String adversarial = or(a.type(), "non-saturating");
-        List<JobSpec.Term> terms = or(l.terms(), List.<JobSpec.Term>of()).stream()
-                .map(t -> new JobSpec.Term(t.type(), or(t.weight(), 1.0), or(t.adaptive(), false), params(t.params())))
-                .toList();
+        List<JobSpec.Term> terms =
+                or(l.terms(), shape.images() ? List.<JobSpec.Term>of() : usualRegularizer(adversarial)).stream()
+                        .map(t -> new JobSpec.Term(
+                                t.type(), or(t.weight(), 1.0), or(t.adaptive(), false), params(t.params())))
+                        .toList();
         JobSpec.Loss loss = new JobSpec.Loss(
                 new JobSpec.Adversarial(adversarial, or(a.weight(), 1.0), or(a.labelSmoothing(), 0.0)), terms);
 
-        JobSpec.Optimizers o = or(spec.optimizer(), new JobSpec.Optimizers(null, null));
-        JobSpec.Optimizers optimizer = new JobSpec.Optimizers(optimizer(o.generator()), optimizer(o.discriminator()));
-
         JobSpec.Training t = or(spec.training(), new JobSpec.Training(null, null, null, null, null, null, null));
         long steps = or(t.steps(), 20_000L);
+
+        JobSpec.Optimizers o = or(spec.optimizer(), new JobSpec.Optimizers(null, null));
+        JobSpec.Optimizers optimizer = new JobSpec.Optimizers(
+                optimizer(o.generator(), shape, steps), optimizer(o.discriminator(), shape, steps));
+
         JobSpec.Training training = new JobSpec.Training(
                 steps,
                 // DCGAN's batch for images; PacGAN's experiments used larger ones for points.
                 or(t.batchSize(), shape.images() ? 64 : 256),
                 or(t.discriminatorSteps(), 1),
                 t.seed() != null ? t.seed() : SEEDS.nextLong(1L << 53),
-                or(t.emaDecay(), 0.0),
+                or(t.emaDecay(), shape.images() ? 0.0 : POINTS_EMA_DECAY),
                 or(t.instanceNoise(), 0.0),
                 shape.images() ? augment(t.augment()) : t.augment());
 
@@ -151,7 +158,7 @@ public final class JobSpecDefaults {
         return new JobSpec.Model(
                 architecture,
                 or(m.latentDim(), mlp ? 2 : architecture.equals("dcgan") ? 100 : 128),
-                mlp ? or(m.hiddenUnits(), 256) : m.hiddenUnits(),
+                mlp ? or(m.hiddenUnits(), 128) : m.hiddenUnits(),
                 mlp ? or(m.hiddenLayers(), 3) : m.hiddenLayers(),
                 mlp ? m.width() : or(m.width(), 64),
                 spectralNorm,
@@ -183,15 +190,34 @@ public final class JobSpecDefaults {
         return new JobSpec.Limits(or(maxRuntime, defaultMaxRuntime.toSeconds()));
     }
 
-    private static JobSpec.Optimizer optimizer(JobSpec.Optimizer o) {
+    /**
+     * Points: Adam 5e-4 (0.5, 0.999), constant for the first half of the run, then linear to 0
+     * (the evidence is in bench/training/defaults.md). Images keep DCGAN-style Adam 1e-4 (0.5,
+     * 0.9) at a constant rate. A linear schedule without a start decays over the second half.
+     */
+    private static JobSpec.Optimizer optimizer(JobSpec.Optimizer o, DataShape shape, long steps) {
         JobSpec.Optimizer given = or(o, new JobSpec.Optimizer(null, null, null, null, null, null));
+        String schedule = or(given.schedule(), shape.images() ? "constant" : "linear");
         return new JobSpec.Optimizer(
                 or(given.type(), "adam"),
-                or(given.learningRate(), 1e-4),
+                or(given.learningRate(), shape.images() ? 1e-4 : 5e-4),
                 or(given.beta1(), 0.5),
-                or(given.beta2(), 0.9),
-                or(given.schedule(), "constant"),
-                or(given.decayStartStep(), 0L));
+                or(given.beta2(), shape.images() ? 0.9 : 0.999),
+                schedule,
+                or(given.decayStartStep(), schedule.equals("linear") ? steps / 2 : 0L));
+    }
+
+    /**
+     * The terms of a 2-D job whose spec has no {@code loss.terms}: the adversarial loss's usual
+     * regularizer, R1 (γ = 1) beside the cross-entropy losses and the gradient penalty (λ = 10)
+     * beside the Wasserstein loss; none beside the others. {@code "terms": []} asks for none.
+     */
+    private static List<JobSpec.Term> usualRegularizer(String adversarial) {
+        return switch (adversarial) {
+            case "non-saturating", "minimax" -> List.of(new JobSpec.Term("r1", 1.0, false, Map.of()));
+            case "wasserstein" -> List.of(new JobSpec.Term("gradient-penalty", 10.0, false, Map.of()));
+            default -> List.of();
+        };
     }
 
     /**

@@ -52,10 +52,17 @@ class JobApiTest {
         assertThat(job.get("totalSteps").asLong()).isEqualTo(20_000);
         JsonNode spec = job.get("spec");
         assertThat(spec.get("name").asString()).isEqualTo("grid25-wasserstein");
-        assertThat(spec.at("/model/hiddenUnits").asInt()).isEqualTo(256);
+        assertThat(spec.at("/model/hiddenUnits").asInt()).isEqualTo(128);
+        assertThat(spec.at("/loss/adversarial/weight").asDouble()).isEqualTo(1.0);
+        assertThat(spec.at("/loss/terms")).hasSize(1);
         assertThat(spec.at("/loss/terms/0/weight").asDouble()).isEqualTo(1.0);
         assertThat(spec.at("/loss/terms/0/params/clip").asDouble()).isEqualTo(0.05);
-        assertThat(spec.at("/optimizer/discriminator/beta2").asDouble()).isEqualTo(0.9);
+        // The 2-D defaults that converge (bench/training/defaults.md).
+        assertThat(spec.at("/optimizer/discriminator/learningRate").asDouble()).isEqualTo(5e-4);
+        assertThat(spec.at("/optimizer/discriminator/beta2").asDouble()).isEqualTo(0.999);
+        assertThat(spec.at("/optimizer/generator/schedule").asString()).isEqualTo("linear");
+        assertThat(spec.at("/optimizer/generator/decayStartStep").asLong()).isEqualTo(10_000);
+        assertThat(spec.at("/training/emaDecay").asDouble()).isEqualTo(0.999);
         // A seed left out is drawn once and kept, so the stored spec reproduces the run.
         assertThat(spec.at("/training/seed").isNumber()).isTrue();
         assertThat(http.get("/api/v1/jobs/" + job.get("id").asString())
@@ -63,6 +70,43 @@ class JobApiTest {
                         .at("/spec/training/seed")
                         .asLong())
                 .isEqualTo(spec.at("/training/seed").asLong());
+    }
+
+    @Test
+    void a_2d_spec_without_terms_gets_its_losss_usual_regularizer_and_an_empty_list_gets_none() {
+        JsonNode plain = http.post("/api/v1/jobs", "{\"dataset\": \"ring8\", \"training\": {\"steps\": 10}}")
+                .json()
+                .get("spec");
+        assertThat(plain.at("/loss/adversarial/type").asString()).isEqualTo("non-saturating");
+        assertThat(plain.at("/loss/terms")).hasSize(1);
+        assertThat(plain.at("/loss/terms/0/type").asString()).isEqualTo("r1");
+        assertThat(plain.at("/loss/terms/0/weight").asDouble()).isEqualTo(1.0);
+        // A linear schedule's decay starts half-way through the job's own steps.
+        assertThat(plain.at("/optimizer/generator/decayStartStep").asLong()).isEqualTo(5);
+
+        JsonNode wasserstein = http.post("/api/v1/jobs", """
+                        {"dataset": "ring8", "loss": {"adversarial": {"type": "wasserstein"}}, "training": {"steps": 10}}
+                        """).json().get("spec");
+        assertThat(wasserstein.at("/loss/terms/0/type").asString()).isEqualTo("gradient-penalty");
+        assertThat(wasserstein.at("/loss/terms/0/weight").asDouble()).isEqualTo(10.0);
+
+        JsonNode none = http.post("/api/v1/jobs", """
+                        {"dataset": "ring8", "loss": {"terms": []},
+                         "optimizer": {"generator": {"schedule": "constant"}}, "training": {"steps": 10}}
+                        """).json().get("spec");
+        assertThat(none.at("/loss/terms")).isEmpty();
+        assertThat(none.at("/optimizer/generator/decayStartStep").asLong()).isZero();
+        assertThat(none.at("/optimizer/discriminator/schedule").asString()).isEqualTo("linear");
+
+        // Images keep theirs: no regularizer, a constant DCGAN-style Adam, no EMA.
+        JsonNode images = http.post("/api/v1/jobs", "{\"dataset\": \"digits\", \"training\": {\"steps\": 10}}")
+                .json()
+                .get("spec");
+        assertThat(images.at("/loss/terms")).isEmpty();
+        assertThat(images.at("/optimizer/generator/learningRate").asDouble()).isEqualTo(1e-4);
+        assertThat(images.at("/optimizer/generator/beta2").asDouble()).isEqualTo(0.9);
+        assertThat(images.at("/optimizer/generator/schedule").asString()).isEqualTo("constant");
+        assertThat(images.at("/training/emaDecay").asDouble()).isZero();
     }
 
     @Test

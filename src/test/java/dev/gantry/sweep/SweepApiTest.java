@@ -297,7 +297,7 @@ class SweepApiTest {
             assertThat(job.at("/spec/optimizer/discriminator/learningRate").asDouble())
                     .isEqualTo(new double[] {0.0001, 0.0001, 0.0002}[i]);
             assertThat(job.at("/spec/optimizer/generator/learningRate").asDouble())
-                    .isEqualTo(0.0001);
+                    .isEqualTo(5e-4);
         }
 
         // One trial ends: the next is submitted, never more than three at once.

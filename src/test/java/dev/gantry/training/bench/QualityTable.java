@@ -128,6 +128,7 @@ public final class QualityTable {
                 "hinge + spectral norm",
                 new Setting(loss("hinge"), true, 5, 1e-4, 3e-4, 0.5, 0.999, 0.999, 0.5, 128, 3, 256));
         row("ns-r1", "non-saturating + r1 (γ=1)", Setting.defaults(loss("non-saturating", term("r1", 1))));
+        row("ns", "non-saturating", Setting.defaults(loss("non-saturating")));
         row("least-squares", "least-squares", Setting.defaults(loss("least-squares")));
         row("rsgan", "rsgan", Setting.defaults(loss("rsgan")));
         row("rasgan", "rasgan", Setting.defaults(loss("rasgan")));

@@ -18,7 +18,7 @@ public final class JobSpecDefaults {
     private static final SecureRandom SEEDS = new SecureRandom();
 
     /** β of the generator's moving average for 2-D jobs (bench/training/defaults.md). */
-    static final double POINTS_EMA_DECAY = 0.999;
+    static final double POINTS_EMA_DECAY = 0.99;
 
     /** The side images are trained at unless the spec says otherwise. */
     public static final int DEFAULT_RESOLUTION = 32;

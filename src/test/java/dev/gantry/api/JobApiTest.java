@@ -62,7 +62,7 @@ class JobApiTest {
         assertThat(spec.at("/optimizer/discriminator/beta2").asDouble()).isEqualTo(0.999);
         assertThat(spec.at("/optimizer/generator/schedule").asString()).isEqualTo("linear");
         assertThat(spec.at("/optimizer/generator/decayStartStep").asLong()).isEqualTo(10_000);
-        assertThat(spec.at("/training/emaDecay").asDouble()).isEqualTo(0.999);
+        assertThat(spec.at("/training/emaDecay").asDouble()).isEqualTo(0.99);
         // A seed left out is drawn once and kept, so the stored spec reproduces the run.
         assertThat(spec.at("/training/seed").isNumber()).isTrue();
         assertThat(http.get("/api/v1/jobs/" + job.get("id").asString())

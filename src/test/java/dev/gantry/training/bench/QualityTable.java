@@ -53,7 +53,7 @@ public final class QualityTable {
 
         /** The job spec's 2-D defaults (JobSpecDefaults) with another loss. */
         static Setting defaults(LossConfig loss) {
-            return new Setting(loss, false, 1, 5e-4, 5e-4, 0.5, 0.999, 0.999, 0.5, 128, 3, 256);
+            return new Setting(loss, false, 1, 5e-4, 5e-4, 0.5, 0.999, 0.99, 0.5, 128, 3, 256);
         }
 
         Setting with(Map<String, String> o) {
@@ -116,7 +116,7 @@ public final class QualityTable {
                         3e-4,
                         0.5,
                         0.9,
-                        0.999,
+                        0.99,
                         0.5,
                         128,
                         3,
@@ -126,7 +126,7 @@ public final class QualityTable {
         row(
                 "hinge-sn",
                 "hinge + spectral norm",
-                new Setting(loss("hinge"), true, 5, 1e-4, 3e-4, 0.5, 0.999, 0.999, 0.5, 128, 3, 256));
+                new Setting(loss("hinge"), true, 5, 1e-4, 3e-4, 0.5, 0.999, 0.99, 0.5, 128, 3, 256));
         row("ns-r1", "non-saturating + r1 (γ=1)", Setting.defaults(loss("non-saturating", term("r1", 1))));
         row("ns", "non-saturating", Setting.defaults(loss("non-saturating")));
         row("least-squares", "least-squares", Setting.defaults(loss("least-squares")));

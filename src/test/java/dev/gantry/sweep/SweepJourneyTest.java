@@ -48,8 +48,10 @@ class SweepJourneyTest {
         Http.Response created = http.post("/api/v1/sweeps", """
                 {"name": "ring8-glr",
                  "base": {"dataset": "ring8", "model": {"hiddenUnits": 64, "hiddenLayers": 2},
-                          "optimizer": {"generator": {"learningRate": 0.001}, "discriminator": {"learningRate": 0.001}},
-                          "training": {"steps": 2000, "batchSize": 128, "seed": 3},
+                          "loss": {"terms": []},
+                          "optimizer": {"generator": {"learningRate": 0.001, "beta2": 0.9, "schedule": "constant"},
+                                        "discriminator": {"learningRate": 0.001, "beta2": 0.9, "schedule": "constant"}},
+                          "training": {"steps": 2000, "batchSize": 128, "seed": 3, "emaDecay": 0},
                           "evaluation": {"everySteps": 250, "samples": 2500}},
                  "space": {"optimizer.generator.learningRate": {"values": [0.001, 0.00001, 0.000001]}},
                  "objective": {"metric": "eval/modes", "goal": "max"},

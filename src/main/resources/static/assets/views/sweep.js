@@ -19,10 +19,10 @@ function fmtValue(v) {
   return JSON.stringify(v);
 }
 
-/** "mean ± std (n=…)", with the exact numbers kept on the cell for readers and tests. */
-function statCell(stat, attrs = {}) {
+/** "mean ± std (n=…)", with the exact numbers kept on the cell for scripts (and tests) to read. */
+function statCell(stat, attrs = {}, showN = true) {
   if (!stat) return h('td', { class: 'num muted', ...attrs }, '–');
-  const text = `${fmtNumber(stat.mean)}${stat.std == null ? '' : ` ± ${fmtNumber(stat.std, 3)}`} (n=${stat.n})`;
+  const text = `${fmtNumber(stat.mean)}${stat.std == null ? '' : ` ± ${fmtNumber(stat.std, 3)}`}${showN ? ` (n=${stat.n})` : ''}`;
   return h('td', { class: 'num', ...attrs, 'data-mean': stat.mean, 'data-std': stat.std ?? '', 'data-n': stat.n }, text);
 }
 
@@ -67,11 +67,10 @@ export async function render(main, r) {
       h('p', { class: 'small muted' }, 'Per configuration: mean ± sample standard deviation over its completed seeds, of the objective and of every evaluation metric at the last evaluation. Trials stopped early ended at another step and are not averaged.'),
       bestBox,
       configurationsBox),
-    h('div', { class: 'two' },
-      h('section', { class: 'card' }, h('h2', {}, 'Marginal effects'),
-        h('p', { class: 'small muted' }, 'The objective at each value of one parameter, averaged over the configurations that have it.'),
-        marginalsBox),
-      h('section', { class: 'card' }, h('h2', {}, 'Plot'), plot)));
+    h('section', { class: 'card' }, h('h2', {}, 'Plot'), plot),
+    h('section', { class: 'card' }, h('h2', {}, 'Marginal effects'),
+      h('p', { class: 'small muted' }, 'The objective at each value of one parameter, averaged over the configurations that have it.'),
+      marginalsBox));
 
   function changed(section, value) {
     const text = JSON.stringify(value);
@@ -205,7 +204,7 @@ export async function render(main, r) {
           h('thead', {}, h('tr', {}, ['Value', `${a.objective.metric} (mean ± std of the configurations)`, 'Configurations', 'Trials'].map((t) => h('th', { scope: 'col' }, t)))),
           h('tbody', {}, m.levels.length ? m.levels.map((l) => h('tr', { 'data-value': JSON.stringify(l.value) },
             h('td', { class: 'mono' }, fmtValue(l.value)),
-            statCell({ mean: l.mean, std: l.std, n: l.configurations }),
+            statCell({ mean: l.mean, std: l.std, n: l.configurations }, {}, false),
             h('td', { class: 'num' }, l.configurations),
             h('td', { class: 'num' }, l.trials))) : h('tr', {}, h('td', { colspan: 4, class: 'muted' }, 'No completed trial yet.'))))))
         : h('p', { class: 'muted' }, 'Nothing swept.'));

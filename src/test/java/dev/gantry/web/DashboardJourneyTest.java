@@ -609,7 +609,7 @@ class DashboardJourneyTest {
                           "evaluation": {"everySteps": 100, "samples": 500}},
                  "space": {"loss.adversarial.type": {"values": ["non-saturating", "least-squares"]}},
                  "seeds": 2,
-                 "objective": {"metric": "eval/modes", "goal": "max"},
+                 "objective": {"metric": "eval/sliced-wasserstein", "goal": "min"},
                  "parallelTrials": 2,
                  "earlyStopping": {"type": "asha", "reductionFactor": 2, "minEvaluations": 1}}
                 """.formatted(name));
@@ -684,7 +684,7 @@ class DashboardJourneyTest {
                         .isEqualTo(c.at("/params/loss.adversarial.type").asString());
                 assertStat(row.findElement(By.cssSelector("td[data-metric='objective']")), c.get("objective"));
                 if (c.get("completed").asInt() > 0) {
-                    assertThat(c.get("metrics").propertyNames()).contains("eval/modes");
+                    assertThat(c.get("metrics").propertyNames()).contains("eval/modes", "eval/sliced-wasserstein");
                 }
                 for (String metric : c.get("metrics").propertyNames()) {
                     assertStat(
@@ -722,7 +722,7 @@ class DashboardJourneyTest {
             go("#/sweeps");
             WebElement listed = browser.awaitVisible("tr[data-sweep-id='" + id + "']");
             assertThat(listed.getAttribute("data-state")).isEqualTo("COMPLETED");
-            assertThat(listed.getText()).contains(name, "eval/modes");
+            assertThat(listed.getText()).contains(name, "eval/sliced-wasserstein");
 
             // A new sweep from the new-job form's spec: refused whole first, naming the path.
             go("#/new");

@@ -7,6 +7,7 @@ import dev.gantry.testsupport.DatasetFiles;
 import dev.gantry.testsupport.FeatureNetworkUploads;
 import dev.gantry.testsupport.Http;
 import dev.gantry.testsupport.Jobs;
+import dev.gantry.testsupport.Tenants;
 import dev.gantry.testsupport.TestDatabaseInitializer;
 import dev.gantry.testsupport.TestKeys;
 import java.nio.charset.StandardCharsets;
@@ -600,7 +601,8 @@ class DashboardJourneyTest {
     }
 
     @Test
-    void a_sweep_shows_its_trials_then_its_analysis_plot_and_csv_and_a_running_one_is_cancelled() throws Exception {
+    void a_sweep_shows_its_trials_then_its_analysis_plot_and_csv_a_running_one_is_cancelled_and_a_viewer_refused()
+            throws Exception {
         String name = unique("sweep");
         Http.Response created = http.post("/api/v1/sweeps", """
                 {"name": "%s",
@@ -616,6 +618,8 @@ class DashboardJourneyTest {
         assertThat(created.status()).as(new String(created.bytes())).isEqualTo(201);
         String id = created.json().get("id").asString();
         String cancelled = null;
+        String viewerSweep = null;
+        Tenants.Tenant viewerTenant = null;
         try {
             logIn();
             browser.find("#nav a[data-section='sweeps']").click();
@@ -753,18 +757,53 @@ class DashboardJourneyTest {
                     .isEqualTo(second);
             browser.awaitVisible("#cancel-sweep").click();
             browser.await("CANCELLED", d -> browser.present("#sweep-state[data-state='CANCELLED']"));
-            JsonNode stopped = http.get("/api/v1/sweeps/" + cancelled).json();
-            assertThat(stopped.get("state").asString()).isEqualTo("CANCELLED");
-            for (JsonNode t : stopped.get("trials")) {
-                if (t.path("job").isString()) {
-                    Jobs.awaitState(http, t.get("job").asString(), "CANCELLED", Duration.ofSeconds(30));
-                }
-            }
+            awaitTrialsCancelled(http, http.get("/api/v1/sweeps/" + cancelled).json());
             assertThat(browser.present("#cancel-sweep")).isFalse();
+
+            // A viewer sees a running sweep and its Cancel, and gets the server's refusal.
+            Tenants.Tenant tenant = Tenants.create(http, "sweep-viewer");
+            Http.Response other = tenant.http().post("/api/v1/sweeps", """
+                    {"base": {"dataset": "ring8", "training": {"steps": 100000}},
+                     "space": {"training.batchSize": {"values": [64]}},
+                     "objective": {"metric": "eval/modes", "goal": "max"}, "parallelTrials": 1}
+                    """);
+            assertThat(other.status()).as(new String(other.bytes())).isEqualTo(201);
+            viewerSweep = other.json().get("id").asString();
+            viewerTenant = tenant;
+            browser.js("sessionStorage.setItem('gantry.key', arguments[0])", tenant.key("viewer"));
+            go("#/sweeps/" + viewerSweep);
+            browser.awaitVisible("#cancel-sweep").click();
+            assertThat(browser.awaitVisible("#sweep-message .error").getText())
+                    .contains("needs the editor role; the key has viewer");
+            assertThat(browser.find("#sweep-state").getAttribute("data-state")).isEqualTo("RUNNING");
+            assertThat(tenant.http()
+                            .get("/api/v1/sweeps/" + viewerSweep)
+                            .json()
+                            .get("state")
+                            .asString())
+                    .isEqualTo("RUNNING");
+            // Its admin may; the trials are left cancelled, not training on past the test.
+            awaitTrialsCancelled(
+                    tenant.http(),
+                    tenant.http()
+                            .post("/api/v1/sweeps/" + viewerSweep + "/cancel", null)
+                            .json());
         } finally {
             http.post("/api/v1/sweeps/" + id + "/cancel", null);
             if (cancelled != null) {
                 http.post("/api/v1/sweeps/" + cancelled + "/cancel", null);
+            }
+            if (viewerSweep != null) {
+                viewerTenant.http().post("/api/v1/sweeps/" + viewerSweep + "/cancel", null);
+            }
+        }
+    }
+
+    private static void awaitTrialsCancelled(Http http, JsonNode sweep) throws InterruptedException {
+        assertThat(sweep.get("state").asString()).isEqualTo("CANCELLED");
+        for (JsonNode t : sweep.get("trials")) {
+            if (t.path("job").isString()) {
+                Jobs.awaitState(http, t.get("job").asString(), "CANCELLED", Duration.ofSeconds(30));
             }
         }
     }

@@ -7,6 +7,8 @@ import * as jobs from './views/jobs.js';
 import * as job from './views/job.js';
 import * as newJob from './views/new-job.js';
 import * as compare from './views/compare.js';
+import * as sweeps from './views/sweeps.js';
+import * as sweep from './views/sweep.js';
 import * as datasets from './views/datasets.js';
 import * as features from './views/feature-networks.js';
 import * as workers from './views/workers.js';
@@ -19,6 +21,7 @@ const views = {
   jobs: (r) => (r.parts[1] ? job : jobs),
   new: () => newJob,
   compare: () => compare,
+  sweeps: (r) => (r.parts[1] ? sweep : sweeps),
   datasets: () => datasets,
   'feature-networks': () => features,
   workers: () => workers,

@@ -80,7 +80,14 @@ class SweepController {
 
     record SweepListResponse(List<SweepSummary> sweeps) {}
 
-    record SweepSummary(UUID id, String name, SweepState state, Instant createdAt, Instant finishedAt) {}
+    record SweepSummary(
+            UUID id,
+            String name,
+            SweepState state,
+            SweepRequest.Objective objective,
+            Counts counts,
+            Instant createdAt,
+            Instant finishedAt) {}
 
     @Access(role = Role.EDITOR)
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
@@ -94,8 +101,17 @@ class SweepController {
     @Access(role = Role.VIEWER)
     @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
     SweepListResponse list(@RequestParam(defaultValue = "50") int pageSize, Caller caller) {
-        return new SweepListResponse(sweeps.list(caller.projectId(), pageSize).stream()
-                .map(s -> new SweepSummary(s.id(), s.name(), s.state(), s.createdAt(), s.finishedAt()))
+        List<Sweep> list = sweeps.list(caller.projectId(), pageSize);
+        Map<UUID, List<SweepTrial>> trials = sweeps.trials(list);
+        return new SweepListResponse(list.stream()
+                .map(s -> new SweepSummary(
+                        s.id(),
+                        s.name(),
+                        s.state(),
+                        s.request().objective(),
+                        counts(trials.get(s.id())),
+                        s.createdAt(),
+                        s.finishedAt()))
                 .toList());
     }
 
@@ -149,26 +165,13 @@ class SweepController {
     private SweepResponse response(Sweep sweep) {
         List<SweepTrial> trials = sweeps.trials(sweep.id());
         Map<Integer, List<SweepService.RungRecord>> rungs = sweeps.rungRecords(sweep.id());
-        int pending = 0, active = 0, ended = 0, stopped = 0;
-        for (SweepTrial t : trials) {
-            if (t.pending()) {
-                pending++;
-            } else if (t.active()) {
-                active++;
-            } else {
-                ended++;
-            }
-            if (t.earlyStopped()) {
-                stopped++;
-            }
-        }
         return new SweepResponse(
                 sweep.id(),
                 sweep.name(),
                 sweep.state(),
                 sweep.request(),
                 sweeps.rungs(sweep, trials),
-                new Counts(trials.size(), pending, active, ended, stopped),
+                counts(trials),
                 trials.stream()
                         .map(t -> new TrialResponse(
                                 t.trial(),
@@ -186,5 +189,22 @@ class SweepController {
                 sweep.createdAt(),
                 sweep.finishedAt(),
                 sweep.updatedAt());
+    }
+
+    private static Counts counts(List<SweepTrial> trials) {
+        int pending = 0, active = 0, ended = 0, stopped = 0;
+        for (SweepTrial t : trials) {
+            if (t.pending()) {
+                pending++;
+            } else if (t.active()) {
+                active++;
+            } else {
+                ended++;
+            }
+            if (t.earlyStopped()) {
+                stopped++;
+            }
+        }
+        return new Counts(trials.size(), pending, active, ended, stopped);
     }
 }

@@ -4,6 +4,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,11 +29,11 @@ class SweepRepository {
             "id, project_id, name, state, request, created_at, finished_at, updated_at";
 
     private static final String TRIALS = """
-            SELECT t.trial, t.configuration, t.seed, t.params, t.eval_every, t.steps, t.job_id, t.skipped_reason,
-                   j.state AS job_state, j.step AS job_step, j.failure_reason
+            SELECT t.sweep_id, t.trial, t.configuration, t.seed, t.params, t.eval_every, t.steps, t.job_id,
+                   t.skipped_reason, j.state AS job_state, j.step AS job_step, j.failure_reason
               FROM sweep_trials t LEFT JOIN jobs j ON j.id = t.job_id
-             WHERE t.sweep_id = :sweep
-             ORDER BY t.trial
+             WHERE t.sweep_id = ANY(:sweeps)
+             ORDER BY t.sweep_id, t.trial
             """;
 
     private final JdbcClient jdbc;
@@ -134,7 +136,24 @@ class SweepRepository {
     }
 
     List<SweepTrial> trials(UUID sweep) {
-        return jdbc.sql(TRIALS).param("sweep", sweep).query(this::mapTrial).list();
+        return jdbc.sql(TRIALS)
+                .param("sweeps", new UUID[] {sweep})
+                .query(this::mapTrial)
+                .list();
+    }
+
+    /** The trials of several sweeps in one query, by sweep (a list page's counts). */
+    Map<UUID, List<SweepTrial>> trials(List<UUID> sweeps) {
+        Map<UUID, List<SweepTrial>> out = new LinkedHashMap<>();
+        sweeps.forEach(s -> out.put(s, new ArrayList<>()));
+        if (sweeps.isEmpty()) {
+            return out;
+        }
+        jdbc.sql(TRIALS)
+                .param("sweeps", sweeps.toArray(UUID[]::new))
+                .query((rs, n) -> out.get(rs.getObject("sweep_id", UUID.class)).add(mapTrial(rs, n)))
+                .list();
+        return out;
     }
 
     /** The trial's spec as it is submitted. */

@@ -112,6 +112,11 @@ public class SweepService {
         return sweeps.tagOf(job);
     }
 
+    /** The trials of each of the sweeps, for a list that shows their counts. */
+    public Map<UUID, List<SweepTrial>> trials(List<Sweep> list) {
+        return sweeps.trials(list.stream().map(Sweep::id).toList());
+    }
+
     /** The project's sweeps, newest first. */
     public List<Sweep> list(UUID project, int pageSize) {
         if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {

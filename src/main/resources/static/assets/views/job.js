@@ -85,6 +85,8 @@ export async function render(main, r) {
         fact('Attempt', job.attempt),
         fact('Dataset', job.spec?.dataset),
         fact('Loss', lossSummary(job.spec)),
+        job.sweep ? fact('Sweep', h('span', {}, h('a', { href: `#/sweeps/${job.sweep.sweep}`, id: 'job-sweep' }, shortId(job.sweep.sweep)),
+          `, trial ${job.sweep.trial} (configuration ${job.sweep.configuration}, seed ${job.sweep.seed})`)) : null,
         fact('Steps', h('span', { id: 'job-step' }, `${job.step} / ${job.totalSteps}`)),
         fact('Pace', p.stepsPerSecond ? `${fmtNumber(p.stepsPerSecond, 3)} steps/s` : '–'),
         fact('ETA', job.state === 'RUNNING' ? fmtDuration(p.etaSeconds) : '–'),
@@ -103,6 +105,7 @@ export async function render(main, r) {
       resumable ? h('button', { type: 'button', id: 'resume', onclick: () => act('resume') }, 'Resume') : null,
       h('a', { class: 'button', href: `#/new?from=${job.id}`, id: 'clone' }, 'Clone into a new job'),
       h('a', { class: 'button', href: `#/compare?ids=${job.id}` }, 'Compare with…'),
+      h('a', { class: 'button', href: `#/sweeps?new=1&from=${job.id}`, id: 'sweep-from-job' }, 'Sweep from this spec…'),
       h('button', { type: 'button', id: 'export', onclick: () => exportGenerator() }, 'Export generator'));
   }
 

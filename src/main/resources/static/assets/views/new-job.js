@@ -4,6 +4,7 @@
 
 import { api, ApiError, objectUrl } from '../api.js';
 import { clear, errorBox, h, shortId } from '../dom.js';
+import { BASE_KEY } from './sweeps.js';
 
 /** "loss.terms[0].params.target" → ['loss', 'terms', 0, 'params', 'target'] */
 export function parsePath(path) {
@@ -295,7 +296,12 @@ export async function render(main, r) {
         field('Evaluate every', 'evaluation.everySteps', 'int'),
         field('Evaluation samples', 'evaluation.samples', 'int'))),
     general,
-    h('div', { class: 'actions' }, submit));
+    h('div', { class: 'actions' }, submit,
+      // The spec as it stands becomes a new sweep's base, handed over in this tab's storage.
+      h('button', { type: 'button', id: 'sweep-spec', onclick: () => {
+        sessionStorage.setItem(BASE_KEY, JSON.stringify(spec));
+        location.hash = '#/sweeps?new=1';
+      } }, 'Sweep this spec…')));
 
   form.addEventListener('submit', async (e) => {
     e.preventDefault();

@@ -320,7 +320,19 @@ class SweepApiTest {
         assertThat(http.get("/api/v1/jobs/" + jobs.get(0)).json().get("state").asString())
                 .isEqualTo("CANCELLED");
         assertThat(http.post("/api/v1/sweeps/" + id + "/cancel", "").status()).isEqualTo(200);
-        assertThat(http.get("/api/v1/sweeps?pageSize=200").json().toString()).contains(id);
+        // The list carries each sweep's objective and the same counts as the sweep itself.
+        JsonNode listed = null;
+        for (JsonNode s : http.get("/api/v1/sweeps?pageSize=200").json().get("sweeps")) {
+            if (s.get("id").asString().equals(id)) {
+                listed = s;
+            }
+        }
+        assertThat(listed).as("the sweep is listed").isNotNull();
+        assertThat(listed.get("state").asString()).isEqualTo("CANCELLED");
+        assertThat(listed.at("/objective/metric").asString()).isEqualTo("eval/high-quality");
+        assertThat(listed.get("counts")).isEqualTo(end.get("counts"));
+        assertThat(listed.at("/counts/trials").asInt()).isEqualTo(12);
+        assertThat(listed.at("/counts/ended").asInt()).isEqualTo(4);
     }
 
     @Test

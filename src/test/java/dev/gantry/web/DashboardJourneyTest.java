@@ -1,13 +1,16 @@
 package dev.gantry.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.gantry.testsupport.DatasetFiles;
 import dev.gantry.testsupport.FeatureNetworkUploads;
 import dev.gantry.testsupport.Http;
 import dev.gantry.testsupport.Jobs;
+import dev.gantry.testsupport.Tenants;
 import dev.gantry.testsupport.TestDatabaseInitializer;
 import dev.gantry.testsupport.TestKeys;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -595,6 +598,236 @@ class DashboardJourneyTest {
         assertThat(export.getFileName().toString()).endsWith("step-200.zip");
         assertThat(Files.readAllBytes(export))
                 .isEqualTo(http.get("/api/v1/jobs/" + hinge + "/export").bytes());
+    }
+
+    @Test
+    void a_sweep_shows_its_trials_then_its_analysis_plot_and_csv_a_running_one_is_cancelled_and_a_viewer_refused()
+            throws Exception {
+        String name = unique("sweep");
+        Http.Response created = http.post("/api/v1/sweeps", """
+                {"name": "%s",
+                 "base": {"dataset": "ring8", "model": {"hiddenUnits": 16, "hiddenLayers": 2},
+                          "training": {"steps": 200, "batchSize": 64, "seed": 5},
+                          "evaluation": {"everySteps": 100, "samples": 500}},
+                 "space": {"loss.adversarial.type": {"values": ["non-saturating", "least-squares"]}},
+                 "seeds": 2,
+                 "objective": {"metric": "eval/sliced-wasserstein", "goal": "min"},
+                 "parallelTrials": 2,
+                 "earlyStopping": {"type": "asha", "reductionFactor": 2, "minEvaluations": 1}}
+                """.formatted(name));
+        assertThat(created.status()).as(new String(created.bytes())).isEqualTo(201);
+        String id = created.json().get("id").asString();
+        String cancelled = null;
+        String viewerSweep = null;
+        Tenants.Tenant viewerTenant = null;
+        try {
+            logIn();
+            browser.find("#nav a[data-section='sweeps']").click();
+            browser.awaitVisible("tr[data-sweep-id='" + id + "'] a").click();
+            assertThat(awaitPageOf("sweeps")).isEqualTo(id);
+
+            // The request as the server accepted it, with early stopping's rung in evaluations and steps.
+            assertThat(browser.awaitVisible("#sweep-rungs").getText()).contains("rung 0 at evaluation 1 (step 100)");
+            assertThat(browser.find("#sweep-space tr[data-path='loss.adversarial.type']")
+                            .getText())
+                    .contains("non-saturating, least-squares");
+
+            // Four trials, each with its configuration's value and its seed.
+            JsonNode trials = created.json().get("trials");
+            assertThat(trials).hasSize(4);
+            browser.await(
+                    "four trials",
+                    d -> d.findElements(By.cssSelector("#sweep-trials tbody tr[data-trial]"))
+                                    .size()
+                            == 4);
+            for (JsonNode t : trials) {
+                WebElement row = browser.find(
+                        "#sweep-trials tr[data-trial='" + t.get("trial").asInt() + "']");
+                assertThat(row.findElement(By.cssSelector("td[data-param='loss.adversarial.type']"))
+                                .getText())
+                        .isEqualTo(t.at("/params/loss.adversarial.type").asString());
+                assertThat(row.getText()).contains(String.valueOf(t.get("seed").asLong()));
+            }
+
+            // The page rereads the sweep while it runs: it sees the end without a reload.
+            browser.js("window.__sameDocument = 'yes'");
+            browser.await("COMPLETED", d -> browser.present("#sweep-state[data-state='COMPLETED']"));
+            JsonNode sweep = http.get("/api/v1/sweeps/" + id).json();
+            assertThat(sweep.get("state").asString()).isEqualTo("COMPLETED");
+            assertThat(browser.js("return window.__sameDocument")).isEqualTo("yes");
+            for (JsonNode t : sweep.get("trials")) {
+                WebElement row = browser.find(
+                        "#sweep-trials tr[data-trial='" + t.get("trial").asInt() + "']");
+                assertThat(row.getAttribute("data-state"))
+                        .isEqualTo(t.get("state").asString());
+                assertThat(row.findElement(By.cssSelector(
+                                        "a[href='#/jobs/" + t.get("job").asString() + "']"))
+                                .isDisplayed())
+                        .isTrue();
+                for (JsonNode rung : t.get("rungs")) {
+                    assertThat(row.getText())
+                            .contains(
+                                    "rung 0 (step 100)",
+                                    "→ " + rung.get("decision").asString());
+                }
+                if (t.path("reason").isString()) {
+                    assertThat(row.getText()).contains(t.get("reason").asString());
+                }
+            }
+
+            // The analysis: a row per configuration with the API's numbers, the best one marked.
+            JsonNode analysis = http.get("/api/v1/sweeps/" + id + "/analysis").json();
+            List<WebElement> rows =
+                    browser.driver.findElements(By.cssSelector("#sweep-configurations tbody tr[data-configuration]"));
+            assertThat(rows).hasSize(analysis.get("configurations").size()).hasSize(2);
+            for (JsonNode c : analysis.get("configurations")) {
+                WebElement row = browser.find("#sweep-configurations tr[data-configuration='"
+                        + c.get("configuration").asInt() + "']");
+                assertThat(row.findElement(By.cssSelector("td[data-param='loss.adversarial.type']"))
+                                .getText())
+                        .isEqualTo(c.at("/params/loss.adversarial.type").asString());
+                assertStat(row.findElement(By.cssSelector("td[data-metric='objective']")), c.get("objective"));
+                if (c.get("completed").asInt() > 0) {
+                    assertThat(c.get("metrics").propertyNames()).contains("eval/modes", "eval/sliced-wasserstein");
+                }
+                for (String metric : c.get("metrics").propertyNames()) {
+                    assertStat(
+                            row.findElement(By.cssSelector("td[data-metric='" + metric + "']")),
+                            c.get("metrics").get(metric));
+                }
+            }
+            JsonNode best = analysis.get("best");
+            WebElement bestRow = browser.find("#sweep-configurations tr[data-best='true']");
+            assertThat(bestRow.getAttribute("data-configuration"))
+                    .isEqualTo(String.valueOf(best.get("configuration").asInt()));
+            assertThat(bestRow.getText()).contains("best");
+            assertThat(browser.find("#sweep-best-note").getText())
+                    .isEqualTo(best.get("note").asString());
+            assertThat(browser.find("#sweep-best .best-note").getAttribute("data-confidence"))
+                    .isEqualTo(best.get("confidence").asString());
+            JsonNode levels = analysis.at("/marginals/0/levels");
+            assertThat(browser.driver.findElements(By.cssSelector(
+                            "#sweep-marginals .marginal[data-parameter='loss.adversarial.type'] tbody tr[data-value]")))
+                    .hasSize(levels.size());
+
+            browser.await(
+                    "the plot",
+                    d -> (Boolean)
+                            browser.js(
+                                    "const i = document.getElementById('sweep-plot'); return !i.hidden && i.complete && i.naturalWidth > 0"));
+            browser.screenshot("sweep-analysis");
+            browser.find("#sweep-csv").click();
+            String csv = Files.readString(browser.awaitDownload("sweep-" + id));
+            assertThat(csv)
+                    .startsWith("configuration,")
+                    .isEqualTo(new String(
+                            http.get("/api/v1/sweeps/" + id + "/analysis.csv").bytes(), StandardCharsets.UTF_8));
+
+            go("#/sweeps");
+            WebElement listed = browser.awaitVisible("tr[data-sweep-id='" + id + "']");
+            assertThat(listed.getAttribute("data-state")).isEqualTo("COMPLETED");
+            assertThat(listed.getText()).contains(name, "eval/sliced-wasserstein");
+
+            // A new sweep from the new-job form's spec: refused whole first, naming the path.
+            go("#/new");
+            browser.awaitVisible("#loss-adversarial");
+            browser.find("label[for='ds-ring8']").click();
+            browser.find("#sweep-spec").click();
+            WebElement request = browser.awaitVisible("#sweep-request");
+            ObjectNode body = (ObjectNode) JSON.readTree(request.getAttribute("value"));
+            assertThat(body.at("/base/dataset").asString()).isEqualTo("ring8");
+            String second = unique("sweep-cancel");
+            body.put("name", second);
+            ((ObjectNode) body.get("base")).set("training", JSON.readTree("{\"steps\": 100000, \"batchSize\": 64}"));
+            body.set("space", JSON.readTree("{\"loss.terms[5].weight\": {\"values\": [1, 2]}}"));
+            body.put("seeds", 1);
+            body.put("parallelTrials", 1);
+            browser.js("arguments[0].value = arguments[1]", request, body.toString());
+            browser.find("#submit-sweep").click();
+            assertThat(browser.awaitVisible("#sweep-errors li").getText()).contains("space[\"loss.terms[5].weight\"]");
+
+            body.set("space", JSON.readTree("{\"training.batchSize\": {\"values\": [64, 32]}}"));
+            browser.js("arguments[0].value = arguments[1]", request, body.toString());
+            browser.find("#submit-sweep").click();
+            cancelled = awaitPageOf("sweeps");
+            assertThat(http.get("/api/v1/sweeps/" + cancelled)
+                            .json()
+                            .get("name")
+                            .asString())
+                    .isEqualTo(second);
+            browser.awaitVisible("#cancel-sweep").click();
+            browser.await("CANCELLED", d -> browser.present("#sweep-state[data-state='CANCELLED']"));
+            awaitTrialsCancelled(http, http.get("/api/v1/sweeps/" + cancelled).json());
+            assertThat(browser.present("#cancel-sweep")).isFalse();
+
+            // A viewer sees a running sweep and its Cancel, and gets the server's refusal.
+            Tenants.Tenant tenant = Tenants.create(http, "sweep-viewer");
+            Http.Response other = tenant.http().post("/api/v1/sweeps", """
+                    {"base": {"dataset": "ring8", "training": {"steps": 100000}},
+                     "space": {"training.batchSize": {"values": [64]}},
+                     "objective": {"metric": "eval/modes", "goal": "max"}, "parallelTrials": 1}
+                    """);
+            assertThat(other.status()).as(new String(other.bytes())).isEqualTo(201);
+            viewerSweep = other.json().get("id").asString();
+            viewerTenant = tenant;
+            browser.js("sessionStorage.setItem('gantry.key', arguments[0])", tenant.key("viewer"));
+            go("#/sweeps/" + viewerSweep);
+            browser.awaitVisible("#cancel-sweep").click();
+            assertThat(browser.awaitVisible("#sweep-message .error").getText())
+                    .contains("needs the editor role; the key has viewer");
+            assertThat(browser.find("#sweep-state").getAttribute("data-state")).isEqualTo("RUNNING");
+            assertThat(tenant.http()
+                            .get("/api/v1/sweeps/" + viewerSweep)
+                            .json()
+                            .get("state")
+                            .asString())
+                    .isEqualTo("RUNNING");
+            // Its admin may; the trials are left cancelled, not training on past the test.
+            awaitTrialsCancelled(
+                    tenant.http(),
+                    tenant.http()
+                            .post("/api/v1/sweeps/" + viewerSweep + "/cancel", null)
+                            .json());
+        } finally {
+            http.post("/api/v1/sweeps/" + id + "/cancel", null);
+            if (cancelled != null) {
+                http.post("/api/v1/sweeps/" + cancelled + "/cancel", null);
+            }
+            if (viewerSweep != null) {
+                viewerTenant.http().post("/api/v1/sweeps/" + viewerSweep + "/cancel", null);
+            }
+        }
+    }
+
+    private static void awaitTrialsCancelled(Http http, JsonNode sweep) throws InterruptedException {
+        assertThat(sweep.get("state").asString()).isEqualTo("CANCELLED");
+        for (JsonNode t : sweep.get("trials")) {
+            if (t.path("job").isString()) {
+                Jobs.awaitState(http, t.get("job").asString(), "CANCELLED", Duration.ofSeconds(30));
+            }
+        }
+    }
+
+    /** A cell of mean ± std (n) holds the API's numbers, and shows the mean. */
+    private static void assertStat(WebElement cell, JsonNode stat) {
+        if (stat == null || stat.isNull()) {
+            assertThat(cell.getAttribute("data-mean")).isNull();
+            assertThat(cell.getText()).isEqualTo("–");
+            return;
+        }
+        double mean = stat.get("mean").asDouble();
+        assertThat(Double.parseDouble(cell.getAttribute("data-mean"))).isEqualTo(mean);
+        assertThat(cell.getAttribute("data-n"))
+                .isEqualTo(String.valueOf(stat.get("n").asInt()));
+        if (stat.path("std").isNumber()) {
+            assertThat(Double.parseDouble(cell.getAttribute("data-std")))
+                    .isEqualTo(stat.get("std").asDouble());
+        } else {
+            assertThat(cell.getAttribute("data-std")).isEmpty();
+        }
+        // Shown to 4 significant digits.
+        assertThat(Double.parseDouble(cell.getText().split(" ")[0])).isCloseTo(mean, within(Math.abs(mean) * 1e-3));
+        assertThat(cell.getText()).endsWith("(n=" + stat.get("n").asInt() + ")");
     }
 
     /** As the page prints a whole number (modes captured). */

@@ -122,21 +122,10 @@ public class MetricQuery {
             ORDER BY m.step
             """;
 
-    // A loose index scan: one index probe per distinct name instead of reading every point of
-    // the job, which a plain SELECT DISTINCT would do (PostgreSQL 14 has no skip scan).
+    // A series exists only once a transaction wrote points into it (MetricWriter, V16), so a
+    // job's series are its names, read from the few rows of metric_series instead of its points.
     private static final String NAMES = """
-            WITH RECURSIVE names AS (
-                (SELECT name FROM metric_points WHERE job_id = :jobId ORDER BY name LIMIT 1)
-                UNION ALL
-                SELECT (SELECT m.name
-                        FROM metric_points m
-                        WHERE m.job_id = :jobId AND m.name > names.name
-                        ORDER BY m.name
-                        LIMIT 1)
-                FROM names
-                WHERE names.name IS NOT NULL
-            )
-            SELECT name FROM names WHERE name IS NOT NULL
+            SELECT name FROM metric_series WHERE job_id = :jobId ORDER BY name
             """;
 
     private final JdbcClient jdbc;

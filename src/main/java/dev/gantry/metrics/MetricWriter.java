@@ -1,5 +1,7 @@
 package dev.gantry.metrics;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +13,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.JdbcTransactionManager;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Stores a worker's metric points, fenced by the job's attempt number.
@@ -57,9 +60,9 @@ public class MetricWriter {
      * event for the batch and one evaluation event per evaluated step (see V13), and the operator
      * sample (V6). Data-modifying CTEs run to completion whether or not the last SELECT reads
      * them. Parameters: series ids, steps, values, protocols; the batch's series ids and names;
-     * job, project, job again for the rollups and events.
+     * job, project, the JSON of the batch's metrics points, the number of points in the batch.
      */
-    private static final String INSERT_POINTS = """
+    static final String INSERT_POINTS = """
             WITH inserted AS (
                 INSERT INTO series_points (series_id, step, value, protocol)
                 SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::float8[], ?::text[])
@@ -69,8 +72,13 @@ public class MetricWriter {
             series AS (
                 SELECT * FROM unnest(?::bigint[], ?::text[]) AS s(id, name)
             ),
+            -- The client's JSON of the batch's metrics points is the event's exactly when every
+            -- point of the batch was inserted; otherwise the event is built from what was, values
+            -- through text so that they stay as exact as the client's (float8 to numeric directly
+            -- keeps 15 digits).
             job AS (
-                SELECT ?::uuid AS id, ?::uuid AS project_id
+                SELECT ?::uuid AS id, ?::uuid AS project_id, ?::jsonb AS points,
+                       (SELECT count(*) FROM inserted) = ? AS every_point
             ),
             named AS (
                 SELECT s.name, i.step, i.value
@@ -118,8 +126,10 @@ public class MetricWriter {
                 INSERT INTO stream_events (project_id, job_id, type, data)
                 SELECT (SELECT project_id FROM job), (SELECT id FROM job), e.type, e.data
                 FROM (SELECT 'metrics' AS type, min(step) AS step,
-                             jsonb_build_object('jobId', (SELECT id FROM job), 'points', jsonb_agg(jsonb_build_object(
-                                     'name', name, 'step', step, 'value', stream_number(value)) ORDER BY step, name)) AS data
+                             jsonb_build_object('jobId', (SELECT id FROM job), 'points', coalesce(
+                                     jsonb_agg(jsonb_build_object('name', name, 'step', step, 'value', stream_number(value)::text::numeric)
+                                               ORDER BY step, name) FILTER (WHERE NOT (SELECT every_point FROM job)),
+                                     (SELECT points FROM job))) AS data
                       FROM named WHERE name NOT LIKE 'eval/%'
                       HAVING count(*) > 0
                       UNION ALL
@@ -158,6 +168,8 @@ public class MetricWriter {
     // transaction that read (or created) them has committed: a rolled-back creation must not
     // leave an id that no row holds.
     private final Map<SeriesKey, Long> series = new ConcurrentHashMap<>();
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private record SeriesKey(UUID job, String name) {}
 
@@ -233,7 +245,9 @@ public class MetricWriter {
                                     .toArray(),
                             batchSeries.keySet().toArray(String[]::new),
                             jobId,
-                            fence.get().project())
+                            fence.get().project(),
+                            eventPoints(points),
+                            n)
                     .query((rs, row) -> rs.getLong(1))
                     .single();
             return true;
@@ -246,6 +260,24 @@ public class MetricWriter {
         }
         return Boolean.TRUE.equals(written);
     }
+
+    /**
+     * The batch's points but {@code eval/*}, as the metrics event lists them: by step, then name,
+     * and a value JSON cannot hold (NaN, ±Infinity) as null, as {@code stream_number} does (V13).
+     * Built here because the server spent longer building it per point than parsing it whole.
+     */
+    static String eventPoints(List<MetricPoint> points) {
+        List<EventPoint> listed = new ArrayList<>(points.size());
+        for (MetricPoint p : points) {
+            if (!p.name().startsWith("eval/")) {
+                listed.add(new EventPoint(p.name(), p.step(), Double.isFinite(p.value()) ? p.value() : null));
+            }
+        }
+        listed.sort(Comparator.comparingLong(EventPoint::step).thenComparing(EventPoint::name));
+        return JSON.writeValueAsString(listed);
+    }
+
+    private record EventPoint(String name, long step, Double value) {}
 
     /** Fills in the ids of the batch's series that are not cached, creating the new ones. */
     private void resolveSeries(UUID jobId, Map<String, Long> batchSeries) {

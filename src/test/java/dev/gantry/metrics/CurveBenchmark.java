@@ -128,11 +128,56 @@ public final class CurveBenchmark {
                     }
                 }
             }
+            if (parts.contains("explain")) {
+                explain(pool);
+            }
             if (parts.contains("query")) {
                 query(pool, points, maxPoints, runs, referenceRuns);
             }
         }
         System.exit(0);
+    }
+
+    // ---- where the writer's statement spends its time
+
+    /** EXPLAIN ANALYZE of the writer's statement on a batch of 1000, after 20 batches of warm-up. */
+    private static void explain(DataSource pool) throws Exception {
+        JdbcClient jdbc = JdbcClient.create(pool);
+        MetricWriter writer = new MetricWriter(pool);
+        UUID job = job(jdbc);
+        List<List<MetricPoint>> batches = batches(21, 0);
+        for (List<MetricPoint> batch : batches.subList(0, 20)) {
+            writer.write(job, 1, batch);
+        }
+        List<MetricPoint> batch = batches.get(20);
+        int n = batch.size();
+        long[] ids = new long[n];
+        long[] steps = new long[n];
+        double[] values = new double[n];
+        java.util.Map<String, Long> series = new java.util.LinkedHashMap<>();
+        jdbc.sql("SELECT name, id FROM metric_series WHERE job_id = ?")
+                .param(job)
+                .query((rs, row) -> series.put(rs.getString(1), rs.getLong(2)))
+                .list();
+        for (int i = 0; i < n; i++) {
+            ids[i] = series.get(batch.get(i).name());
+            steps[i] = batch.get(i).step();
+            values[i] = batch.get(i).value();
+        }
+        for (String line : jdbc.sql("EXPLAIN (ANALYZE, COSTS OFF, TIMING ON) " + MetricWriter.INSERT_POINTS)
+                .params(
+                        ids,
+                        steps,
+                        values,
+                        new String[n],
+                        series.values().stream().mapToLong(Long::longValue).toArray(),
+                        series.keySet().toArray(String[]::new),
+                        job,
+                        UUID.fromString("00000000-0000-0000-0000-000000000001"))
+                .query(String.class)
+                .list()) {
+            System.out.println(line);
+        }
     }
 
     // ---- what each piece of the write cost before V16

@@ -55,6 +55,39 @@ class MetricWriterEventsTest {
     }
 
     @Test
+    void an_event_built_by_the_server_for_a_partial_batch_equals_the_writers_own_for_a_whole_one() {
+        List<MetricPoint> points = List.of(
+                new MetricPoint("loss/g", 7, 0.1 + 0.2),
+                new MetricPoint("loss/d", 7, Double.NaN),
+                new MetricPoint("loss/d", 3, Double.NEGATIVE_INFINITY),
+                new MetricPoint("loss/d", 5, -1.25e-7),
+                new MetricPoint("eval/fid", 5, 12));
+        UUID whole = running(1);
+        UUID partial = running(1);
+        assertThat(writer.write(whole, 1, points)).isTrue();
+        // A repeated step is stored once, so not every point of this batch is inserted.
+        List<MetricPoint> repeated = new ArrayList<>(points);
+        repeated.add(new MetricPoint("loss/d", 5, 99));
+        assertThat(writer.write(partial, 1, repeated)).isTrue();
+
+        String eventPoints = "SELECT data -> 'points' FROM stream_events WHERE job_id = ? AND type = 'metrics'";
+        String expected = "[{\"name\": \"loss/d\", \"step\": 3, \"value\": null},"
+                + " {\"name\": \"loss/d\", \"step\": 5, \"value\": -1.25E-7},"
+                + " {\"name\": \"loss/d\", \"step\": 7, \"value\": null},"
+                + " {\"name\": \"loss/g\", \"step\": 7, \"value\": 0.30000000000000004}]";
+        assertThat(JDBC.sql("SELECT (" + eventPoints + ") = ?::jsonb")
+                        .params(whole, expected)
+                        .query(Boolean.class)
+                        .single())
+                .isTrue();
+        assertThat(JDBC.sql("SELECT (" + eventPoints + ") = ?::jsonb")
+                        .params(partial, expected)
+                        .query(Boolean.class)
+                        .single())
+                .isTrue();
+    }
+
+    @Test
     void evaluations_are_one_event_per_step_after_that_steps_metrics_and_nan_is_null() {
         UUID job = running(1);
         assertThat(writer.write(

@@ -128,6 +128,9 @@ public final class CurveBenchmark {
                     }
                 }
             }
+            if (parts.contains("ablation")) {
+                ablation(pool, rounds);
+            }
             if (parts.contains("explain")) {
                 explain(pool);
             }
@@ -136,6 +139,119 @@ public final class CurveBenchmark {
             }
         }
         System.exit(0);
+    }
+
+    // ---- what each part of the writer's statement costs
+
+    /**
+     * The writer's statement with parts cut out (rollups, events, both), the fence and commit as
+     * the writer does them, beside the whole statement, {@link MetricWriter} itself, and plain
+     * COPY into {@code series_points}, interleaved per round.
+     */
+    private static void ablation(DataSource pool, int rounds) throws Exception {
+        JdbcClient jdbc = JdbcClient.create(pool);
+        MetricWriter writer = new MetricWriter(pool);
+        String whole = MetricWriter.INSERT_POINTS;
+        String noRollups = cut(whole, "rollups", "events", "SELECT 1");
+        String noEvents = cut(whole, "events", "sample", "SELECT 1 WHERE false");
+        String pointsOnly = cut(noRollups, "events", "sample", "SELECT 1 WHERE false");
+        List<List<MetricPoint>> batches = batches(100, 0);
+        List<String> columns = List.of(
+                "MetricWriter",
+                "its statement",
+                "without rollups",
+                "without events",
+                "points only (insert, RETURNING, sample)",
+                "COPY into series_points");
+        for (int round = 0; round <= rounds; round++) {
+            double[] rate = new double[columns.size()];
+            rate[0] = writeAll("MetricWriter", batches, job(jdbc), pool, writer);
+            rate[1] = statementAll(pool, jdbc, whole, batches);
+            rate[2] = statementAll(pool, jdbc, noRollups, batches);
+            rate[3] = statementAll(pool, jdbc, noEvents, batches);
+            rate[4] = statementAll(pool, jdbc, pointsOnly, batches);
+            rate[5] = copyAll(pool, batches, job(jdbc), "series_points", false, new int[] {seriesBase(jdbc)});
+            if (round == 0) {
+                System.out.printf("%nThe writer's statement in parts: 100000 points per column and round, 100 batches"
+                        + " of 1000, fence and commit included; points/s, then / COPY into series_points%n%n");
+                System.out.println("| round | " + String.join(" | ", columns) + " |");
+                System.out.println("|" + " --- |".repeat(columns.size() + 1));
+                continue;
+            }
+            StringBuilder row = new StringBuilder("| " + round + " | ");
+            for (int c = 0; c < rate.length; c++) {
+                row.append(String.format("%.0f", rate[c]));
+                if (c < rate.length - 1) {
+                    row.append(String.format(" (%.2f)", rate[c] / rate[rate.length - 1]));
+                }
+                row.append(" | ");
+            }
+            System.out.println(row.toString().strip());
+        }
+        System.out.printf("%nload average after: %s%n", Machine.loadAverage());
+    }
+
+    /** The statement with the CTE {@code name} (up to the CTE {@code next}) replaced by {@code with}. */
+    private static String cut(String sql, String name, String next, String with) {
+        int from = sql.indexOf("\n" + name + " AS (");
+        int to = sql.indexOf("\n" + next + " AS (");
+        if (from < 0 || to < 0) {
+            throw new IllegalStateException("no CTE " + name + " before " + next);
+        }
+        return sql.substring(0, from) + "\n" + name + " AS (" + with + ")," + sql.substring(to);
+    }
+
+    /** Points/s of a variant of the writer's statement, each batch fenced and committed. */
+    private static double statementAll(DataSource pool, JdbcClient jdbc, String sql, List<List<MetricPoint>> batches)
+            throws Exception {
+        UUID job = job(jdbc);
+        java.util.Map<String, Long> series = new java.util.LinkedHashMap<>();
+        for (String name : NAMES) {
+            series.put(
+                    name,
+                    jdbc.sql("INSERT INTO metric_series (job_id, name) VALUES (?, ?) RETURNING id")
+                            .params(job, name)
+                            .query(Long.class)
+                            .single());
+        }
+        long[] seriesIds = series.values().stream().mapToLong(Long::longValue).toArray();
+        String[] seriesNames = series.keySet().toArray(String[]::new);
+        long start = System.nanoTime();
+        long n = 0;
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            for (List<MetricPoint> batch : batches) {
+                int size = batch.size();
+                Long[] ids = new Long[size];
+                Long[] steps = new Long[size];
+                Double[] values = new Double[size];
+                for (int i = 0; i < size; i++) {
+                    ids[i] = series.get(batch.get(i).name());
+                    steps[i] = batch.get(i).step();
+                    values[i] = batch.get(i).value();
+                }
+                try (PreparedStatement lock = c.prepareStatement(FENCE)) {
+                    lock.setObject(1, job);
+                    lock.executeQuery().close();
+                }
+                try (PreparedStatement insert = c.prepareStatement(sql)) {
+                    insert.setArray(1, c.createArrayOf("int8", ids));
+                    insert.setArray(2, c.createArrayOf("int8", steps));
+                    insert.setArray(3, c.createArrayOf("float8", values));
+                    insert.setArray(4, c.createArrayOf("text", new String[size]));
+                    insert.setObject(5, seriesIds);
+                    insert.setArray(6, c.createArrayOf("text", seriesNames));
+                    insert.setObject(7, job);
+                    insert.setObject(8, UUID.fromString("00000000-0000-0000-0000-000000000001"));
+                    insert.setString(9, MetricWriter.eventPoints(batch));
+                    insert.setInt(10, size);
+                    insert.executeQuery().close();
+                }
+                c.commit();
+                n += size;
+            }
+        }
+        return n / ((System.nanoTime() - start) / 1e9);
     }
 
     // ---- where the writer's statement spends its time
@@ -173,7 +289,9 @@ public final class CurveBenchmark {
                         series.values().stream().mapToLong(Long::longValue).toArray(),
                         series.keySet().toArray(String[]::new),
                         job,
-                        UUID.fromString("00000000-0000-0000-0000-000000000001"))
+                        UUID.fromString("00000000-0000-0000-0000-000000000001"),
+                        MetricWriter.eventPoints(batch),
+                        n)
                 .query(String.class)
                 .list()) {
             System.out.println(line);

@@ -482,9 +482,18 @@ public final class CurveBenchmark {
         JdbcClient old = JdbcClient.create(before);
         List<List<MetricPoint>> batches = batches(100, 0);
         List<List<MetricPoint>> large = batches(10, 0, 1000);
+        // The same points with no eval/* name: one stream event per batch instead of 1 + 100.
+        List<List<MetricPoint>> noEval = batches.stream()
+                .map(b -> b.stream()
+                        .map(p -> p.name().startsWith("eval/")
+                                ? new MetricPoint("score/" + p.name().substring(5), p.step(), p.value())
+                                : p)
+                        .toList())
+                .toList();
         List<String> columns = List.of(
                 "MetricWriter (V16)",
                 "MetricWriter (V16), batches of 10000",
+                "MetricWriter (V16), no eval/* names",
                 "writer before V16",
                 "COPY into metric_points before V16",
                 "COPY, same table, its 3 triggers off",
@@ -494,34 +503,30 @@ public final class CurveBenchmark {
             double[] rate = new double[columns.size()];
             rate[0] = writeAll("MetricWriter", batches, job(jdbc), pool, writer);
             rate[1] = writeAll("MetricWriter", large, job(jdbc), pool, writer);
-            rate[2] = writeAll("before", batches, job(old), before, writer);
-            rate[3] = writeAll("copy", batches, job(old), before, writer);
-            rate[4] = withTriggers(
+            rate[2] = writeAll("MetricWriter", noEval, job(jdbc), pool, writer);
+            rate[3] = writeAll("before", batches, job(old), before, writer);
+            rate[4] = writeAll("copy", batches, job(old), before, writer);
+            rate[5] = withTriggers(
                     old, List.of(TRIGGERS_BEFORE_V16), () -> writeAll("copy", batches, job(old), before, writer));
-            rate[5] = copyAll(pool, batches, job(jdbc), "series_points", false, new int[] {seriesBase(jdbc)});
+            rate[6] = copyAll(pool, batches, job(jdbc), "series_points", false, new int[] {seriesBase(jdbc)});
             if (round == 0) {
                 System.out.printf("%nIngestion: 100000 points per column and round, 100 batches of 1000 (100 steps x 10"
-                        + " names; or 10 of 10000), one writer, one transaction per batch; points/s, then / the"
+                        + " names; or 10 of 10000; or no eval/* name), one writer, one transaction per batch; points/s, then / the"
                         + " writer before V16, / COPY into metric_points before V16, / COPY without its triggers%n%n");
                 System.out.println("| round | " + String.join(" | ", columns) + " |");
                 System.out.println("|" + " --- |".repeat(columns.size() + 1));
                 continue;
             }
-            System.out.printf(
-                    "| %d | %.0f (%.2f, %.2f, %.2f) | %.0f (%.2f, %.2f, %.2f) | %.0f | %.0f | %.0f | %.0f |%n",
-                    round,
-                    rate[0],
-                    rate[0] / rate[2],
-                    rate[0] / rate[3],
-                    rate[0] / rate[4],
-                    rate[1],
-                    rate[1] / rate[2],
-                    rate[1] / rate[3],
-                    rate[1] / rate[4],
-                    rate[2],
-                    rate[3],
-                    rate[4],
-                    rate[5]);
+            StringBuilder row = new StringBuilder("| " + round + " | ");
+            for (int c = 0; c < rate.length; c++) {
+                row.append(String.format("%.0f", rate[c]));
+                if (c < 3) {
+                    row.append(String.format(
+                            " (%.2f, %.2f, %.2f)", rate[c] / rate[3], rate[c] / rate[4], rate[c] / rate[5]));
+                }
+                row.append(" | ");
+            }
+            System.out.println(row.toString().strip());
         }
         System.out.printf("%nload average after: %s%n", Machine.loadAverage());
     }

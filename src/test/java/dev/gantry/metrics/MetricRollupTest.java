@@ -214,6 +214,17 @@ class MetricRollupTest {
                 .load()
                 .migrate();
 
+        // V16 moved the points to series_points under series ids: all of them, readable as before.
+        assertThat(old.sql("SELECT count(*) FROM metric_points WHERE job_id = ?")
+                        .param(job)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(30_000);
+        assertThat(old.sql("SELECT count(*) FROM metric_series WHERE job_id = ?")
+                        .param(job)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(3);
         assertThat(differences(old, job)).isZero();
         assertThat(old.sql("SELECT sum(points) FROM metric_rollups WHERE job_id = ? AND level = ?")
                         .params(job, MetricQuery.LEVELS[0])

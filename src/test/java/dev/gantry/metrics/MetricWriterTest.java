@@ -3,6 +3,7 @@ package dev.gantry.metrics;
 import static dev.gantry.metrics.MetricJobs.pointCount;
 import static dev.gantry.metrics.MetricJobs.running;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gantry.testsupport.TestDatabase;
 import java.sql.Connection;
@@ -178,5 +179,17 @@ class MetricWriterTest {
                         .list())
                 .containsExactly(series);
         assertThat(query.names(job)).containsExactly("loss/d");
+    }
+
+    /** MetricWriter is the one path that keeps rollups and stream events with the points (V16). */
+    @Test
+    void the_metric_points_view_refuses_inserts_that_would_bypass_the_writer() {
+        UUID job = running(1);
+        assertThatThrownBy(() -> MetricJobs.JDBC
+                        .sql("INSERT INTO metric_points (job_id, name, step, value) VALUES (?, 'loss/d', 1, 0.5)")
+                        .param(job)
+                        .update())
+                .hasMessageContaining("metric_points");
+        assertThat(pointCount(job)).isZero();
     }
 }

@@ -73,11 +73,10 @@ public class MetricWriter {
                 SELECT * FROM unnest(?::bigint[], ?::text[]) AS s(id, name)
             ),
             -- The client's JSON of the batch's metrics points is the event's exactly when every
-            -- point of the batch was inserted; otherwise the event is built from what was, values
-            -- through text so that they stay as exact as the client's (float8 to numeric directly
-            -- keeps 15 digits).
+            -- point of the batch was inserted; otherwise the event is built from what was. json,
+            -- not jsonb (V17): the text is checked and kept, not parsed into a tree and printed.
             job AS (
-                SELECT ?::uuid AS id, ?::uuid AS project_id, ?::jsonb AS points,
+                SELECT ?::uuid AS id, ?::uuid AS project_id, ?::json AS points,
                        (SELECT count(*) FROM inserted) = ? AS every_point
             ),
             named AS (
@@ -126,16 +125,16 @@ public class MetricWriter {
                 INSERT INTO stream_events (project_id, job_id, type, data)
                 SELECT (SELECT project_id FROM job), (SELECT id FROM job), e.type, e.data
                 FROM (SELECT 'metrics' AS type, min(step) AS step,
-                             jsonb_build_object('jobId', (SELECT id FROM job), 'points', coalesce(
-                                     jsonb_agg(jsonb_build_object('name', name, 'step', step, 'value', stream_number(value)::text::numeric)
+                             json_build_object('jobId', (SELECT id FROM job), 'points', coalesce(
+                                     json_agg(json_build_object('name', name, 'step', step, 'value', stream_number(value))
                                                ORDER BY step, name) FILTER (WHERE NOT (SELECT every_point FROM job)),
                                      (SELECT points FROM job))) AS data
                       FROM named WHERE name NOT LIKE 'eval/%'
                       HAVING count(*) > 0
                       UNION ALL
                       SELECT 'evaluation', step,
-                             jsonb_build_object('jobId', (SELECT id FROM job), 'step', step,
-                                                'metrics', jsonb_object_agg(name, stream_number(value)))
+                             json_build_object('jobId', (SELECT id FROM job), 'step', step,
+                                                'metrics', json_object_agg(name, stream_number(value) ORDER BY name))
                       FROM named WHERE name LIKE 'eval/%' GROUP BY step) e
                 ORDER BY e.step, e.type DESC
                 RETURNING 1
@@ -264,7 +263,7 @@ public class MetricWriter {
     /**
      * The batch's points but {@code eval/*}, as the metrics event lists them: by step, then name,
      * and a value JSON cannot hold (NaN, ±Infinity) as null, as {@code stream_number} does (V13).
-     * Built here because the server spent longer building it per point than parsing it whole.
+     * Built here because the server spent longer building it point by point than checking it whole.
      */
     static String eventPoints(List<MetricPoint> points) {
         List<EventPoint> listed = new ArrayList<>(points.size());

@@ -36,7 +36,7 @@ class MetricWriterEventsTest {
         assertThat(writer.write(job, 1, first)).isTrue();
 
         List<Map<String, Object>> events = JDBC.sql("""
-                        SELECT jsonb_array_length(data -> 'points') AS points,
+                        SELECT json_array_length(data -> 'points') AS points,
                                (data -> 'points' -> 0 ->> 'step')::bigint AS first_step,
                                data ->> 'jobId' AS job_id
                         FROM stream_events WHERE job_id = ? AND type = 'metrics' ORDER BY id
@@ -47,7 +47,7 @@ class MetricWriterEventsTest {
         assertThat(events).allSatisfy(e -> assertThat(e).containsEntry("job_id", job.toString()));
         // Points in (step, name) order, with their values.
         assertThat(JDBC.sql("""
-                        SELECT data -> 'points' -> 1 FROM stream_events
+                        SELECT (data -> 'points' -> 1)::jsonb::text FROM stream_events
                         WHERE job_id = ? AND type = 'metrics' ORDER BY id LIMIT 1
                         """).param(job).query(String.class).single())
                 .isEqualTo("{\"name\": \"loss/g\", \"step\": 0, \"value\": 2.5}");
@@ -70,7 +70,8 @@ class MetricWriterEventsTest {
         repeated.add(new MetricPoint("loss/d", 5, 99));
         assertThat(writer.write(partial, 1, repeated)).isTrue();
 
-        String eventPoints = "SELECT data -> 'points' FROM stream_events WHERE job_id = ? AND type = 'metrics'";
+        String eventPoints =
+                "SELECT (data -> 'points')::jsonb FROM stream_events WHERE job_id = ? AND type = 'metrics'";
         String expected = "[{\"name\": \"loss/d\", \"step\": 3, \"value\": null},"
                 + " {\"name\": \"loss/d\", \"step\": 5, \"value\": -1.25E-7},"
                 + " {\"name\": \"loss/d\", \"step\": 7, \"value\": null},"
@@ -102,7 +103,7 @@ class MetricWriterEventsTest {
 
         List<Map<String, Object>> events = JDBC.sql("""
                         SELECT type, data ->> 'step' AS step, data -> 'metrics' ->> 'eval/fid' AS fid,
-                               jsonb_typeof(data -> 'metrics' -> 'eval/kid') AS kid
+                               json_typeof(data -> 'metrics' -> 'eval/kid') AS kid
                         FROM stream_events WHERE job_id = ? AND type <> 'state' ORDER BY id
                         """).param(job).query().listOfRows();
         assertThat(events).extracting(e -> e.get("type")).containsExactly("metrics", "evaluation", "evaluation");

@@ -86,6 +86,13 @@ class MetricWriterEventsTest {
                         .query(Boolean.class)
                         .single())
                 .isTrue();
+        // An SSE data field is one line: json keeps the text as built, so no builder may break it.
+        assertThat(JDBC.sql("SELECT data::text FROM stream_events WHERE job_id IN (?, ?)")
+                        .params(whole, partial)
+                        .query(String.class)
+                        .list())
+                .hasSize(6)
+                .noneMatch(data -> data.contains("\n"));
     }
 
     @Test

@@ -11,7 +11,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * The {@code stream_events} table (V13): rows written by triggers in the transaction of each
+ * The {@code stream_events} table (V13): rows written by triggers (for metric points, by
+ * {@code MetricWriter}'s statement, V16) in the transaction of each
  * change, placed in commit order by {@link #place}, read by position.
  */
 @Component

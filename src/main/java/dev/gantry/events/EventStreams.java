@@ -28,7 +28,8 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * A server's live event streams. One thread per server listens on PostgreSQL for new events
- * ({@code gantry_stream_pending} from the triggers, {@code gantry_stream} from a sequencer),
+ * ({@code gantry_stream_pending} from the triggers and the metric writer, {@code gantry_stream}
+ * from a sequencer),
  * places them ({@link EventLog#place}), reads them once, and offers each to every open stream of
  * this server; a few sender threads write them out. The streams hold no request thread.
  *

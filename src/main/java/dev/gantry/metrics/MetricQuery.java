@@ -39,30 +39,32 @@ public class MetricQuery {
     /**
      * Per requested name with points in the range: its first and last step there, how many points
      * it holds, counted no further than {@code :maxPoints + 1} since only "more than maxPoints or
-     * not" matters, and whether any carries a protocol (the partial index of V14 holds only those).
-     * A few index probes per name, whatever the series' length.
+     * not" matters, and whether any carries a protocol (the partial index of V14 and V16 holds only
+     * those). A few index probes per name, whatever the series' length: on {@code series_points} by
+     * series id, not through the view {@code metric_points}, since min() and max() become one index
+     * probe each only on the table itself; through the view's join they read every point.
      */
     private static final String EXTENTS = """
-            SELECT n.name, e.first_step, e.last_step, c.points,
+            SELECT s.name, e.first_step, e.last_step, c.points,
                    EXISTS (SELECT 1
-                           FROM metric_points
-                           WHERE job_id = :jobId AND name = n.name AND protocol IS NOT NULL
+                           FROM series_points
+                           WHERE series_id = s.id AND protocol IS NOT NULL
                              AND step BETWEEN :fromStep AND :toStep) AS with_protocol
-            FROM (SELECT DISTINCT unnest(:names::text[]) AS name) n
+            FROM metric_series s
             CROSS JOIN LATERAL (
                 SELECT min(step) AS first_step, max(step) AS last_step
-                FROM metric_points
-                WHERE job_id = :jobId AND name = n.name AND step BETWEEN :fromStep AND :toStep
+                FROM series_points
+                WHERE series_id = s.id AND step BETWEEN :fromStep AND :toStep
             ) e
             CROSS JOIN LATERAL (
                 SELECT count(*) AS points
                 FROM (SELECT 1
-                      FROM metric_points
-                      WHERE job_id = :jobId AND name = n.name AND step BETWEEN :fromStep AND :toStep
+                      FROM series_points
+                      WHERE series_id = s.id AND step BETWEEN :fromStep AND :toStep
                       LIMIT :maxPoints + 1) p
             ) c
-            WHERE e.first_step IS NOT NULL
-            ORDER BY n.name
+            WHERE s.job_id = :jobId AND s.name = ANY (:names::text[]) AND e.first_step IS NOT NULL
+            ORDER BY s.name
             """;
 
     /** Every point in range of the series that are not downsampled. */
@@ -85,8 +87,9 @@ public class MetricQuery {
 
     private static final String RAW_TILE = """
             SELECT step >> ? AS bucket, value, step, value, step
-            FROM metric_points
-            WHERE job_id = ? AND name = ? AND step BETWEEN ? AND ?
+            FROM series_points
+            WHERE series_id = (SELECT id FROM metric_series WHERE job_id = ? AND name = ?)
+              AND step BETWEEN ? AND ?
             """;
 
     /** Each bucket's lowest and highest point, by (value, step) and (value, −step). */
@@ -122,21 +125,10 @@ public class MetricQuery {
             ORDER BY m.step
             """;
 
-    // A loose index scan: one index probe per distinct name instead of reading every point of
-    // the job, which a plain SELECT DISTINCT would do (PostgreSQL 14 has no skip scan).
+    // A series exists only once a transaction wrote points into it (MetricWriter, V16), so a
+    // job's series are its names, read from the few rows of metric_series instead of its points.
     private static final String NAMES = """
-            WITH RECURSIVE names AS (
-                (SELECT name FROM metric_points WHERE job_id = :jobId ORDER BY name LIMIT 1)
-                UNION ALL
-                SELECT (SELECT m.name
-                        FROM metric_points m
-                        WHERE m.job_id = :jobId AND m.name > names.name
-                        ORDER BY m.name
-                        LIMIT 1)
-                FROM names
-                WHERE names.name IS NOT NULL
-            )
-            SELECT name FROM names WHERE name IS NOT NULL
+            SELECT name FROM metric_series WHERE job_id = :jobId ORDER BY name
             """;
 
     private final JdbcClient jdbc;

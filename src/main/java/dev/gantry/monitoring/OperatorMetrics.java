@@ -30,7 +30,8 @@ import org.springframework.stereotype.Component;
  *       server replica reports the same values: aggregate them with {@code max}.
  *   <li>Counters (jobs submitted, succeeded, failed by reason, cancelled, recovered; metric points
  *       written) and the claim-wait histogram come from {@code operator_samples}, rows written by
- *       triggers in the transaction of what they count and deleted by the server that counts them.
+ *       triggers (for metric points, {@code MetricWriter}'s statement) in the transaction of what they
+ *       count and deleted by the server that counts them.
  *       Each row is counted by one server, so replicas' counters add up: aggregate with
  *       {@code sum}.
  * </ul>

@@ -261,10 +261,13 @@ class EventStreamTest {
         long seen;
         try (Connection open = elsewhere.getConnection()) {
             open.setAutoCommit(false);
-            try (PreparedStatement insert = open.prepareStatement(
-                    "INSERT INTO metric_points (job_id, name, step, value) VALUES (?, 'loss/d', 1, 0.5)")) {
+            // The event row a metric batch writes, as MetricWriter's statement does, left uncommitted.
+            try (PreparedStatement insert = open.prepareStatement("""
+                    SELECT stream_event(project_id, id, 'metrics', '{"points": [{"name": "loss/d", "step": 1, "value": 0.5}]}')
+                    FROM jobs WHERE id = ?
+                    """)) {
                 insert.setObject(1, slow);
-                insert.executeUpdate();
+                insert.executeQuery().close();
             }
             // The slow transaction's event row exists, uncommitted, with the smaller id.
             assertThat(remoteMetrics.write(fast, 1, List.of(new MetricPoint("loss/d", 1, 0.25))))

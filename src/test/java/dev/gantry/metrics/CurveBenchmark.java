@@ -13,6 +13,7 @@ import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
 import org.postgresql.PGConnection;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
@@ -21,22 +22,26 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * Curves at the scale of real runs, each figure beside a reference measured in the same run on the
- * same PostgreSQL (the embedded server of the tests, a database of its own):
+ * same PostgreSQL (the embedded server of the tests, databases of their own):
  *
  * <ul>
- *   <li>ingestion, points/s: {@link MetricWriter} (rollups included) against the writer as it was
- *       before V14 (its statements are unchanged: {@link MetricWriter} on the table as it was, with a
- *       foreign key to jobs and no rollup trigger), against plain {@code COPY} of the same
- *       batches into the same table (without the rollup trigger), beside itself without the
- *       rollup trigger and the other candidate write path (COPY into a temporary table, then one
- *       {@code INSERT … SELECT … ON CONFLICT}), rounds interleaved;
+ *   <li>costs ({@code parts} "costs"), points/s: on the schema as it was before V16 (a database
+ *       migrated to V15), plain {@code COPY} into {@code metric_points} with each of its statement
+ *       triggers off in turn, and into scratch tables without triggers: the wide primary key, no
+ *       key, a narrow (series, step) key; the writer's {@code INSERT … unnest … ON CONFLICT} into
+ *       the scratch tables. What each piece of the old write path cost;
+ *   <li>ingestion, points/s: {@link MetricWriter} (rollups, stream events and all) against the
+ *       writer before V16 on the V15 database, plain {@code COPY} into that database's {@code
+ *       metric_points} with and without its triggers, and plain {@code COPY} into {@code
+ *       series_points}, rounds interleaved;
  *   <li>query, ms: one series of {@code points} points down to {@code maxPoints} through
  *       {@link MetricQuery#curves}, p50 and p95, against the query as it was before V14 (two
  *       window-function sorts) and a bare {@code GROUP BY width_bucket} over the same rows.
  * </ul>
  *
  * Run by {@code bench/curves.sh}; figures in {@code bench/curves.md}. Usage: {@code CurveBenchmark
- * [points=1000000] [maxPoints=1000] [runs=40] [referenceRuns=7] [parts=ingestion,query] [rounds=5]}.
+ * [points=1000000] [maxPoints=1000] [runs=40] [referenceRuns=7] [parts=costs,ingestion,query]
+ * [rounds=5]}.
  */
 public final class CurveBenchmark {
 
@@ -90,7 +95,7 @@ public final class CurveBenchmark {
         int maxPoints = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
         int runs = args.length > 2 ? Integer.parseInt(args[2]) : 40;
         int referenceRuns = args.length > 3 ? Integer.parseInt(args[3]) : 7;
-        String parts = args.length > 4 ? args[4] : "ingestion,query";
+        String parts = args.length > 4 ? args[4] : "costs,ingestion,query";
         int rounds = args.length > 5 ? Integer.parseInt(args[5]) : 5;
         ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME))
                 .setLevel(ch.qos.logback.classic.Level.WARN);
@@ -101,8 +106,33 @@ public final class CurveBenchmark {
             pool.setUsername(TestDatabase.username());
             pool.setPassword(TestDatabase.password());
             pool.setMaximumPoolSize(2);
-            if (parts.contains("ingestion")) {
-                ingestion(pool, rounds);
+            if (parts.contains("costs") || parts.contains("ingestion")) {
+                try (HikariDataSource before = new HikariDataSource()) {
+                    // The schema as it was before V16 (wide points, three statement triggers),
+                    // in a database of its own on the same server.
+                    String url = TestDatabase.newDatabaseUrl();
+                    Flyway.configure()
+                            .dataSource(url, TestDatabase.username(), TestDatabase.password())
+                            .target("15")
+                            .load()
+                            .migrate();
+                    before.setJdbcUrl(url);
+                    before.setUsername(TestDatabase.username());
+                    before.setPassword(TestDatabase.password());
+                    before.setMaximumPoolSize(2);
+                    if (parts.contains("costs")) {
+                        costs(before, rounds);
+                    }
+                    if (parts.contains("ingestion")) {
+                        ingestion(pool, before, rounds);
+                    }
+                }
+            }
+            if (parts.contains("ablation")) {
+                ablation(pool, rounds);
+            }
+            if (parts.contains("explain")) {
+                explain(pool);
             }
             if (parts.contains("query")) {
                 query(pool, points, maxPoints, runs, referenceRuns);
@@ -111,47 +141,462 @@ public final class CurveBenchmark {
         System.exit(0);
     }
 
+    // ---- what each part of the writer's statement costs
+
+    /**
+     * The writer's statement with parts cut out (rollups, events, both), the fence and commit as
+     * the writer does them, beside the whole statement, {@link MetricWriter} itself, and plain
+     * COPY into {@code series_points}, interleaved per round.
+     */
+    private static void ablation(DataSource pool, int rounds) throws Exception {
+        JdbcClient jdbc = JdbcClient.create(pool);
+        MetricWriter writer = new MetricWriter(pool);
+        String whole = MetricWriter.INSERT_POINTS;
+        String noRollups = cut(whole, "rollups", "events", "SELECT 1");
+        String noEvents = cut(whole, "events", "sample", "SELECT 1 WHERE false");
+        String pointsOnly = cut(noRollups, "events", "sample", "SELECT 1 WHERE false");
+        List<List<MetricPoint>> batches = batches(100, 0);
+        List<String> columns = List.of(
+                "MetricWriter",
+                "its statement",
+                "without rollups",
+                "without events",
+                "points only (insert, RETURNING, sample)",
+                "COPY into series_points");
+        for (int round = 0; round <= rounds; round++) {
+            double[] rate = new double[columns.size()];
+            rate[0] = writeAll("MetricWriter", batches, job(jdbc), pool, writer);
+            rate[1] = statementAll(pool, jdbc, whole, batches);
+            rate[2] = statementAll(pool, jdbc, noRollups, batches);
+            rate[3] = statementAll(pool, jdbc, noEvents, batches);
+            rate[4] = statementAll(pool, jdbc, pointsOnly, batches);
+            rate[5] = copyAll(pool, batches, job(jdbc), "series_points", false, new int[] {seriesBase(jdbc)});
+            if (round == 0) {
+                System.out.printf("%nThe writer's statement in parts: 100000 points per column and round, 100 batches"
+                        + " of 1000, fence and commit included; points/s, then / COPY into series_points%n%n");
+                System.out.println("| round | " + String.join(" | ", columns) + " |");
+                System.out.println("|" + " --- |".repeat(columns.size() + 1));
+                continue;
+            }
+            StringBuilder row = new StringBuilder("| " + round + " | ");
+            for (int c = 0; c < rate.length; c++) {
+                row.append(String.format("%.0f", rate[c]));
+                if (c < rate.length - 1) {
+                    row.append(String.format(" (%.2f)", rate[c] / rate[rate.length - 1]));
+                }
+                row.append(" | ");
+            }
+            System.out.println(row.toString().strip());
+        }
+        System.out.printf("%nload average after: %s%n", Machine.loadAverage());
+    }
+
+    /** The statement with the CTE {@code name} (up to the CTE {@code next}) replaced by {@code with}. */
+    private static String cut(String sql, String name, String next, String with) {
+        int from = sql.indexOf("\n" + name + " AS (");
+        int to = sql.indexOf("\n" + next + " AS (");
+        if (from < 0 || to < 0) {
+            throw new IllegalStateException("no CTE " + name + " before " + next);
+        }
+        return sql.substring(0, from) + "\n" + name + " AS (" + with + ")," + sql.substring(to);
+    }
+
+    /** Points/s of a variant of the writer's statement, each batch fenced and committed. */
+    private static double statementAll(DataSource pool, JdbcClient jdbc, String sql, List<List<MetricPoint>> batches)
+            throws Exception {
+        UUID job = job(jdbc);
+        java.util.Map<String, Long> series = new java.util.LinkedHashMap<>();
+        for (String name : NAMES) {
+            series.put(
+                    name,
+                    jdbc.sql("INSERT INTO metric_series (job_id, name) VALUES (?, ?) RETURNING id")
+                            .params(job, name)
+                            .query(Long.class)
+                            .single());
+        }
+        long[] seriesIds = series.values().stream().mapToLong(Long::longValue).toArray();
+        String[] seriesNames = series.keySet().toArray(String[]::new);
+        long start = System.nanoTime();
+        long n = 0;
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            for (List<MetricPoint> batch : batches) {
+                int size = batch.size();
+                Long[] ids = new Long[size];
+                Long[] steps = new Long[size];
+                Double[] values = new Double[size];
+                for (int i = 0; i < size; i++) {
+                    ids[i] = series.get(batch.get(i).name());
+                    steps[i] = batch.get(i).step();
+                    values[i] = batch.get(i).value();
+                }
+                try (PreparedStatement lock = c.prepareStatement(FENCE)) {
+                    lock.setObject(1, job);
+                    lock.executeQuery().close();
+                }
+                try (PreparedStatement insert = c.prepareStatement(sql)) {
+                    insert.setArray(1, c.createArrayOf("int8", ids));
+                    insert.setArray(2, c.createArrayOf("int8", steps));
+                    insert.setArray(3, c.createArrayOf("float8", values));
+                    insert.setArray(4, c.createArrayOf("text", new String[size]));
+                    insert.setObject(5, seriesIds);
+                    insert.setArray(6, c.createArrayOf("text", seriesNames));
+                    insert.setObject(7, job);
+                    insert.setObject(8, UUID.fromString("00000000-0000-0000-0000-000000000001"));
+                    insert.setString(9, MetricWriter.eventPoints(batch));
+                    insert.setInt(10, size);
+                    insert.executeQuery().close();
+                }
+                c.commit();
+                n += size;
+            }
+        }
+        return n / ((System.nanoTime() - start) / 1e9);
+    }
+
+    // ---- where the writer's statement spends its time
+
+    /** EXPLAIN ANALYZE of the writer's statement on a batch of 1000, after 20 batches of warm-up. */
+    private static void explain(DataSource pool) throws Exception {
+        JdbcClient jdbc = JdbcClient.create(pool);
+        MetricWriter writer = new MetricWriter(pool);
+        UUID job = job(jdbc);
+        List<List<MetricPoint>> batches = batches(21, 0);
+        for (List<MetricPoint> batch : batches.subList(0, 20)) {
+            writer.write(job, 1, batch);
+        }
+        List<MetricPoint> batch = batches.get(20);
+        int n = batch.size();
+        long[] ids = new long[n];
+        long[] steps = new long[n];
+        double[] values = new double[n];
+        java.util.Map<String, Long> series = new java.util.LinkedHashMap<>();
+        jdbc.sql("SELECT name, id FROM metric_series WHERE job_id = ?")
+                .param(job)
+                .query((rs, row) -> series.put(rs.getString(1), rs.getLong(2)))
+                .list();
+        for (int i = 0; i < n; i++) {
+            ids[i] = series.get(batch.get(i).name());
+            steps[i] = batch.get(i).step();
+            values[i] = batch.get(i).value();
+        }
+        for (String line : jdbc.sql("EXPLAIN (ANALYZE, COSTS OFF, TIMING ON) " + MetricWriter.INSERT_POINTS)
+                .params(
+                        ids,
+                        steps,
+                        values,
+                        new String[n],
+                        series.values().stream().mapToLong(Long::longValue).toArray(),
+                        series.keySet().toArray(String[]::new),
+                        job,
+                        UUID.fromString("00000000-0000-0000-0000-000000000001"),
+                        MetricWriter.eventPoints(batch),
+                        n)
+                .query(String.class)
+                .list()) {
+            System.out.println(line);
+        }
+    }
+
+    // ---- what each piece of the write cost before V16
+
+    /**
+     * Plain COPY of the same 100 batches of 1000 points, one transaction each, into {@code
+     * metric_points} as it was before V16 with each statement trigger off in turn, and into
+     * scratch tables of the same points without any trigger or foreign key: with the primary key,
+     * with a "C" collation name, without a key, and narrow (an integer series id instead of job
+     * and name). Then the writer's own statement ({@code INSERT … unnest … ON CONFLICT DO
+     * NOTHING}) into the scratch tables. Every column is also a ratio to COPY into {@code
+     * metric_points} with all its triggers, measured in the same round.
+     */
+    private static void costs(DataSource pool, int rounds) throws Exception {
+        JdbcClient jdbc = JdbcClient.create(pool);
+        System.out.printf(
+                "%nPostgreSQL %s, lc_collate %s%n",
+                jdbc.sql("SHOW server_version").query(String.class).single(),
+                jdbc.sql("SHOW lc_collate").query(String.class).single());
+        for (String ddl : List.of(
+                "CREATE TABLE bench_wide (job_id uuid NOT NULL, name text NOT NULL, step bigint NOT NULL,"
+                        + " value float8 NOT NULL, protocol text, PRIMARY KEY (job_id, name, step))",
+                "CREATE TABLE bench_wide_c (job_id uuid NOT NULL, name text COLLATE \"C\" NOT NULL,"
+                        + " step bigint NOT NULL, value float8 NOT NULL, protocol text, PRIMARY KEY (job_id, name, step))",
+                "CREATE TABLE bench_wide_heap (job_id uuid NOT NULL, name text NOT NULL, step bigint NOT NULL,"
+                        + " value float8 NOT NULL, protocol text)",
+                "CREATE TABLE bench_narrow (series integer NOT NULL, step bigint NOT NULL, value float8 NOT NULL,"
+                        + " protocol text, PRIMARY KEY (series, step))",
+                "CREATE TABLE bench_narrow_heap (series integer NOT NULL, step bigint NOT NULL,"
+                        + " value float8 NOT NULL, protocol text)")) {
+            jdbc.sql(ddl).update();
+        }
+        List<List<MetricPoint>> batches = batches(100, 0);
+        List<String> columns = List.of(
+                "COPY metric_points (all triggers)",
+                "stream trigger off",
+                "rollup trigger off",
+                "sample trigger off",
+                "3 statement triggers off",
+                "scratch (job, name, step) PK",
+                "scratch, name COLLATE C",
+                "scratch, no PK",
+                "narrow (series, step) PK",
+                "narrow, no PK",
+                "INSERT unnest ON CONFLICT, scratch PK",
+                "INSERT unnest ON CONFLICT, narrow PK");
+        int[] series = {0};
+        for (int round = 0; round <= rounds; round++) {
+            double[] rate = new double[columns.size()];
+            rate[0] = copyAll(pool, batches, job(jdbc), "metric_points", false, series);
+            for (int t = 0; t < TRIGGERS_BEFORE_V16.length; t++) {
+                rate[1 + t] = withTriggers(
+                        jdbc,
+                        List.of(TRIGGERS_BEFORE_V16[t]),
+                        () -> copyAll(pool, batches, job(jdbc), "metric_points", false, series));
+            }
+            rate[4] = withTriggers(
+                    jdbc,
+                    List.of(TRIGGERS_BEFORE_V16),
+                    () -> copyAll(pool, batches, job(jdbc), "metric_points", false, series));
+            rate[5] = copyAll(pool, batches, job(jdbc), "bench_wide", false, series);
+            rate[6] = copyAll(pool, batches, job(jdbc), "bench_wide_c", false, series);
+            rate[7] = copyAll(pool, batches, job(jdbc), "bench_wide_heap", false, series);
+            rate[8] = copyAll(pool, batches, job(jdbc), "bench_narrow", false, series);
+            rate[9] = copyAll(pool, batches, job(jdbc), "bench_narrow_heap", false, series);
+            rate[10] = copyAll(pool, batches, job(jdbc), "bench_wide", true, series);
+            rate[11] = copyAll(pool, batches, job(jdbc), "bench_narrow", true, series);
+            if (round == 0) {
+                // Warm-up, unreported; then the header.
+                System.out.printf("%nCosts before V16: 100000 points per column and round, 100 COPYs (or INSERTs) of"
+                        + " 1000, one transaction each; points/s, then / COPY metric_points%n%n");
+                System.out.println("| round | " + String.join(" | ", columns) + " |");
+                System.out.println("|" + " --- |".repeat(columns.size() + 1));
+                continue;
+            }
+            StringBuilder row = new StringBuilder("| " + round + " | ");
+            for (int c = 0; c < rate.length; c++) {
+                row.append(String.format("%.0f", rate[c]));
+                if (c > 0) {
+                    row.append(String.format(" (%.2f)", rate[c] / rate[0]));
+                }
+                row.append(" | ");
+            }
+            System.out.println(row.toString().strip());
+        }
+        System.out.printf("%nload average after: %s%n", Machine.loadAverage());
+    }
+
+    /** Points/s of COPY (or the writer's INSERT when {@code insert}) of every batch into {@code table}. */
+    private static double copyAll(
+            DataSource pool, List<List<MetricPoint>> batches, UUID job, String table, boolean insert, int[] series)
+            throws Exception {
+        boolean narrow = table.startsWith("bench_narrow") || table.equals("series_points");
+        String seriesColumn = table.equals("series_points") ? "series_id" : "series";
+        int firstSeries = series[0];
+        series[0] += NAMES.length;
+        long start = System.nanoTime();
+        long n = 0;
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            for (List<MetricPoint> batch : batches) {
+                if (insert) {
+                    insertUnnest(c, table, narrow, job, firstSeries, batch);
+                } else {
+                    StringBuilder rows = new StringBuilder(batch.size() * 64);
+                    for (MetricPoint p : batch) {
+                        if (narrow) {
+                            rows.append(firstSeries + seriesOf(p.name()));
+                        } else {
+                            rows.append(job).append('\t').append(p.name());
+                        }
+                        rows.append('\t')
+                                .append(p.step())
+                                .append('\t')
+                                .append(p.value())
+                                .append('\n');
+                    }
+                    String columns = narrow ? "(" + seriesColumn + ", step, value)" : "(job_id, name, step, value)";
+                    c.unwrap(PGConnection.class)
+                            .getCopyAPI()
+                            .copyIn("COPY " + table + " " + columns + " FROM STDIN", new StringReader(rows.toString()));
+                }
+                c.commit();
+                n += batch.size();
+            }
+        }
+        return n / ((System.nanoTime() - start) / 1e9);
+    }
+
+    private static void insertUnnest(
+            Connection c, String table, boolean narrow, UUID job, int firstSeries, List<MetricPoint> batch)
+            throws Exception {
+        int n = batch.size();
+        Object[] keys = new Object[n];
+        Long[] steps = new Long[n];
+        Double[] values = new Double[n];
+        for (int i = 0; i < n; i++) {
+            MetricPoint p = batch.get(i);
+            keys[i] = narrow ? (Object) (firstSeries + seriesOf(p.name())) : p.name();
+            steps[i] = p.step();
+            values[i] = p.value();
+        }
+        String sql = narrow
+                ? "INSERT INTO " + table
+                        + " (series, step, value) SELECT * FROM unnest(?::int[], ?::bigint[], ?::float8[])"
+                        + " ON CONFLICT (series, step) DO NOTHING"
+                : "INSERT INTO " + table
+                        + " (job_id, name, step, value) SELECT ?, * FROM unnest(?::text[], ?::bigint[],"
+                        + " ?::float8[]) ON CONFLICT (job_id, name, step) DO NOTHING";
+        try (PreparedStatement insert = c.prepareStatement(sql)) {
+            int i = 1;
+            if (!narrow) {
+                insert.setObject(i++, job);
+            }
+            insert.setArray(i++, c.createArrayOf(narrow ? "int4" : "text", keys));
+            insert.setArray(i++, c.createArrayOf("int8", steps));
+            insert.setArray(i, c.createArrayOf("float8", values));
+            insert.executeUpdate();
+        }
+    }
+
+    private static int seriesOf(String name) {
+        return List.of(NAMES).indexOf(name);
+    }
+
+    private static <T> T withTriggers(JdbcClient jdbc, List<String> off, ThrowingSupplier<T> body) throws Exception {
+        for (String trigger : off) {
+            jdbc.sql("ALTER TABLE metric_points DISABLE TRIGGER " + trigger).update();
+        }
+        try {
+            return body.get();
+        } finally {
+            for (String trigger : off) {
+                jdbc.sql("ALTER TABLE metric_points ENABLE TRIGGER " + trigger).update();
+            }
+        }
+    }
+
     // ---- ingestion
 
-    private static void ingestion(DataSource pool, int rounds) throws Exception {
+    private static void ingestion(DataSource pool, DataSource before, int rounds) throws Exception {
         MetricWriter writer = new MetricWriter(pool);
         JdbcClient jdbc = JdbcClient.create(pool);
+        JdbcClient old = JdbcClient.create(before);
         List<List<MetricPoint>> batches = batches(100, 0);
-        // Warm-up, unreported: class loading, JIT, plan caches.
-        for (int i = 0; i < 2; i++) {
-            writeAll("MetricWriter", batches(20, 0), job(jdbc), pool, writer);
-            landedSchema(jdbc, () -> writeAll("MetricWriter", batches(20, 0), job(jdbc), pool, writer));
-            withoutRollups(jdbc, () -> writeAll("copy", batches(20, 0), job(jdbc), pool, writer));
-            writeAll("staged", batches(20, 0), job(jdbc), pool, writer);
+        List<List<MetricPoint>> large = batches(10, 0, 1000);
+        // The same points with no eval/* name: one stream event per batch instead of 1 + 100.
+        List<List<MetricPoint>> noEval = batches.stream()
+                .map(b -> b.stream()
+                        .map(p -> p.name().startsWith("eval/")
+                                ? new MetricPoint("score/" + p.name().substring(5), p.step(), p.value())
+                                : p)
+                        .toList())
+                .toList();
+        List<String> columns = List.of(
+                "MetricWriter (V16)",
+                "MetricWriter (V16), batches of 10000",
+                "MetricWriter (V16), no eval/* names",
+                "writer before V16",
+                "COPY into metric_points before V16",
+                "COPY, same table, its 3 triggers off",
+                "COPY into series_points (V16)");
+        for (int round = 0; round <= rounds; round++) {
+            // Round 0 is the warm-up (class loading, JIT, plan caches), unreported.
+            double[] rate = new double[columns.size()];
+            rate[0] = writeAll("MetricWriter", batches, job(jdbc), pool, writer);
+            rate[1] = writeAll("MetricWriter", large, job(jdbc), pool, writer);
+            rate[2] = writeAll("MetricWriter", noEval, job(jdbc), pool, writer);
+            rate[3] = writeAll("before", batches, job(old), before, writer);
+            rate[4] = writeAll("copy", batches, job(old), before, writer);
+            rate[5] = withTriggers(
+                    old, List.of(TRIGGERS_BEFORE_V16), () -> writeAll("copy", batches, job(old), before, writer));
+            rate[6] = copyAll(pool, batches, job(jdbc), "series_points", false, new int[] {seriesBase(jdbc)});
+            if (round == 0) {
+                System.out.printf("%nIngestion: 100000 points per column and round, 100 batches of 1000 (100 steps x 10"
+                        + " names; or 10 of 10000; or no eval/* name), one writer, one transaction per batch; points/s, then / the"
+                        + " writer before V16, / COPY into metric_points before V16, / COPY without its triggers%n%n");
+                System.out.println("| round | " + String.join(" | ", columns) + " |");
+                System.out.println("|" + " --- |".repeat(columns.size() + 1));
+                continue;
+            }
+            StringBuilder row = new StringBuilder("| " + round + " | ");
+            for (int c = 0; c < rate.length; c++) {
+                row.append(String.format("%.0f", rate[c]));
+                if (c < 3) {
+                    row.append(String.format(
+                            " (%.2f, %.2f, %.2f)", rate[c] / rate[3], rate[c] / rate[4], rate[c] / rate[5]));
+                }
+                row.append(" | ");
+            }
+            System.out.println(row.toString().strip());
         }
-        System.out.printf("%nIngestion: 100000 points per round, 100 batches of 1000 (100 steps x 10 names),"
-                + " one writer, one transaction per batch%n%n");
-        System.out.println("| round | MetricWriter points/s | MetricWriter, rollup trigger off | COPY staging + INSERT"
-                + " | landed writer | COPY per batch | one COPY of all | MetricWriter / landed"
-                + " | MetricWriter / COPY per batch | MetricWriter / one COPY |");
-        System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
-        List<List<MetricPoint>> whole =
-                List.of(batches.stream().flatMap(List::stream).toList());
-        for (int round = 1; round <= rounds; round++) {
-            double now = writeAll("MetricWriter", batches, job(jdbc), pool, writer);
-            double bare = withoutRollups(jdbc, () -> writeAll("MetricWriter", batches, job(jdbc), pool, writer));
-            double staged = writeAll("staged", batches, job(jdbc), pool, writer);
-            double landed = landedSchema(jdbc, () -> writeAll("MetricWriter", batches, job(jdbc), pool, writer));
-            double copy = withoutRollups(jdbc, () -> writeAll("copy", batches, job(jdbc), pool, writer));
-            double oneCopy = withoutRollups(jdbc, () -> writeAll("copy", whole, job(jdbc), pool, writer));
-            System.out.printf(
-                    "| %d | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.2f | %.2f | %.2f |%n",
-                    round, now, bare, staged, landed, copy, oneCopy, now / landed, now / copy, now / oneCopy);
+        System.out.printf("%nload average after: %s%n", Machine.loadAverage());
+    }
+
+    private static final String[] TRIGGERS_BEFORE_V16 = {
+        "metric_points_stream", "metric_points_rollup", "metric_points_sample"
+    };
+
+    // The writer's statement before V16; its fence was the same.
+    private static final String INSERT_BEFORE_V16 = """
+            INSERT INTO metric_points (job_id, name, step, value, protocol)
+            SELECT ?, p.name, p.step, p.value, p.protocol
+            FROM unnest(?::text[], ?::bigint[], ?::float8[], ?::text[]) AS p(name, step, value, protocol)
+            ON CONFLICT (job_id, name, step) DO NOTHING
+            """;
+
+    /** The writer before V16, on the database migrated to V15: fence, then one INSERT. */
+    private static boolean writeBefore(DataSource before, UUID job, List<MetricPoint> points) throws Exception {
+        int n = points.size();
+        String[] names = new String[n];
+        Long[] steps = new Long[n];
+        Double[] values = new Double[n];
+        for (int i = 0; i < n; i++) {
+            names[i] = points.get(i).name();
+            steps[i] = points.get(i).step();
+            values[i] = points.get(i).value();
         }
+        try (Connection c = before.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement lock = c.prepareStatement(FENCE)) {
+                lock.setObject(1, job);
+                try (ResultSet rs = lock.executeQuery()) {
+                    if (!rs.next() || rs.getInt(1) != 1) {
+                        c.rollback();
+                        return false;
+                    }
+                }
+            }
+            try (PreparedStatement insert = c.prepareStatement(INSERT_BEFORE_V16)) {
+                insert.setObject(1, job);
+                insert.setArray(2, c.createArrayOf("text", names));
+                insert.setArray(3, c.createArrayOf("int8", steps));
+                insert.setArray(4, c.createArrayOf("float8", values));
+                insert.setArray(5, c.createArrayOf("text", new String[n]));
+                insert.executeUpdate();
+            }
+            c.commit();
+            return true;
+        }
+    }
+
+    /** Ids for COPY straight into series_points, above every series the writer created. */
+    private static int seriesBase(JdbcClient jdbc) {
+        return jdbc.sql("SELECT coalesce(max(id), 0)::int + 1000000 FROM metric_series")
+                .query(Integer.class)
+                .single();
     }
 
     /** {@code count} batches of 100 steps × 10 names, as a worker flushing every 100 steps sends. */
     private static List<List<MetricPoint>> batches(int count, long firstStep) {
+        return batches(count, firstStep, 100);
+    }
+
+    /** {@code count} batches of {@code steps} steps × 10 names. */
+    private static List<List<MetricPoint>> batches(int count, long firstStep, int steps) {
         List<List<MetricPoint>> batches = new ArrayList<>();
         long step = firstStep;
         for (int b = 0; b < count; b++) {
-            List<MetricPoint> batch = new ArrayList<>(1_000);
-            for (int s = 0; s < 100; s++, step++) {
+            List<MetricPoint> batch = new ArrayList<>(steps * NAMES.length);
+            for (int s = 0; s < steps; s++, step++) {
                 for (String name : NAMES) {
                     batch.add(new MetricPoint(name, step, Math.sin(step * 0.01) + name.length()));
                 }
@@ -171,7 +616,7 @@ public final class CurveBenchmark {
             boolean ok = switch (how) {
                 case "MetricWriter" -> writer.write(job, 1, batch);
                 case "copy" -> copy(pool, job, batch);
-                case "staged" -> stagedWrite(pool, job, batch);
+                case "before" -> writeBefore(pool, job, batch);
                 default -> throw new IllegalArgumentException(how);
             };
             if (!ok) {
@@ -189,48 +634,6 @@ public final class CurveBenchmark {
             throw new IllegalStateException(how + " stored " + stored + " of " + n + " points");
         }
         return perSecond;
-    }
-
-    /** The other candidate: COPY into a temporary table, then one INSERT … SELECT … ON CONFLICT. */
-    private static boolean stagedWrite(DataSource pool, UUID job, List<MetricPoint> points) throws Exception {
-        StringBuilder rows = new StringBuilder(points.size() * 32);
-        for (MetricPoint p : points) {
-            rows.append(p.name())
-                    .append('\t')
-                    .append(p.step())
-                    .append('\t')
-                    .append(p.value())
-                    .append('\n');
-        }
-        try (Connection c = pool.getConnection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement lock = c.prepareStatement(FENCE)) {
-                lock.setObject(1, job);
-                try (ResultSet rs = lock.executeQuery()) {
-                    if (!rs.next() || rs.getInt(1) != 1) {
-                        c.rollback();
-                        return false;
-                    }
-                }
-            }
-            try (var create = c.createStatement()) {
-                create.execute("CREATE TEMP TABLE IF NOT EXISTS metric_staging (name text, step bigint, value float8)"
-                        + " ON COMMIT DELETE ROWS");
-            }
-            c.unwrap(PGConnection.class)
-                    .getCopyAPI()
-                    .copyIn("COPY metric_staging FROM STDIN", new StringReader(rows.toString()));
-            try (PreparedStatement insert = c.prepareStatement("""
-                    INSERT INTO metric_points (job_id, name, step, value)
-                    SELECT ?, name, step, value FROM metric_staging
-                    ON CONFLICT (job_id, name, step) DO NOTHING
-                    """)) {
-                insert.setObject(1, job);
-                insert.executeUpdate();
-            }
-            c.commit();
-            return true;
-        }
     }
 
     private static boolean copy(DataSource pool, UUID job, List<MetricPoint> points) throws Exception {
@@ -254,34 +657,6 @@ public final class CurveBenchmark {
                             new StringReader(rows.toString()));
             c.commit();
             return true;
-        }
-    }
-
-    /**
-     * The table as it was before V14, for the landed writer: no rollup trigger, and the foreign key
-     * to jobs that V14 dropped (NOT VALID: checks each new row, skips the scan of the old ones).
-     */
-    private static <T> T landedSchema(JdbcClient jdbc, ThrowingSupplier<T> body) throws Exception {
-        jdbc.sql("ALTER TABLE metric_points ADD CONSTRAINT landed_job_fkey FOREIGN KEY (job_id)"
-                        + " REFERENCES jobs (id) ON DELETE CASCADE NOT VALID")
-                .update();
-        try {
-            return withoutRollups(jdbc, body);
-        } finally {
-            jdbc.sql("ALTER TABLE metric_points DROP CONSTRAINT landed_job_fkey")
-                    .update();
-        }
-    }
-
-    /** Points alone, without the rollups: MetricWriter's share of its cost, and plain COPY. */
-    private static <T> T withoutRollups(JdbcClient jdbc, ThrowingSupplier<T> body) throws Exception {
-        jdbc.sql("ALTER TABLE metric_points DISABLE TRIGGER metric_points_rollup")
-                .update();
-        try {
-            return body.get();
-        } finally {
-            jdbc.sql("ALTER TABLE metric_points ENABLE TRIGGER metric_points_rollup")
-                    .update();
         }
     }
 

@@ -161,8 +161,11 @@ class MetricRollupTest {
                 fence.setObject(1, job);
                 fence.executeQuery().close();
             }
-            try (PreparedStatement insert = writing.prepareStatement(
-                    "INSERT INTO metric_points (job_id, name, step, value) VALUES (?, 'loss/d', 1, 0.5)")) {
+            // What MetricWriter's transaction holds after its fence: a series and a point of it.
+            try (PreparedStatement insert = writing.prepareStatement("""
+                    WITH s AS (INSERT INTO metric_series (job_id, name) VALUES (?, 'loss/d') RETURNING id)
+                    INSERT INTO series_points (series_id, step, value) SELECT id, 1, 0.5 FROM s
+                    """)) {
                 insert.setObject(1, job);
                 insert.executeUpdate();
             }
@@ -178,6 +181,11 @@ class MetricRollupTest {
         }
         assertThat(pointCount(job)).isZero();
         assertThat(rollups(job)).isEmpty();
+        assertThat(JDBC.sql("SELECT count(*) FROM metric_series WHERE job_id = ?")
+                        .param(job)
+                        .query(Long.class)
+                        .single())
+                .isZero();
     }
 
     @Test
@@ -206,6 +214,17 @@ class MetricRollupTest {
                 .load()
                 .migrate();
 
+        // V16 moved the points to series_points under series ids: all of them, readable as before.
+        assertThat(old.sql("SELECT count(*) FROM metric_points WHERE job_id = ?")
+                        .param(job)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(30_000);
+        assertThat(old.sql("SELECT count(*) FROM metric_series WHERE job_id = ?")
+                        .param(job)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(3);
         assertThat(differences(old, job)).isZero();
         assertThat(old.sql("SELECT sum(points) FROM metric_rollups WHERE job_id = ? AND level = ?")
                         .params(job, MetricQuery.LEVELS[0])

@@ -3,6 +3,7 @@ package dev.gantry.metrics;
 import static dev.gantry.metrics.MetricJobs.pointCount;
 import static dev.gantry.metrics.MetricJobs.running;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gantry.testsupport.TestDatabase;
 import java.sql.Connection;
@@ -142,6 +143,53 @@ class MetricWriterTest {
             scheduler.commit();
             assertThat(staleWrite.get(10, TimeUnit.SECONDS)).isFalse();
         }
+        assertThat(pointCount(job)).isZero();
+    }
+
+    /**
+     * Two writers of one job meet on a new series: the other's creation is uncommitted when this
+     * writer inserts the series, so its {@code ON CONFLICT DO NOTHING} waits, then skips. Looking
+     * the id up in that same statement's snapshot would miss the row and lose the points.
+     */
+    @Test
+    void a_series_created_by_a_concurrent_batch_is_found_once_that_batch_commits() throws Exception {
+        UUID job = running(1);
+        long series;
+        try (Connection other = dataSource.getConnection()) {
+            other.setAutoCommit(false);
+            try (PreparedStatement create = other.prepareStatement(
+                    "INSERT INTO metric_series (job_id, name) VALUES (?, 'loss/d') RETURNING id")) {
+                create.setObject(1, job);
+                try (var rs = create.executeQuery()) {
+                    rs.next();
+                    series = rs.getLong(1);
+                }
+            }
+            CompletableFuture<Boolean> write = CompletableFuture.supplyAsync(
+                    () -> writer.write(job, 1, List.of(new MetricPoint("loss/d", 7, 0.5))));
+            MetricJobs.awaitLockWait("INSERT INTO metric_series", write);
+
+            other.commit();
+            assertThat(write.get(10, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(MetricJobs.JDBC
+                        .sql("SELECT series_id FROM series_points WHERE series_id = ? AND step = 7")
+                        .param(series)
+                        .query(Long.class)
+                        .list())
+                .containsExactly(series);
+        assertThat(query.names(job)).containsExactly("loss/d");
+    }
+
+    /** MetricWriter is the one path that keeps rollups and stream events with the points (V16). */
+    @Test
+    void the_metric_points_view_refuses_inserts_that_would_bypass_the_writer() {
+        UUID job = running(1);
+        assertThatThrownBy(() -> MetricJobs.JDBC
+                        .sql("INSERT INTO metric_points (job_id, name, step, value) VALUES (?, 'loss/d', 1, 0.5)")
+                        .param(job)
+                        .update())
+                .hasMessageContaining("metric_points");
         assertThat(pointCount(job)).isZero();
     }
 }

@@ -123,6 +123,7 @@ final class HostileSpecs {
         object("loss", true);
         object("loss.adversarial", true);
         enumOf("loss.adversarial.type", Set.copyOf(TrainingCatalog.adversarialLosses()), true);
+        decimal("loss.adversarial.weight", w -> Double.isFinite(w) && w >= 0, true);
         SCHEMA.put("loss.terms", new Field(Kind.ARRAY, Set.of(), 0, 0, null, true));
         object("loss.terms[]", false);
         enumOf("loss.terms[].type", Set.copyOf(TrainingCatalog.terms()), false);

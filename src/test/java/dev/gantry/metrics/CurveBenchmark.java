@@ -8,10 +8,13 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.UUID;
+import java.util.function.IntPredicate;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.postgresql.PGConnection;
@@ -174,19 +177,10 @@ public final class CurveBenchmark {
             if (round == 0) {
                 System.out.printf("%nThe writer's statement in parts: 100000 points per column and round, 100 batches"
                         + " of 1000, fence and commit included; points/s, then / COPY into series_points%n%n");
-                System.out.println("| round | " + String.join(" | ", columns) + " |");
-                System.out.println("|" + " --- |".repeat(columns.size() + 1));
+                printHeader(columns);
                 continue;
             }
-            StringBuilder row = new StringBuilder("| " + round + " | ");
-            for (int c = 0; c < rate.length; c++) {
-                row.append(String.format("%.0f", rate[c]));
-                if (c < rate.length - 1) {
-                    row.append(String.format(" (%.2f)", rate[c] / rate[rate.length - 1]));
-                }
-                row.append(" | ");
-            }
-            System.out.println(row.toString().strip());
+            printRow(round, rate, c -> c < rate.length - 1, rate.length - 1);
         }
         System.out.printf("%nload average after: %s%n", Machine.loadAverage());
     }
@@ -367,19 +361,10 @@ public final class CurveBenchmark {
                 // Warm-up, unreported; then the header.
                 System.out.printf("%nCosts before V16: 100000 points per column and round, 100 COPYs (or INSERTs) of"
                         + " 1000, one transaction each; points/s, then / COPY metric_points%n%n");
-                System.out.println("| round | " + String.join(" | ", columns) + " |");
-                System.out.println("|" + " --- |".repeat(columns.size() + 1));
+                printHeader(columns);
                 continue;
             }
-            StringBuilder row = new StringBuilder("| " + round + " | ");
-            for (int c = 0; c < rate.length; c++) {
-                row.append(String.format("%.0f", rate[c]));
-                if (c > 0) {
-                    row.append(String.format(" (%.2f)", rate[c] / rate[0]));
-                }
-                row.append(" | ");
-            }
-            System.out.println(row.toString().strip());
+            printRow(round, rate, c -> c > 0, 0);
         }
         System.out.printf("%nload average after: %s%n", Machine.loadAverage());
     }
@@ -513,22 +498,33 @@ public final class CurveBenchmark {
                 System.out.printf("%nIngestion: 100000 points per column and round, 100 batches of 1000 (100 steps x 10"
                         + " names; or 10 of 10000; or no eval/* name), one writer, one transaction per batch; points/s, then / the"
                         + " writer before V16, / COPY into metric_points before V16, / COPY without its triggers%n%n");
-                System.out.println("| round | " + String.join(" | ", columns) + " |");
-                System.out.println("|" + " --- |".repeat(columns.size() + 1));
+                printHeader(columns);
                 continue;
             }
-            StringBuilder row = new StringBuilder("| " + round + " | ");
-            for (int c = 0; c < rate.length; c++) {
-                row.append(String.format("%.0f", rate[c]));
-                if (c < 3) {
-                    row.append(String.format(
-                            " (%.2f, %.2f, %.2f)", rate[c] / rate[3], rate[c] / rate[4], rate[c] / rate[5]));
-                }
-                row.append(" | ");
-            }
-            System.out.println(row.toString().strip());
+            printRow(round, rate, c -> c < 3, 3, 4, 5);
         }
         System.out.printf("%nload average after: %s%n", Machine.loadAverage());
+    }
+
+    private static void printHeader(List<String> columns) {
+        System.out.println("| round | " + String.join(" | ", columns) + " |");
+        System.out.println("|" + " --- |".repeat(columns.size() + 1));
+    }
+
+    /** One round's points/s per column, each {@code withRatios} column followed by its ratios to the references. */
+    private static void printRow(int round, double[] rate, IntPredicate withRatios, int... references) {
+        StringBuilder row = new StringBuilder("| " + round + " | ");
+        for (int c = 0; c < rate.length; c++) {
+            row.append(String.format("%.0f", rate[c]));
+            if (withRatios.test(c)) {
+                int column = c;
+                row.append(Arrays.stream(references)
+                        .mapToObj(r -> String.format("%.2f", rate[column] / rate[r]))
+                        .collect(Collectors.joining(", ", " (", ")")));
+            }
+            row.append(" | ");
+        }
+        System.out.println(row.toString().strip());
     }
 
     private static final String[] TRIGGERS_BEFORE_V16 = {

@@ -13,6 +13,7 @@ import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.RecoverableDataAccessException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
 
 /**
  * Carries a worker's database writes through an outage (a PostgreSQL restart, a failover): the
@@ -47,12 +48,20 @@ final class OutageRetry {
      * Spring reports some of them outside the data-access hierarchy: a transaction that cannot
      * begin, or one whose rollback fails on a dead connection ({@code TransactionSystemException}
      * under JPA); those count when a connection failure is their cause (SQLState class 08 or 57P).
+     * A failed rollback also counts when the failure it was rolling back for was an outage: on a
+     * connection the pool has already closed, the rollback's own error ("Connection is closed")
+     * carries no SQLState.
      */
     static boolean isOutage(Throwable e) {
         if (e instanceof TransientDataAccessException
                 || e instanceof DataAccessResourceFailureException
                 || e instanceof RecoverableDataAccessException
                 || e instanceof CannotCreateTransactionException) {
+            return true;
+        }
+        if (e instanceof TransactionSystemException rollback
+                && rollback.getApplicationException() != null
+                && isOutage(rollback.getApplicationException())) {
             return true;
         }
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {

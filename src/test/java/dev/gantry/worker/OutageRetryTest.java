@@ -27,6 +27,13 @@ class OutageRetryTest {
                 "JDBC rollback failed",
                 new SQLException("FATAL: terminating connection due to administrator command", "57P01"));
         assertThat(OutageRetry.isOutage(shutdown)).isTrue();
+        // TransactionTemplate's rollback after an I/O error, on a connection Hikari had closed
+        // meanwhile: the rollback's error has no SQLState, the failure it rolled back for is the outage.
+        TransactionSystemException closed =
+                new TransactionSystemException("JDBC rollback failed", new SQLException("Connection is closed"));
+        closed.initApplicationException(new DataAccessResourceFailureException(
+                "PreparedStatementCallback", new SQLException("An I/O error occurred", "08006")));
+        assertThat(OutageRetry.isOutage(closed)).isTrue();
     }
 
     @Test
@@ -36,5 +43,10 @@ class OutageRetryTest {
                         new TransactionSystemException("commit failed", new SQLException("serialization", "40001"))))
                 .isFalse();
         assertThat(OutageRetry.isOutage(new IllegalStateException("bug"))).isFalse();
+        // A failed rollback after a real error is still that error.
+        TransactionSystemException afterBug =
+                new TransactionSystemException("JDBC rollback failed", new SQLException("Connection is closed"));
+        afterBug.initApplicationException(new DuplicateKeyException("twice"));
+        assertThat(OutageRetry.isOutage(afterBug)).isFalse();
     }
 }

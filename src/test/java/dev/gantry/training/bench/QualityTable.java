@@ -1,10 +1,14 @@
 package dev.gantry.training.bench;
 
+import dev.gantry.job.JobSpec;
+import dev.gantry.job.JobSpecDefaults;
+import dev.gantry.job.TrainingConfigs;
 import dev.gantry.training.GanTraining;
 import dev.gantry.training.TrainingListener;
 import dev.gantry.training.TrainingResult;
 import dev.gantry.training.config.AugmentConfig;
 import dev.gantry.training.config.DataConfig;
+import dev.gantry.training.config.DataShape;
 import dev.gantry.training.config.LossConfig;
 import dev.gantry.training.config.ModelConfig;
 import dev.gantry.training.config.OptimizerConfig;
@@ -12,6 +16,7 @@ import dev.gantry.training.config.TermConfig;
 import dev.gantry.training.config.TrainingConfig;
 import dev.gantry.training.eval.ModeSpread;
 import dev.gantry.training.eval.SlicedWasserstein;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -51,9 +56,29 @@ public final class QualityTable {
             int hiddenLayers,
             int batch) {
 
-        /** The job spec's 2-D defaults (JobSpecDefaults) with another loss. */
+        /**
+         * The job spec's 2-D defaults with another loss, read from {@link JobSpecDefaults} so that
+         * this row is what a job that gives only its dataset trains.
+         */
         static Setting defaults(LossConfig loss) {
-            return new Setting(loss, false, 1, 5e-4, 5e-4, 0.5, 0.999, 0.99, 0.5, 128, 3, 256);
+            JobSpec given = new JobSpec(
+                    null, "grid25", null, null, null, null, null, null, null, null, null, null, null, null, null);
+            TrainingConfig d =
+                    TrainingConfigs.from(JobSpecDefaults.complete(given, Duration.ofDays(1), DataShape.POINTS));
+            OptimizerConfig g = d.generatorOptimizer();
+            return new Setting(
+                    loss,
+                    d.model().spectralNorm(),
+                    d.discriminatorSteps(),
+                    g.learningRate(),
+                    d.discriminatorOptimizer().learningRate(),
+                    g.beta1(),
+                    g.beta2(),
+                    d.emaDecay(),
+                    (double) g.decayStartStep() / d.steps(),
+                    d.model().hiddenUnits(),
+                    d.model().hiddenLayers(),
+                    d.batchSize());
         }
 
         Setting with(Map<String, String> o) {

@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.postgresql.PGConnection;
@@ -117,6 +118,74 @@ class MetricWriterEventsTest {
         assertThat(events.get(1)).containsEntry("step", "10").containsEntry("fid", "31.5");
         assertThat(events.get(1)).containsEntry("kid", "null");
         assertThat(events.get(2)).containsEntry("step", "20").containsEntry("fid", "30.25");
+    }
+
+    private static final double[] ZEROS = {-0.0, 0.0, Double.NaN};
+
+    @Test
+    void the_copy_path_and_the_replay_statement_add_the_same_rollups_and_events() {
+        SplittableRandom random = new SplittableRandom(11);
+        String[] names = {"loss/d", "loss/g", "eval/fid", "eval/modes"};
+        double[] awkward = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -0.0, 0.0, 1e-300, 2.5};
+        for (int trial = 0; trial < 6; trial++) {
+            UUID copied = running(1);
+            UUID replayed = running(1);
+            long next = random.nextInt(1_000);
+            // Two batches per job: the second merges into rollup rows the first wrote.
+            for (int batch = 0; batch < 2; batch++) {
+                List<MetricPoint> points = new ArrayList<>();
+                for (int i = 0; i < 1 + random.nextInt(300); i++, next += 1 + random.nextInt(90)) {
+                    for (String name : names) {
+                        if (name.startsWith("eval/") && random.nextInt(20) != 0) {
+                            continue;
+                        }
+                        // Few distinct values, so lowest and highest tie often and ties go by step;
+                        // every other trial only zeros of both signs and NaN, which float8 ties.
+                        double value = trial % 2 == 1
+                                ? ZEROS[random.nextInt(ZEROS.length)]
+                                : random.nextInt(3) == 0
+                                        ? awkward[random.nextInt(awkward.length)]
+                                        : random.nextInt(5) - 2;
+                        points.add(new MetricPoint(name, next, value));
+                    }
+                }
+                java.util.Collections.shuffle(points, new java.util.Random(random.nextLong()));
+                assertThat(writer.write(copied, 1, points, true)).isTrue();
+                assertThat(writer.write(replayed, 1, points, false)).isTrue();
+            }
+            String rollups = """
+                    SELECT name, level, block, points, min_step, min_value, max_step, max_value, last_step, last_value
+                    FROM metric_rollups WHERE job_id = ? ORDER BY name, level, block
+                    """;
+            assertThat(JDBC.sql(rollups).param(copied).query().listOfRows())
+                    .isNotEmpty()
+                    .isEqualTo(JDBC.sql(rollups).param(replayed).query().listOfRows());
+            // Compared as jsonb, not as text: the database and Jackson print numbers differently.
+            assertThat(JDBC.sql("""
+                            WITH a AS (
+                                SELECT row_number() OVER (ORDER BY id) AS n, type, data::jsonb - 'jobId' AS data
+                                FROM stream_events WHERE job_id = :copied AND type <> 'state'
+                            ),
+                            b AS (
+                                SELECT row_number() OVER (ORDER BY id) AS n, type, data::jsonb - 'jobId' AS data
+                                FROM stream_events WHERE job_id = :replayed AND type <> 'state'
+                            )
+                            SELECT count(*) FILTER (WHERE a IS DISTINCT FROM b), count(*)
+                            FROM a FULL JOIN b USING (n)
+                            """)
+                            .param("copied", copied)
+                            .param("replayed", replayed)
+                            .query((rs, row) -> List.of(rs.getLong(1), rs.getLong(2)))
+                            .single())
+                    .satisfies(counts -> assertThat(counts.get(1)).isGreaterThan(2))
+                    .element(0)
+                    .isEqualTo(0L);
+            assertThat(JDBC.sql("SELECT count(*) FROM stream_events WHERE job_id = ? AND data ->> 'jobId' <> ?")
+                            .params(copied, copied.toString())
+                            .query(Long.class)
+                            .single())
+                    .isZero();
+        }
     }
 
     @Test

@@ -3,8 +3,11 @@ package dev.gantry;
 import dev.gantry.generation.child.GenerationChild;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration;
 
-@SpringBootApplication
+// Gantry authenticates its own API keys (security package); Spring's default in-memory user would
+// only print a generated password at start that nothing accepts, and confuse whoever reads it.
+@SpringBootApplication(exclude = UserDetailsServiceAutoConfiguration.class)
 public class GantryApplication {
 
     public static void main(String[] args) throws Exception {

@@ -36,6 +36,7 @@ import dev.gantry.sweep.SweepNotFoundException;
 import java.net.URI;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
@@ -312,7 +313,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 return ResponseEntity.badRequest().body(invalid(List.of(new FieldError("", notUtf8.getMessage()))));
             }
         }
-        return ResponseEntity.badRequest().body(invalid(List.of(bodyError(e))));
+        return ResponseEntity.badRequest()
+                .body(invalid(List.of(bodyError(e, request.getHeader(HttpHeaders.CONTENT_TYPE)))));
     }
 
     /** Problems Spring MVC builds itself (405, 406, 415, no such route, …) have no type (about:blank); give them ours. */
@@ -337,9 +339,14 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     }
 
     /** Names the JSON field Jackson choked on, as a path like {@code training.steps} or {@code loss.terms[0]}. */
-    private static FieldError bodyError(HttpMessageNotReadableException e) {
+    private static FieldError bodyError(HttpMessageNotReadableException e, String contentType) {
         if (!(e.getCause() instanceof JacksonException jackson)) {
-            return new FieldError("", "a JSON body is required");
+            // An image posted to an endpoint that takes one (a super-resolution job's generate) is
+            // not JSON: say what was missing in the client's own terms.
+            boolean json =
+                    contentType == null || contentType.toLowerCase(Locale.ROOT).contains("json");
+            return new FieldError(
+                    "", json ? "a JSON body is required" : "a non-empty " + contentType + " body is required");
         }
         String path = path(jackson.getPath());
         if (jackson instanceof UnrecognizedPropertyException) {

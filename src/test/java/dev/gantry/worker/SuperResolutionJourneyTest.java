@@ -147,6 +147,13 @@ class SuperResolutionJourneyTest {
                 .as("the 16 px input, twice as wide, no grid around it")
                 .isEqualTo(32);
         assertThat(big.getHeight()).isEqualTo(32);
+
+        Http.Response empty = http.post(
+                "/api/v1/jobs/" + with + "/generate?step=best", new byte[0], Map.of("Content-Type", "image/png"));
+        assertThat(empty.status()).isEqualTo(400);
+        assertThat(new String(empty.bytes(), java.nio.charset.StandardCharsets.UTF_8))
+                .contains("a non-empty image/png body is required")
+                .doesNotContain("JSON");
     }
 
     private static String submit(Http http, String fidNetwork, String perceptualTerm) {

@@ -158,6 +158,7 @@ public final class QualityTable {
         row("rsgan", "rsgan", Setting.defaults(loss("rsgan")));
         row("rasgan", "rasgan", Setting.defaults(loss("rasgan")));
         row("ralsgan", "ralsgan", Setting.defaults(loss("ralsgan")));
+        row("ralsgan-r1", "ralsgan + r1 (γ=1)", Setting.defaults(loss("ralsgan", term("r1", 1))));
         row("rahinge", "rahinge", Setting.defaults(loss("rahinge")));
     }
 

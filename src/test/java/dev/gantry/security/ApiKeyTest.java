@@ -218,6 +218,11 @@ class ApiKeyTest {
         editor.post("/api/v1/jobs/" + job + "/cancel", "");
         assertThat(editor.post("/api/v1/jobs/" + job + "/resume", "{}").status())
                 .isEqualTo(200);
+        // Refused as invalid: a spec that fails validation, and a body that is not JSON.
+        assertThat(editor.post("/api/v1/jobs", "{\"dataset\": \"ring8\", \"training\": {\"steps\": -1}}")
+                        .status())
+                .isEqualTo(400);
+        assertThat(editor.post("/api/v1/jobs", "{not json").status()).isEqualTo(400);
         Http.Response viewerRefused = editor.withKey(t.key("viewer")).post("/api/v1/jobs/" + job + "/cancel", "");
         assertThat(viewerRefused.status()).isEqualTo(403);
         t.http()
@@ -234,9 +239,11 @@ class ApiKeyTest {
         audit.get("events")
                 .forEach(e -> actions.add(
                         e.get("action").asString() + " " + e.get("status").asInt()));
+        assertThat(actions.stream().filter("POST /api/v1/jobs 400"::equals)).hasSize(2);
         assertThat(actions)
                 .contains(
                         "POST /api/v1/jobs 201",
+                        "POST /api/v1/jobs 400",
                         "POST /api/v1/jobs/{id}/cancel 200",
                         "POST /api/v1/jobs/{id}/resume 200",
                         "POST /api/v1/jobs/{id}/cancel 403",

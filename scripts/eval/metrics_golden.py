@@ -13,7 +13,7 @@ Independent of Gantry's method where it matters:
   indices are drawn here and stored, and Gantry is handed the same ones.
 - Precision/recall (Kynkaenniemi et al. 2019, k = 3): scipy's cdist, the (k+1)-th smallest
   distance of each row to its own set (itself included, as the authors' kthvalue(k + 1) does), and
-  `distance <= radius`.
+  `distance <= radius` (the "copies" case has exact ties, where < would differ).
 
 Run with Debian's python3-numpy, python3-scipy and python3-mpmath:
     /usr/bin/python3 scripts/eval/metrics_golden.py
@@ -158,6 +158,14 @@ def main():
 
     real = rng.standard_normal((120, 8))
     cases.append(case("identical", real, real.copy(), rng, 3, 50, "the same set twice: FID 0, precision 1, recall 1"))
+
+    # Exact ties, as identical images give identical features: values on a 1/16 grid (every
+    # distance exact in double on both sides), a generator that copies two reference samples five
+    # times each (those fakes have radius 0, so each copied reference sample is covered only under
+    # `distance <= radius`) and puts the rest off the reference. Recall is 2/40 with <=, 0 with <.
+    real = np.round(rng.standard_normal((40, 6)) * 16) / 16
+    fake = np.concatenate([np.repeat(real[:2], 5, axis=0), np.round((rng.standard_normal((15, 6)) + 3) * 16) / 16])
+    cases.append(case("copies", real, fake, rng, 3, 20, "exact ties: two reference samples copied 5 times each"))
 
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps({"generator": "scripts/eval/metrics_golden.py", "cases": cases}) + "\n")

@@ -14,7 +14,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * FID, KID, precision and recall against {@code scripts/eval/metrics_golden.py} (mpmath at 50
  * digits for FID, numpy's kernel matrices for KID, scipy's cdist for precision/recall) on fixed
  * feature matrices: correlated Gaussians, an ill-conditioned covariance (condition ~1e14), a
- * rank-deficient one (fewer samples than dimensions) and two identical sets.
+ * rank-deficient one (fewer samples than dimensions), two identical sets, and exact ties (features
+ * on a 1/16 grid, two reference samples copied five times each by the generator), where
+ * precision/recall's {@code dist <= radius} differs from {@code <}.
  */
 class MetricsGoldenTest {
 
@@ -28,7 +30,7 @@ class MetricsGoldenTest {
     static final double KID_TOLERANCE = 1e-10;
 
     static Stream<JsonObject> cases() throws IOException {
-        return GoldenFiles.cases(GoldenFiles.read("metrics-golden.json", "metrics_golden.py"), 4).stream();
+        return GoldenFiles.cases(GoldenFiles.read("metrics-golden.json", "metrics_golden.py"), 5).stream();
     }
 
     @ParameterizedTest(name = "{0}")

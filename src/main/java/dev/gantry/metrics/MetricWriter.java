@@ -473,25 +473,21 @@ public class MetricWriter {
             json.writeName("jobId");
             json.writeString(job);
             json.writeName("points");
-            writePoints(json, sorted);
+            json.writeStartArray();
+            for (MetricPoint p : sorted) {
+                json.writeStartObject();
+                json.writeName("name");
+                json.writeString(p.name());
+                json.writeName("step");
+                json.writeNumber(p.step());
+                json.writeName("value");
+                writeValue(json, p.value());
+                json.writeEndObject();
+            }
+            json.writeEndArray();
             json.writeEndObject();
         }
         return text.toString();
-    }
-
-    private static void writePoints(JsonGenerator json, List<MetricPoint> sorted) {
-        json.writeStartArray();
-        for (MetricPoint p : sorted) {
-            json.writeStartObject();
-            json.writeName("name");
-            json.writeString(p.name());
-            json.writeName("step");
-            json.writeNumber(p.step());
-            json.writeName("value");
-            writeValue(json, p.value());
-            json.writeEndObject();
-        }
-        json.writeEndArray();
     }
 
     /** A value JSON cannot hold (NaN, ±Infinity) as null, as {@code stream_number} does (V13). */

@@ -155,6 +155,7 @@ public final class QualityTable {
         row("ns-r1", "non-saturating + r1 (γ=1)", Setting.defaults(loss("non-saturating", term("r1", 1))));
         row("ns", "non-saturating", Setting.defaults(loss("non-saturating")));
         row("least-squares", "least-squares", Setting.defaults(loss("least-squares")));
+        row("least-squares-r1", "least-squares + r1 (γ=1)", Setting.defaults(loss("least-squares", term("r1", 1))));
         row("rsgan", "rsgan", Setting.defaults(loss("rsgan")));
         row("rasgan", "rasgan", Setting.defaults(loss("rasgan")));
         row("ralsgan", "ralsgan", Setting.defaults(loss("ralsgan")));

@@ -7,15 +7,13 @@ import java.util.TreeMap;
 /**
  * A batch's contribution to {@code metric_rollups} (V14), computed in the writer instead of by the
  * server: the rows the database would group out of the batch's points, one per (name, level,
- * block), for levels 6, 9, 12 and 15.
+ * block), at each of {@link MetricQuery#LEVELS}.
  *
  * <p>Used only for a batch whose every point was inserted. The points are compared as PostgreSQL
  * compares the arrays of the SQL it replaces: by value, then by step, with NaN equal to NaN and
  * above every number, and −0 equal to 0.
  */
 final class BatchRollups {
-
-    static final int[] LEVELS = {6, 9, 12, 15};
 
     /** Rows in (name, level, block) order, the lock order every writer takes. */
     final List<Row> rows;
@@ -72,7 +70,7 @@ final class BatchRollups {
     BatchRollups(List<MetricPoint> points) {
         TreeMap<Key, Block> blocks = new TreeMap<>();
         for (MetricPoint p : points) {
-            for (int level : LEVELS) {
+            for (int level : MetricQuery.LEVELS) {
                 blocks.computeIfAbsent(new Key(p.name(), level, p.step() >> level), k -> new Block())
                         .add(p.step(), p.value());
             }

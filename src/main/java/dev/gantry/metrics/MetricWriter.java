@@ -172,7 +172,7 @@ public class MetricWriter {
      * as columns (name, level, block, points, min step, min value, max step, max value, last step,
      * last value); project and job; event types and data; the number of points.
      */
-    static final String ADD_BESIDE_POINTS = """
+    private static final String ADD_BESIDE_POINTS = """
             WITH rollups AS (
                 INSERT INTO metric_rollups AS r
                     (job_id, name, level, block, points, min_step, min_value, max_step, max_value, last_step, last_value)
@@ -422,7 +422,7 @@ public class MetricWriter {
      * Written with the streaming generator: binding records and maps took longer than the
      * database spent storing the events.
      */
-    static List<Map.Entry<String, String>> events(UUID jobId, List<MetricPoint> points) {
+    private static List<Map.Entry<String, String>> events(UUID jobId, List<MetricPoint> points) {
         List<MetricPoint> metrics = new ArrayList<>(points.size());
         List<MetricPoint> evaluations = new ArrayList<>();
         for (MetricPoint p : points) {

@@ -144,12 +144,13 @@ public final class CurveBenchmark {
         System.exit(0);
     }
 
-    // ---- what each part of the writer's statement costs
+    // ---- what each part of the writer's replay statement (INSERT_POINTS) costs
 
     /**
-     * The writer's statement with parts cut out (rollups, events, both), the fence and commit as
-     * the writer does them, beside the whole statement, {@link MetricWriter} itself, and plain
-     * COPY into {@code series_points}, interleaved per round.
+     * The writer's replay statement ({@link MetricWriter#INSERT_POINTS}) with parts cut out
+     * (rollups, events, both), the fence and commit as the writer does them, beside the whole
+     * statement, {@link MetricWriter} itself, and plain COPY into {@code series_points},
+     * interleaved per round.
      */
     private static void ablation(DataSource pool, int rounds) throws Exception {
         JdbcClient jdbc = JdbcClient.create(pool);
@@ -246,9 +247,9 @@ public final class CurveBenchmark {
         return n / ((System.nanoTime() - start) / 1e9);
     }
 
-    // ---- where the writer's statement spends its time
+    // ---- where the writer's replay statement spends its time
 
-    /** EXPLAIN ANALYZE of the writer's statement on a batch of 1000, after 20 batches of warm-up. */
+    /** EXPLAIN ANALYZE of the writer's replay statement on a batch of 1000, after 20 batches of warm-up. */
     private static void explain(DataSource pool) throws Exception {
         JdbcClient jdbc = JdbcClient.create(pool);
         MetricWriter writer = new MetricWriter(pool);

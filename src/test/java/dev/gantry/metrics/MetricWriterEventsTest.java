@@ -8,8 +8,10 @@ import dev.gantry.testsupport.TestDatabase;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -149,7 +151,7 @@ class MetricWriterEventsTest {
                         points.add(new MetricPoint(name, next, value));
                     }
                 }
-                java.util.Collections.shuffle(points, new java.util.Random(random.nextLong()));
+                Collections.shuffle(points, new Random(random.nextLong()));
                 assertThat(writer.write(copied, 1, points, true)).isTrue();
                 assertThat(writer.write(replayed, 1, points, false)).isTrue();
             }

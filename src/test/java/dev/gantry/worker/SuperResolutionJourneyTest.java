@@ -9,6 +9,7 @@ import dev.gantry.testsupport.TestDatabaseInitializer;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -151,7 +152,7 @@ class SuperResolutionJourneyTest {
         Http.Response empty = http.post(
                 "/api/v1/jobs/" + with + "/generate?step=best", new byte[0], Map.of("Content-Type", "image/png"));
         assertThat(empty.status()).isEqualTo(400);
-        assertThat(new String(empty.bytes(), java.nio.charset.StandardCharsets.UTF_8))
+        assertThat(new String(empty.bytes(), StandardCharsets.UTF_8))
                 .contains("a non-empty image/png body is required")
                 .doesNotContain("JSON");
     }

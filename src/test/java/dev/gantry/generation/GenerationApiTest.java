@@ -3,6 +3,7 @@ package dev.gantry.generation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.gantry.artifact.ArtifactKind;
 import dev.gantry.artifact.Artifacts;
 import dev.gantry.generation.TrainedJobs.TrainedJob;
 import dev.gantry.generation.export.SafeTensors;
@@ -405,5 +406,24 @@ class GenerationApiTest {
         Http.Response none = http.get("/api/v1/jobs/" + queued + "/export");
         assertThat(none.status()).isEqualTo(409);
         assertThat(none.contentType()).isEqualTo("application/problem+json");
+    }
+
+    @Test
+    void a_corrupt_stored_checkpoint_is_a_problem_saying_so_for_export_and_generate() {
+        UUID id = TrainedJobs.submit(http, TrainedJobs.spec("corrupt-checkpoint", 0));
+        byte[] bytes = plain.checkpoints().get(200L).clone();
+        bytes[bytes.length / 2] ^= 0x40;
+        artifacts.save(ArtifactKind.CHECKPOINT, id, 1, 200, bytes, 5);
+
+        for (Http.Response response :
+                List.of(http.get("/api/v1/jobs/" + id + "/export"), generate(id, "{\"count\": 5, \"seed\": 1}", NPY))) {
+            assertThat(response.status()).isEqualTo(500);
+            assertThat(response.contentType()).isEqualTo("application/problem+json");
+            assertThat(response.json().get("type").asString()).isEqualTo("urn:gantry:problem:generation-failed");
+            assertThat(response.json().get("detail").asString())
+                    .contains("checkpoint at step 200")
+                    .contains("corrupt (CRC mismatch)");
+        }
+        assertThat(artifacts.read(ArtifactKind.CHECKPOINT, id, 200)).isEqualTo(bytes);
     }
 }

@@ -4,10 +4,12 @@ import dev.gantry.artifact.Artifact;
 import dev.gantry.artifact.ArtifactKind;
 import dev.gantry.artifact.Artifacts;
 import dev.gantry.generation.CheckpointChoice;
+import dev.gantry.generation.GenerationFailedException;
 import dev.gantry.job.Job;
 import dev.gantry.job.JobService;
 import dev.gantry.job.TrainingConfigs;
 import dev.gantry.training.Checkpoint;
+import dev.gantry.training.InvalidCheckpointException;
 import dev.gantry.training.config.TrainingConfig;
 import dev.gantry.training.model.TensorData;
 import java.io.ByteArrayOutputStream;
@@ -75,7 +77,13 @@ public class GeneratorExport {
         Job job = jobs.get(jobId);
         TrainingConfig config = TrainingConfigs.from(job.spec());
         Artifact artifact = CheckpointChoice.resolve(artifacts, job, step);
-        Checkpoint checkpoint = Checkpoint.decode(artifacts.read(ArtifactKind.CHECKPOINT, jobId, artifact.step()));
+        Checkpoint checkpoint;
+        try {
+            checkpoint = Checkpoint.decode(artifacts.read(ArtifactKind.CHECKPOINT, jobId, artifact.step()));
+        } catch (InvalidCheckpointException e) {
+            throw new GenerationFailedException(
+                    "Export of the checkpoint at step " + artifact.step() + " failed: " + e.getMessage());
+        }
         boolean ema = !checkpoint.generatorEma().isEmpty();
         Map<String, SafeTensors.Tensor> tensors = new LinkedHashMap<>();
         for (Map.Entry<String, TensorData> e : (ema ? checkpoint.generatorEma() : checkpoint.generator()).entrySet()) {

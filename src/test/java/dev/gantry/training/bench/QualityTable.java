@@ -33,7 +33,8 @@ import java.util.Map;
  * [key=value …]}, where the keys override every row's setting: {@code glr}, {@code dlr}, {@code
  * beta1}, {@code beta2}, {@code dsteps}, {@code ema}, {@code decay} (the fraction of the run at
  * the full rate before the linear decay; 1 is constant), {@code units}, {@code layers}, {@code
- * batch}, {@code r1} (the weight of a row's R1 term). Run one JVM per dataset to use two cores.
+ * batch}, {@code r1} (the weight of a row's R1 term), {@code gp} (the weight of a row's
+ * gradient penalty). Run one JVM per dataset to use two cores.
  */
 public final class QualityTable {
 
@@ -82,18 +83,8 @@ public final class QualityTable {
         }
 
         Setting with(Map<String, String> o) {
-            LossConfig l = loss;
-            if (o.containsKey("r1")) {
-                double w = Double.parseDouble(o.get("r1"));
-                l = new LossConfig(
-                        l.adversarial(),
-                        l.labelSmoothing(),
-                        l.terms().stream()
-                                .map(t -> t.type().equals("r1") ? term("r1", w) : t)
-                                .toList());
-            }
             return new Setting(
-                    l,
+                    reweighted(reweighted(loss, "r1", o.get("r1")), "gradient-penalty", o.get("gp")),
                     spectralNorm,
                     integer(o, "dsteps", discriminatorSteps),
                     number(o, "glr", generatorRate),
@@ -105,6 +96,19 @@ public final class QualityTable {
                     integer(o, "units", hiddenUnits),
                     integer(o, "layers", hiddenLayers),
                     integer(o, "batch", batch));
+        }
+
+        private static LossConfig reweighted(LossConfig loss, String type, String weight) {
+            if (weight == null) {
+                return loss;
+            }
+            double w = Double.parseDouble(weight);
+            return new LossConfig(
+                    loss.adversarial(),
+                    loss.labelSmoothing(),
+                    loss.terms().stream()
+                            .map(t -> t.type().equals(type) ? term(type, w) : t)
+                            .toList());
         }
 
         String describe() {
@@ -157,10 +161,13 @@ public final class QualityTable {
         row("least-squares", "least-squares", Setting.defaults(loss("least-squares")));
         row("least-squares-r1", "least-squares + r1 (γ=1)", Setting.defaults(loss("least-squares", term("r1", 1))));
         row("rsgan", "rsgan", Setting.defaults(loss("rsgan")));
+        row("rsgan-r1", "rsgan + r1 (γ=1)", Setting.defaults(loss("rsgan", term("r1", 1))));
         row("rasgan", "rasgan", Setting.defaults(loss("rasgan")));
+        row("rasgan-r1", "rasgan + r1 (γ=1)", Setting.defaults(loss("rasgan", term("r1", 1))));
         row("ralsgan", "ralsgan", Setting.defaults(loss("ralsgan")));
         row("ralsgan-r1", "ralsgan + r1 (γ=1)", Setting.defaults(loss("ralsgan", term("r1", 1))));
         row("rahinge", "rahinge", Setting.defaults(loss("rahinge")));
+        row("rahinge-r1", "rahinge + r1 (γ=1)", Setting.defaults(loss("rahinge", term("r1", 1))));
     }
 
     private static void row(String key, String name, Setting setting) {

@@ -43,8 +43,8 @@ class SweepController {
     }
 
     /**
-     * @param rungs early stopping's rungs for the trials' evaluation cadence: rung k at evaluation
-     *     {@code evaluations}, step {@code step}; empty without early stopping
+     * @param rungs early stopping's rungs, or PBT's decision steps, for the trials' evaluation
+     *     cadence: rung k at evaluation {@code evaluations}, step {@code step}; empty without either
      */
     record SweepResponse(
             UUID id,
@@ -58,12 +58,15 @@ class SweepController {
             Instant finishedAt,
             Instant updatedAt) {}
 
-    record Counts(int trials, int pending, int active, int ended, int earlyStopped) {}
+    record Counts(int trials, int pending, int active, int ended, int earlyStopped, int exploited) {}
 
     /**
      * @param job the trial's job, once submitted; its {@code failure.reason} is {@code
-     *     EARLY_STOPPED} when early stopping cancelled it
-     * @param rungs the trial's objective at each rung it reached, and what was decided there
+     *     EARLY_STOPPED} when early stopping cancelled it, {@code EXPLOITED} when PBT replaced it
+     * @param rungs the trial's objective at each rung (PBT: decision step) it reached, and what was
+     *     decided there
+     * @param member PBT: the member of the population it trains
+     * @param parent PBT: for a replacement, the trial whose checkpoint at {@code step} it forks
      */
     record TrialResponse(
             int trial,
@@ -76,7 +79,11 @@ class SweepController {
             long steps,
             String reason,
             String skipped,
-            List<SweepService.RungRecord> rungs) {}
+            List<SweepService.RungRecord> rungs,
+            Integer member,
+            Parent parent) {}
+
+    record Parent(int trial, long step) {}
 
     record SweepListResponse(List<SweepSummary> sweeps) {}
 
@@ -184,7 +191,9 @@ class SweepController {
                                 t.steps(),
                                 t.failureReason(),
                                 t.skippedReason(),
-                                rungs.getOrDefault(t.trial(), List.of())))
+                                rungs.getOrDefault(t.trial(), List.of()),
+                                t.member(),
+                                t.parentTrial() == null ? null : new Parent(t.parentTrial(), t.parentStep())))
                         .toList(),
                 sweep.createdAt(),
                 sweep.finishedAt(),
@@ -192,7 +201,7 @@ class SweepController {
     }
 
     private static Counts counts(List<SweepTrial> trials) {
-        int pending = 0, active = 0, ended = 0, stopped = 0;
+        int pending = 0, active = 0, ended = 0, stopped = 0, exploited = 0;
         for (SweepTrial t : trials) {
             if (t.pending()) {
                 pending++;
@@ -204,7 +213,10 @@ class SweepController {
             if (t.earlyStopped()) {
                 stopped++;
             }
+            if (t.exploited()) {
+                exploited++;
+            }
         }
-        return new Counts(trials.size(), pending, active, ended, stopped);
+        return new Counts(trials.size(), pending, active, ended, stopped, exploited);
     }
 }

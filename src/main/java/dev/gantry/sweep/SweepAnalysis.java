@@ -18,6 +18,10 @@ import tools.jackson.databind.node.ObjectNode;
  * with a note on how sure that is, and the objective against each parameter's values averaged
  * over the others. Only completed trials are averaged: a trial stopped early ended at another
  * step, and its last value would not compare.
+ *
+ * <p>A PBT sweep's trials are each their own configuration; an exploited member is counted like an
+ * early-stopped trial, and the best is the best member at the end, with its {@code lineage}: the
+ * trials it descends from by forks and the values each trained with from its step on.
  */
 public record SweepAnalysis(
         UUID sweep,
@@ -27,7 +31,8 @@ public record SweepAnalysis(
         Counts trials,
         List<Configuration> configurations,
         Best best,
-        List<Marginal> marginals) {
+        List<Marginal> marginals,
+        List<LineageStep> lineage) {
 
     /** Beyond this many numeric values, a marginal is given over {@link #BINS} ranges of them. */
     static final int MAX_LEVELS = 8;
@@ -56,7 +61,17 @@ public record SweepAnalysis(
     }
 
     public record Counts(
-            int total, int pending, int active, int completed, int earlyStopped, int failed, int cancelled) {}
+            int total,
+            int pending,
+            int active,
+            int completed,
+            int earlyStopped,
+            int exploited,
+            int failed,
+            int cancelled) {}
+
+    /** A PBT trial of the best member's lineage: it trained with {@code params} from {@code fromStep} on. */
+    public record LineageStep(int trial, UUID job, long fromStep, Map<String, JsonNode> params) {}
 
     /**
      * @param objective over completed trials; null when none completed
@@ -123,7 +138,7 @@ public record SweepAnalysis(
                     .computeIfAbsent(p.name(), n -> new ArrayList<>())
                     .add(new double[] {p.step(), p.value()});
         }
-        int pending = 0, active = 0, completed = 0, stopped = 0, failed = 0, cancelled = 0;
+        int pending = 0, active = 0, completed = 0, stopped = 0, exploited = 0, failed = 0, cancelled = 0;
         Map<Integer, List<SweepTrial>> byConfiguration = new TreeMap<>();
         for (SweepTrial t : trials) {
             byConfiguration
@@ -137,6 +152,8 @@ public record SweepAnalysis(
                 completed++;
             } else if (t.earlyStopped()) {
                 stopped++;
+            } else if (t.exploited()) {
+                exploited++;
             } else if ("FAILED".equals(t.jobState()) || t.skippedReason() != null) {
                 failed++;
             } else {
@@ -184,15 +201,43 @@ public record SweepAnalysis(
                     results));
         }
         List<String> parameters = new ArrayList<>(sweep.request().space().keySet());
+        Best best = best(configurations, objective, maximize);
+        List<LineageStep> lineage = null;
+        if ("pbt".equals(sweep.request().strategy()) && best != null) {
+            lineage = lineage(trials, best.configuration());
+            best = new Best(
+                    best.configuration(),
+                    best.params(),
+                    best.objective(),
+                    best.confidence(),
+                    "PBT: trial " + best.configuration() + " is the best member at the end; it trained with the"
+                            + " values of each trial of its lineage in turn, from that trial's step on. One run:"
+                            + " its spread over seeds is unknown",
+                    best.runnerUp());
+        }
         return new SweepAnalysis(
                 sweep.id(),
                 sweep.state(),
                 objective,
                 parameters,
-                new Counts(trials.size(), pending, active, completed, stopped, failed, cancelled),
+                new Counts(trials.size(), pending, active, completed, stopped, exploited, failed, cancelled),
                 configurations,
-                best(configurations, objective, maximize),
-                marginals(parameters, configurations));
+                best,
+                marginals(parameters, configurations),
+                lineage);
+    }
+
+    /** The forks the trial descends from, its first ancestor first and itself last. */
+    private static List<LineageStep> lineage(List<SweepTrial> trials, int trial) {
+        Map<Integer, SweepTrial> byTrial = new TreeMap<>();
+        trials.forEach(t -> byTrial.put(t.trial(), t));
+        List<LineageStep> out = new ArrayList<>();
+        for (SweepTrial t = byTrial.get(trial);
+                t != null;
+                t = t.parentTrial() == null ? null : byTrial.get(t.parentTrial())) {
+            out.add(0, new LineageStep(t.trial(), t.jobId(), t.startStep(), t.params()));
+        }
+        return out;
     }
 
     private static Best best(List<Configuration> configurations, SweepRequest.Objective objective, boolean maximize) {

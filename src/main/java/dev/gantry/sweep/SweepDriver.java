@@ -26,7 +26,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Runs the sweeps: keeps {@code parallelTrials} trials queued or running, submits the next when
- * one ends, applies early stopping at the rungs, and marks a sweep {@code COMPLETED} when its
+ * one ends, applies early stopping at the rungs or PBT's decisions ({@link PbtDriver}), and marks a sweep {@code COMPLETED} when its
  * last trial has ended. It holds no state of its own: each pass reads the sweep's rows, so a
  * restarted server, or another one, carries on where the last pass left off. Each sweep is
  * handled under its row lock, taken with SKIP LOCKED, so two servers never drive it at once.
@@ -45,6 +45,7 @@ public class SweepDriver {
     private final Counter submitted;
     private final Counter stopped;
     private final Counter errors;
+    private final PbtDriver pbt;
 
     SweepDriver(
             SweepRepository sweeps,
@@ -62,6 +63,7 @@ public class SweepDriver {
         this.submitted = meters.counter("gantry.sweeps.trials.submitted");
         this.stopped = meters.counter("gantry.sweeps.trials.early-stopped");
         this.errors = meters.counter("gantry.sweeps.driver.errors");
+        this.pbt = new PbtDriver(sweeps, jobs, meters.counter("gantry.sweeps.trials.exploited"));
     }
 
     @Scheduled(fixedDelayString = "${gantry.sweeps.interval:1s}")
@@ -89,8 +91,14 @@ public class SweepDriver {
 
     private void drive(Sweep sweep) {
         List<SweepTrial> trials = sweeps.trials(sweep.id());
+        // Read before the decisions: a trial that ends after this read is seen by the next pass,
+        // which records its values before the sweep may complete.
+        boolean quietBefore = trials.stream().noneMatch(SweepTrial::active);
         if (sweep.request().earlyStopping() != null) {
             applyEarlyStopping(sweep, trials);
+            trials = sweeps.trials(sweep.id());
+        } else if ("pbt".equals(sweep.request().strategy())) {
+            pbt.apply(sweep, trials);
             trials = sweeps.trials(sweep.id());
         }
         long active = trials.stream().filter(SweepTrial::active).count();
@@ -109,7 +117,9 @@ public class SweepDriver {
                 active++;
             }
         }
-        if (active == 0 && sweeps.trials(sweep.id()).stream().noneMatch(t -> t.pending() || t.active())) {
+        if (quietBefore
+                && active == 0
+                && sweeps.trials(sweep.id()).stream().noneMatch(t -> t.pending() || t.active())) {
             sweeps.finish(sweep.id(), SweepState.COMPLETED);
             log.info("Sweep {} completed", sweep.id());
         }

@@ -34,13 +34,19 @@ final class SweepPlanner {
     static final int DEFAULT_BUDGET_TRIALS = 100;
     static final int MAX_REDUCTION_FACTOR = 10;
     static final int MAX_MIN_EVALUATIONS = 1000;
+    static final int MAX_POPULATION = 64;
+    static final int MAX_KEEP_LAST = 1000;
     static final String SEED_PATH = "training.seed";
     static final String NOT_A_FIELD = "is not a field of the job spec";
 
     // Trials are named <sweep>-t<index>, which must still be a job name (at most 100 characters).
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,89}");
 
-    /** One trial before it is stored: which configuration, which seed, its values and its spec. */
+    /**
+     * One trial before it is stored: which configuration, which seed, its values and its spec.
+     *
+     * @param member the PBT member it starts, null for grid and random
+     */
     record PlannedTrial(
             int trial,
             int configuration,
@@ -48,7 +54,8 @@ final class SweepPlanner {
             Map<String, JsonNode> params,
             JsonNode spec,
             long evalEvery,
-            long steps) {}
+            long steps,
+            Integer member) {}
 
     record Plan(SweepRequest settings, List<PlannedTrial> trials) {}
 
@@ -92,33 +99,52 @@ final class SweepPlanner {
             error("name", "must be 1-90 letters, digits, '.', '_' or '-', starting with a letter or digit");
         }
         String strategy = r.strategy() == null ? "grid" : r.strategy();
-        if (!strategy.equals("grid") && !strategy.equals("random")) {
-            error("strategy", "must be one of [grid, random]");
+        if (!strategy.equals("grid") && !strategy.equals("random") && !strategy.equals("pbt")) {
+            error("strategy", "must be one of [grid, random, pbt]");
         }
+        boolean pbt = strategy.equals("pbt");
         Integer samples = r.samples();
         if (strategy.equals("random") && (samples == null || samples < 1 || samples > MAX_TRIALS)) {
             error("samples", "must be between 1 and " + MAX_TRIALS + " for a random search");
         } else if (strategy.equals("grid") && samples != null) {
             error("samples", "is for a random search; a grid runs every combination");
+        } else if (pbt && samples != null) {
+            error("samples", "is for a random search; PBT draws its population");
         }
+        Integer population = population(r.population(), pbt);
         long randomSeed = r.randomSeed() == null ? 0 : r.randomSeed();
         int seeds = r.seeds() == null ? 1 : r.seeds();
         if (seeds < 1 || seeds > MAX_SEEDS) {
             error("seeds", "must be between 1 and " + MAX_SEEDS);
+        } else if (pbt && seeds != 1) {
+            error(
+                    "seeds",
+                    "must be 1 for PBT: every member trains with the base's training.seed, and a replacement"
+                            + " goes on from its parent's checkpoint");
         }
         SweepRequest.Objective objective = objective(r.objective());
-        int parallel = r.parallelTrials() == null ? 1 : r.parallelTrials();
+        int parallel = r.parallelTrials() != null ? r.parallelTrials() : pbt && population != null ? population : 1;
         if (parallel < 1 || parallel > MAX_PARALLEL_TRIALS) {
             error("parallelTrials", "must be between 1 and " + MAX_PARALLEL_TRIALS);
         }
         SweepRequest.Budget budget = budget(r.budget());
         SweepRequest.EarlyStopping stopping = earlyStopping(r.earlyStopping());
+        if (pbt && stopping != null) {
+            error("earlyStopping", "is not for PBT: its own decisions replace the worst members");
+        }
+        SweepRequest.Pbt pbtSettings = pbt ? PbtPlan.settings(r.pbt(), population, this::error) : null;
+        if (!pbt && r.pbt() != null) {
+            error("pbt", "is for \"strategy\": \"pbt\"");
+        }
         ObjectNode base = null;
         if (r.base() == null || !r.base().isObject()) {
             error("base", "must be an object: the job spec every trial starts from");
         } else {
             base = (ObjectNode) r.base();
-            checkBase(base);
+            JobSpec completeBase = checkBase(base);
+            if (pbt && completeBase != null && pbtSettings != null) {
+                PbtPlan.prepareBase(base, completeBase, pbtSettings, this::error);
+            }
         }
         ObjectNode shape = base;
         Map<String, SpacePath> paths = new LinkedHashMap<>();
@@ -137,6 +163,8 @@ final class SweepPlanner {
                                             path.covers(SEED_PATH)
                                                     ? "is set by seeds"
                                                     : "trials are named after the sweep");
+                                } else if (pbt && PbtPlan.forkFixed(path) != null) {
+                                    error(field, PbtPlan.forkFixed(path));
                                 } else if (checkDimension(field, dimension, strategy)
                                         && fits(field, path, shape, dimension)) {
                                     paths.put(text, path);
@@ -145,12 +173,25 @@ final class SweepPlanner {
                             () -> error(field, "is not a spec path such as loss.terms[1].weight"));
         });
         SweepRequest settings = new SweepRequest(
-                name, base, space, strategy, samples, randomSeed, seeds, objective, parallel, budget, stopping);
+                name,
+                base,
+                space,
+                strategy,
+                samples,
+                randomSeed,
+                seeds,
+                objective,
+                parallel,
+                budget,
+                stopping,
+                population,
+                pbtSettings);
         if (!errors.isEmpty()) {
             return new Plan(settings, List.of());
         }
-        List<Map<String, JsonNode>> configurations =
-                strategy.equals("grid") ? grid(space, seeds, budget) : random(space, samples, randomSeed);
+        List<Map<String, JsonNode>> configurations = strategy.equals("grid")
+                ? grid(space, seeds, budget)
+                : random(space, pbt ? population : samples, randomSeed);
         if (!errors.isEmpty()) {
             return new Plan(settings, List.of());
         }
@@ -158,8 +199,11 @@ final class SweepPlanner {
         if (trialCount > budget.trials()) {
             error(
                     "budget.trials",
-                    configurations.size() + " configuration(s) × " + seeds + " seed(s) make " + trialCount
-                            + " trials, more than the budget of " + budget.trials());
+                    pbt
+                            ? "a population of " + population + " is more than the budget of " + budget.trials()
+                                    + " trials (replacements count as trials too)"
+                            : configurations.size() + " configuration(s) × " + seeds + " seed(s) make " + trialCount
+                                    + " trials, more than the budget of " + budget.trials());
             return new Plan(settings, List.of());
         }
         long baseSeed = base.path("training").path("seed").isIntegralNumber()
@@ -170,7 +214,8 @@ final class SweepPlanner {
         for (int c = 0; c < configurations.size(); c++) {
             for (int s = 0; s < seeds; s++) {
                 int index = trials.size();
-                PlannedTrial trial = trial(base, paths, configurations.get(c), name, index, c, baseSeed + s);
+                PlannedTrial trial =
+                        trial(base, paths, configurations.get(c), name, index, c, baseSeed + s, pbt ? c : null);
                 if (trial != null) {
                     trials.add(trial);
                     totalSteps += trial.steps();
@@ -180,8 +225,13 @@ final class SweepPlanner {
         if (errors.isEmpty() && budget.steps() != null && totalSteps > budget.steps()) {
             error(
                     "budget.steps",
-                    "the " + trials.size() + " trials would train " + totalSteps + " steps, more than the budget of "
-                            + budget.steps());
+                    pbt
+                            ? "the " + trials.size() + " members would train " + totalSteps
+                                    + " steps (a replacement trains only the steps after its decision step, so"
+                                    + " the population's steps are the sweep's), more than the budget of "
+                                    + budget.steps()
+                            : "the " + trials.size() + " trials would train " + totalSteps
+                                    + " steps, more than the budget of " + budget.steps());
         }
         if (errors.isEmpty() && stopping != null) {
             for (PlannedTrial t : trials) {
@@ -214,6 +264,20 @@ final class SweepPlanner {
             error("objective.at", "must be one of [last, best]");
         }
         return new SweepRequest.Objective(o.metric(), o.goal(), at);
+    }
+
+    private Integer population(Integer population, boolean pbt) {
+        if (!pbt) {
+            if (population != null) {
+                error("population", "is for \"strategy\": \"pbt\"");
+            }
+            return null;
+        }
+        if (population == null || population < 2 || population > MAX_POPULATION) {
+            error("population", "must be between 2 and " + MAX_POPULATION + " for PBT");
+            return null;
+        }
+        return population;
     }
 
     private SweepRequest.Budget budget(SweepRequest.Budget b) {
@@ -307,15 +371,20 @@ final class SweepPlanner {
                 .orElse(true);
     }
 
-    /** The base alone must be a valid spec, so that a trial's error is the space's fault. */
-    private void checkBase(ObjectNode base) {
+    /**
+     * The base alone must be a valid spec, so that a trial's error is the space's fault.
+     *
+     * @return the base with the defaults filled in, or null when it is invalid
+     */
+    private JobSpec checkBase(ObjectNode base) {
         try {
-            complete.apply(json.treeToValue(base, JobSpec.class));
+            return complete.apply(json.treeToValue(base, JobSpec.class));
         } catch (JacksonException e) {
             error(prefixed("base", jsonPath(e)), shortMessage(e));
         } catch (InvalidRequestException e) {
             e.errors().forEach(f -> error(prefixed("base", f.field()), f.message()));
         }
+        return null;
     }
 
     /** Every combination, the first path varying slowest. */
@@ -368,11 +437,17 @@ final class SweepPlanner {
         double value = "log".equals(d.scale())
                 ? Math.exp(Math.log(d.min()) + u * (Math.log(d.max()) - Math.log(d.min())))
                 : d.min() + u * (d.max() - d.min());
+        return inRange(d, value);
+    }
+
+    /** The value clamped to the range [min, max], and rounded within it when {@code integer}. */
+    static JsonNode inRange(SweepRequest.Dimension d, double value) {
+        double clamped = Math.max(d.min(), Math.min(d.max(), value));
         if (Boolean.TRUE.equals(d.integer())) {
             return JsonNodeFactory.instance.numberNode(Math.max(
-                    Math.round(Math.ceil(d.min())), Math.min(Math.round(Math.floor(d.max())), Math.round(value))));
+                    Math.round(Math.ceil(d.min())), Math.min(Math.round(Math.floor(d.max())), Math.round(clamped))));
         }
-        return JsonNodeFactory.instance.numberNode(value);
+        return JsonNodeFactory.instance.numberNode(clamped);
     }
 
     private PlannedTrial trial(
@@ -382,7 +457,8 @@ final class SweepPlanner {
             String name,
             int index,
             int configuration,
-            long seed) {
+            long seed,
+            Integer member) {
         ObjectNode spec = base.deepCopy();
         for (Map.Entry<String, JsonNode> e : values.entrySet()) {
             paths.get(e.getKey()).set(spec, e.getValue()).ifPresent(problem -> error(field(e.getKey()), problem));
@@ -415,7 +491,8 @@ final class SweepPlanner {
                 values,
                 spec,
                 complete.evaluation().everySteps(),
-                complete.training().steps());
+                complete.training().steps(),
+                member);
     }
 
     /**

@@ -24,13 +24,14 @@ import tools.jackson.databind.json.JsonMapper;
 class SweepRepository {
 
     static final String EARLY_STOPPED = "EARLY_STOPPED";
+    static final String EXPLOITED = "EXPLOITED";
 
     private static final String SWEEP_COLUMNS =
             "id, project_id, name, state, request, created_at, finished_at, updated_at";
 
     private static final String TRIALS = """
             SELECT t.sweep_id, t.trial, t.configuration, t.seed, t.params, t.eval_every, t.steps, t.job_id,
-                   t.skipped_reason, j.state AS job_state, j.step AS job_step, j.failure_reason
+                   t.skipped_reason, t.member, t.parent_trial, t.parent_step, j.state AS job_state, j.step AS job_step, j.failure_reason
               FROM sweep_trials t LEFT JOIN jobs j ON j.id = t.job_id
              WHERE t.sweep_id = ANY(:sweeps)
              ORDER BY t.sweep_id, t.trial
@@ -57,8 +58,10 @@ class SweepRepository {
                 .update();
         for (SweepPlanner.PlannedTrial t : trials) {
             jdbc.sql("""
-                            INSERT INTO sweep_trials (sweep_id, trial, configuration, seed, params, spec, eval_every, steps)
-                            VALUES (:sweep, :trial, :configuration, :seed, :params::json, :spec::jsonb, :evalEvery, :steps)
+                            INSERT INTO sweep_trials (sweep_id, trial, configuration, seed, params, spec, eval_every, steps,
+                                                      member)
+                            VALUES (:sweep, :trial, :configuration, :seed, :params::json, :spec::jsonb, :evalEvery, :steps,
+                                    :member)
                             """)
                     .param("sweep", id)
                     .param("trial", t.trial())
@@ -68,8 +71,41 @@ class SweepRepository {
                     .param("spec", json.writeValueAsString(t.spec()))
                     .param("evalEvery", t.evalEvery())
                     .param("steps", t.steps())
+                    .param("member", t.member())
                     .update();
         }
+    }
+
+    /** A PBT replacement: the next trial of a member, a fork of {@code parentTrial} at {@code parentStep}. */
+    record Replacement(
+            int trial,
+            int member,
+            long seed,
+            Map<String, JsonNode> params,
+            JsonNode spec,
+            long evalEvery,
+            long steps,
+            int parentTrial,
+            long parentStep) {}
+
+    void insert(UUID sweep, Replacement r) {
+        jdbc.sql("""
+                        INSERT INTO sweep_trials (sweep_id, trial, configuration, seed, params, spec, eval_every, steps,
+                                                  member, parent_trial, parent_step)
+                        VALUES (:sweep, :trial, :trial, :seed, :params::json, :spec::jsonb, :evalEvery, :steps,
+                                :member, :parent, :parentStep)
+                        """)
+                .param("sweep", sweep)
+                .param("trial", r.trial())
+                .param("seed", r.seed())
+                .param("params", json.writeValueAsString(r.params()))
+                .param("spec", json.writeValueAsString(r.spec()))
+                .param("evalEvery", r.evalEvery())
+                .param("steps", r.steps())
+                .param("member", r.member())
+                .param("parent", r.parentTrial())
+                .param("parentStep", r.parentStep())
+                .update();
     }
 
     Optional<Sweep> find(UUID id) {
@@ -209,6 +245,37 @@ class SweepRepository {
                 .list();
     }
 
+    /** Decides a PBT value recorded as {@code WAITING}; false when another pass decided it first. */
+    boolean decide(UUID sweep, int rung, int trial, String decision) {
+        return jdbc.sql("""
+                        UPDATE sweep_rungs SET decision = :decision
+                         WHERE sweep_id = :sweep AND rung = :rung AND trial = :trial AND decision = 'WAITING'
+                        """)
+                        .param("sweep", sweep)
+                        .param("rung", rung)
+                        .param("trial", trial)
+                        .param("decision", decision)
+                        .update()
+                == 1;
+    }
+
+    /** An exploited member's values after its decision step no longer speak for its member. */
+    void forgetAfter(UUID sweep, int trial, int rung) {
+        jdbc.sql("DELETE FROM sweep_rungs WHERE sweep_id = :sweep AND trial = :trial AND rung > :rung")
+                .param("sweep", sweep)
+                .param("trial", trial)
+                .param("rung", rung)
+                .update();
+    }
+
+    boolean hasCheckpoint(UUID job, long step) {
+        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM checkpoints WHERE job_id = :job AND step = :step)")
+                .param("job", job)
+                .param("step", step)
+                .query(Boolean.class)
+                .single();
+    }
+
     void record(UUID sweep, Rung rung) {
         jdbc.sql("""
                         INSERT INTO sweep_rungs (sweep_id, rung, trial, step, value, decision)
@@ -281,7 +348,10 @@ class SweepRepository {
                 rs.getString("job_state"),
                 rs.getLong("job_step"),
                 rs.getString("failure_reason"),
-                rs.getString("skipped_reason"));
+                rs.getString("skipped_reason"),
+                rs.getObject("member", Integer.class),
+                rs.getObject("parent_trial", Integer.class),
+                rs.getObject("parent_step", Long.class));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -11,11 +11,14 @@ import tools.jackson.databind.JsonNode;
  * @param base a job spec, as {@code POST /api/v1/jobs} takes it
  * @param space spec path (such as {@code loss.terms[1].weight}) to the values it takes; in the
  *     order given, the first path varies slowest in a grid
- * @param strategy {@code grid} (every combination of value lists) or {@code random} ({@code
- *     samples} configurations drawn with {@code randomSeed})
+ * @param strategy {@code grid} (every combination of value lists), {@code random} ({@code
+ *     samples} configurations drawn with {@code randomSeed}) or {@code pbt} (population-based
+ *     training: {@code population} members drawn as a random search draws, then the worst replaced
+ *     by perturbed forks of the best at each decision step)
  * @param seeds every configuration runs this many times, with {@code training.seed} the base's
  *     seed (0 when it has none) plus 0, 1, …
  * @param parallelTrials trials queued or running at once
+ * @param population PBT's member count
  */
 public record SweepRequest(
         String name,
@@ -28,7 +31,9 @@ public record SweepRequest(
         Objective objective,
         Integer parallelTrials,
         Budget budget,
-        EarlyStopping earlyStopping) {
+        EarlyStopping earlyStopping,
+        Integer population,
+        Pbt pbt) {
 
     /**
      * One path of the space: a list of {@code values} (grid or random), or a range {@code min} to
@@ -53,4 +58,23 @@ public record SweepRequest(
      * the best 1/{@code reductionFactor} of the values recorded there so far is stopped.
      */
     public record EarlyStopping(String type, Integer reductionFactor, Integer minEvaluations) {}
+
+    /**
+     * Population-based training (Jaderberg et al. 2017), asynchronous, with truncation selection:
+     * a member is judged at every {@code intervalEvaluations}-th evaluation (its step: that many
+     * times {@code evaluation.everySteps}) against the values recorded there, once {@code quorum}
+     * of them are; one in the bottom {@code quantile} is cancelled and replaced by a fork of a
+     * member in the top {@code quantile}, from that member's checkpoint at the step, with its
+     * parameters perturbed.
+     *
+     * @param perturbFactors a range's value is multiplied by one of these, drawn uniformly
+     * @param resampleProbability a parameter is drawn afresh from its range or list with this
+     *     probability instead of perturbed (a list's value otherwise moves to a neighbour)
+     */
+    public record Pbt(
+            Integer intervalEvaluations,
+            Double quantile,
+            List<Double> perturbFactors,
+            Double resampleProbability,
+            Integer quorum) {}
 }

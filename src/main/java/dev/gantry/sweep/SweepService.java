@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.stream.IntStream;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.JsonNode;
@@ -49,13 +50,26 @@ public class SweepService {
         return sweeps.trials(id);
     }
 
-    /** The stated rungs of early stopping, for the trials' evaluation cadence (the first trial's). */
+    /**
+     * The stated rungs of early stopping, or PBT's decision steps, for the trials' evaluation
+     * cadence (the first trial's).
+     */
     public List<Rung> rungs(Sweep sweep, List<SweepTrial> trials) {
         SweepRequest.EarlyStopping stopping = sweep.request().earlyStopping();
-        if (stopping == null || trials.isEmpty()) {
+        if (trials.isEmpty()) {
             return List.of();
         }
         SweepTrial first = trials.get(0);
+        if (sweep.request().pbt() != null) {
+            List<Long> steps =
+                    Pbt.decisionSteps(Pbt.intervalSteps(sweep.request().pbt(), first.evalEvery()), first.steps());
+            return IntStream.range(0, steps.size())
+                    .mapToObj(k -> new Rung(k, steps.get(k) / first.evalEvery(), steps.get(k)))
+                    .toList();
+        }
+        if (stopping == null) {
+            return List.of();
+        }
         List<Long> steps = Asha.rungSteps(stopping, first.evalEvery(), first.steps());
         List<Rung> out = new ArrayList<>();
         for (int k = 0; k < steps.size(); k++) {
@@ -76,7 +90,9 @@ public class SweepService {
 
     /**
      * @param decision {@code CONTINUE}, {@code STOP} (cancelled as {@code EARLY_STOPPED}) or
-     *     {@code ENDED} (the trial had already ended; its value still counts for later trials)
+     *     {@code ENDED} (the trial had already ended; its value still counts for later trials); for
+     *     PBT also {@code WAITING} (recorded, not yet judged) and {@code EXPLOIT} (cancelled as
+     *     {@code EXPLOITED} and replaced)
      */
     public record RungRecord(int rung, long step, double value, String decision) {}
 

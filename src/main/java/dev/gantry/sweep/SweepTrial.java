@@ -9,6 +9,9 @@ import tools.jackson.databind.JsonNode;
  *
  * @param params spec path to value, without the seed
  * @param failureReason the job's, such as {@code EARLY_STOPPED} for a trial ASHA stopped
+ * @param member the PBT member it trains, null outside PBT
+ * @param parentTrial a PBT replacement's parent: the trial whose checkpoint it forks
+ * @param parentStep that checkpoint's step, the decision step it replaced its member at
  */
 public record SweepTrial(
         int trial,
@@ -21,7 +24,10 @@ public record SweepTrial(
         String jobState,
         long step,
         String failureReason,
-        String skippedReason) {
+        String skippedReason,
+        Integer member,
+        Integer parentTrial,
+        Long parentStep) {
 
     public boolean active() {
         return jobState != null
@@ -34,5 +40,14 @@ public record SweepTrial(
 
     public boolean earlyStopped() {
         return SweepRepository.EARLY_STOPPED.equals(failureReason);
+    }
+
+    public boolean exploited() {
+        return SweepRepository.EXPLOITED.equals(failureReason);
+    }
+
+    /** The step it trains from: 0, or its parent's checkpoint. */
+    long startStep() {
+        return parentStep == null ? 0 : parentStep;
     }
 }

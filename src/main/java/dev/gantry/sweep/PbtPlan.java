@@ -83,6 +83,9 @@ final class PbtPlan {
      * sets at least that many.
      */
     static void prepareBase(ObjectNode base, JobSpec complete, SweepRequest.Pbt pbt, BiConsumer<String, String> error) {
+        if (pbt.intervalEvaluations() < 1) {
+            return; // refused already; no interval to fit the checkpoints to
+        }
         if (base.has("from")) {
             error.accept("base.from", "is not for PBT: members start from scratch, replacements from members");
             return;

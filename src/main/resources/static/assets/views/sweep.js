@@ -87,7 +87,7 @@ export async function render(main, r) {
       h('h1', {}, sweep.name || shortId(sweep.id), ' ', h('span', { id: 'sweep-state', 'data-state': sweep.state }, stateBadge(sweep.state))),
       h('dl', { class: 'facts' },
         fact('Id', sweep.id),
-        fact('Trials', h('span', { id: 'sweep-counts' }, `${c.trials}: ${c.pending} pending, ${c.active} active, ${c.ended} ended, ${c.earlyStopped} stopped early`)),
+        fact('Trials', h('span', { id: 'sweep-counts' }, `${c.trials}: ${c.pending} pending, ${c.active} active, ${c.ended} ended, ${c.earlyStopped} stopped early${c.exploited ? `, ${c.exploited} exploited (PBT)` : ''}`)),
         fact('Objective', objectiveSummary(sweep.request.objective)),
         fact('Created', fmtTime(sweep.createdAt)),
         fact('Finished', fmtTime(sweep.finishedAt))));
@@ -153,7 +153,7 @@ export async function render(main, r) {
         h('td', {}, t.job ? h('a', { href: `#/jobs/${t.job}`, class: 'mono' }, shortId(t.job)) : '–'),
         h('td', {}, stateBadge(state)),
         h('td', { class: 'num small' }, t.job ? `${t.step} / ${t.steps}` : '–'),
-        h('td', { class: 'small' }, t.reason || t.skipped || ''),
+        h('td', { class: 'small' }, t.reason || t.skipped || '', t.parent ? h('div', {}, `fork of trial ${t.parent.trial} at step ${t.parent.step}`) : null),
         h('td', { class: 'small' }, t.rungs.length
           ? t.rungs.map((g) => h('div', { class: `rung rung-${g.decision.toLowerCase()}` }, `rung ${g.rung} (step ${g.step}): ${fmtNumber(g.value)} → ${g.decision}`))
           : '–'));
@@ -167,6 +167,7 @@ export async function render(main, r) {
     if (changed('best', [a.best, a.trials])) {
       const t = a.trials;
       const counts = h('p', { class: 'small' }, `${t.total} trials: ${t.completed} completed, ${t.earlyStopped} stopped early, ${t.active} active, ${t.pending} pending`,
+        t.exploited ? `, ${t.exploited} exploited (PBT)` : '',
         t.failed ? `, ${t.failed} failed` : '', t.cancelled ? `, ${t.cancelled} cancelled` : '', '.');
       const b = a.best;
       const bestTrials = b ? a.configurations.find((c) => c.configuration === b.configuration).trialResults.filter((x) => x.state === 'SUCCEEDED' && x.job) : [];

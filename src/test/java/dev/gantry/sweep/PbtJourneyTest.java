@@ -89,6 +89,7 @@ class PbtJourneyTest {
                 assertThat(job.get("state").asString()).isEqualTo("CANCELLED");
                 assertThat(job.at("/failure/reason").asString()).isEqualTo("EXPLOITED");
                 assertThat(t.get("reason").asString()).isEqualTo("EXPLOITED");
+                System.out.println("Exploited trial " + t.get("trial") + ": " + job.get("failure"));
             } else {
                 assertThat(job.get("state").asString()).isEqualTo("SUCCEEDED");
             }

@@ -164,14 +164,15 @@ final class PbtDriver {
         from.put("step", step);
         sweeps.insert(
                 sweep.id(),
-                new SweepRepository.Replacement(
+                new SweepPlanner.PlannedTrial(
                         index,
-                        loser.member(),
+                        index,
                         parent.seed(),
                         params,
                         spec,
                         parent.evalEvery(),
                         parent.steps(),
+                        loser.member(),
                         parentTrial,
                         step));
         long evaluation = step / loser.evalEvery();

@@ -45,7 +45,9 @@ final class SweepPlanner {
     /**
      * One trial before it is stored: which configuration, which seed, its values and its spec.
      *
-     * @param member the PBT member it starts, null for grid and random
+     * @param member the PBT member it trains, null for grid and random
+     * @param parentTrial a PBT replacement's: the trial whose checkpoint it forks
+     * @param parentStep that checkpoint's step
      */
     record PlannedTrial(
             int trial,
@@ -55,7 +57,9 @@ final class SweepPlanner {
             JsonNode spec,
             long evalEvery,
             long steps,
-            Integer member) {}
+            Integer member,
+            Integer parentTrial,
+            Long parentStep) {}
 
     record Plan(SweepRequest settings, List<PlannedTrial> trials) {}
 
@@ -492,7 +496,9 @@ final class SweepPlanner {
                 spec,
                 complete.evaluation().everySteps(),
                 complete.training().steps(),
-                member);
+                member,
+                null,
+                null);
     }
 
     /**

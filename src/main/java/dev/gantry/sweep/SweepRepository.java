@@ -56,55 +56,28 @@ class SweepRepository {
                 .param("request", json.writeValueAsString(settings))
                 .param("parallel", settings.parallelTrials())
                 .update();
-        for (SweepPlanner.PlannedTrial t : trials) {
-            jdbc.sql("""
-                            INSERT INTO sweep_trials (sweep_id, trial, configuration, seed, params, spec, eval_every, steps,
-                                                      member)
-                            VALUES (:sweep, :trial, :configuration, :seed, :params::json, :spec::jsonb, :evalEvery, :steps,
-                                    :member)
-                            """)
-                    .param("sweep", id)
-                    .param("trial", t.trial())
-                    .param("configuration", t.configuration())
-                    .param("seed", t.seed())
-                    .param("params", json.writeValueAsString(t.params()))
-                    .param("spec", json.writeValueAsString(t.spec()))
-                    .param("evalEvery", t.evalEvery())
-                    .param("steps", t.steps())
-                    .param("member", t.member())
-                    .update();
-        }
+        trials.forEach(t -> insert(id, t));
     }
 
-    /** A PBT replacement: the next trial of a member, a fork of {@code parentTrial} at {@code parentStep}. */
-    record Replacement(
-            int trial,
-            int member,
-            long seed,
-            Map<String, JsonNode> params,
-            JsonNode spec,
-            long evalEvery,
-            long steps,
-            int parentTrial,
-            long parentStep) {}
-
-    void insert(UUID sweep, Replacement r) {
+    /** A trial: one planned with the sweep, or a PBT replacement (with its parent) added by the driver. */
+    void insert(UUID sweep, SweepPlanner.PlannedTrial t) {
         jdbc.sql("""
                         INSERT INTO sweep_trials (sweep_id, trial, configuration, seed, params, spec, eval_every, steps,
                                                   member, parent_trial, parent_step)
-                        VALUES (:sweep, :trial, :trial, :seed, :params::json, :spec::jsonb, :evalEvery, :steps,
+                        VALUES (:sweep, :trial, :configuration, :seed, :params::json, :spec::jsonb, :evalEvery, :steps,
                                 :member, :parent, :parentStep)
                         """)
                 .param("sweep", sweep)
-                .param("trial", r.trial())
-                .param("seed", r.seed())
-                .param("params", json.writeValueAsString(r.params()))
-                .param("spec", json.writeValueAsString(r.spec()))
-                .param("evalEvery", r.evalEvery())
-                .param("steps", r.steps())
-                .param("member", r.member())
-                .param("parent", r.parentTrial())
-                .param("parentStep", r.parentStep())
+                .param("trial", t.trial())
+                .param("configuration", t.configuration())
+                .param("seed", t.seed())
+                .param("params", json.writeValueAsString(t.params()))
+                .param("spec", json.writeValueAsString(t.spec()))
+                .param("evalEvery", t.evalEvery())
+                .param("steps", t.steps())
+                .param("member", t.member())
+                .param("parent", t.parentTrial())
+                .param("parentStep", t.parentStep())
                 .update();
     }
 

@@ -1,5 +1,7 @@
 package dev.gantry.sweep;
 
+import static dev.gantry.sweep.SweepApiTest.fields;
+import static dev.gantry.sweep.SweepApiTest.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gantry.artifact.ArtifactKind;
@@ -78,21 +80,11 @@ class PbtApiTest {
         http = new Http(port);
     }
 
-    private static String unique(String prefix) {
-        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
     private String pbtSweep(String name, String base, String space, String rest) {
         return """
                 {"name": "%s", "strategy": "pbt", "population": 4, "randomSeed": 21, "base": %s, "space": %s,
                  "objective": {"metric": "eval/high-quality", "goal": "max"}%s}
                 """.formatted(name, base, space, rest);
-    }
-
-    private static List<String> fields(Http.Response response) {
-        List<String> fields = new ArrayList<>();
-        response.json().get("errors").forEach(e -> fields.add(e.get("field").asString()));
-        return fields;
     }
 
     @Test

@@ -101,7 +101,7 @@ class SweepApiTest {
                 """.formatted(name, BASE, space, rest);
     }
 
-    private static String unique(String prefix) {
+    static String unique(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
@@ -119,7 +119,7 @@ class SweepApiTest {
                 .single();
     }
 
-    private static List<String> fields(Http.Response response) {
+    static List<String> fields(Http.Response response) {
         List<String> fields = new ArrayList<>();
         response.json().get("errors").forEach(e -> fields.add(e.get("field").asString()));
         return fields;

@@ -50,7 +50,7 @@ final class PbtDriver {
             current.put(t.member(), t);
         }
         // decision index -> trial -> value and decision, in the order recorded
-        Map<Integer, Map<Integer, SweepRepository.Rung>> recorded = new TreeMap<>();
+        TreeMap<Integer, Map<Integer, SweepRepository.Rung>> recorded = new TreeMap<>();
         Set<Integer> replaced = new HashSet<>();
         for (SweepRepository.Rung rung : sweeps.rungs(sweep.id())) {
             recorded.computeIfAbsent(rung.rung(), k -> new LinkedHashMap<>()).put(rung.trial(), rung);
@@ -93,11 +93,7 @@ final class PbtDriver {
                     current.put(trial.member(), replacement);
                     byTrial.put(replacement.trial(), replacement);
                     sweeps.forgetAfter(sweep.id(), trial.trial(), k);
-                    recorded.values().forEach(later -> {
-                        if (later != at) {
-                            later.remove(trial.trial());
-                        }
-                    });
+                    recorded.tailMap(k, false).values().forEach(later -> later.remove(trial.trial()));
                 }
             }
         }

@@ -311,6 +311,9 @@ class PbtApiTest {
         assertThat(analysis.at("/lineage/1/trial").asInt()).isEqualTo(4);
         assertThat(analysis.at("/lineage/1/fromStep").asLong()).isEqualTo(100);
         assertThat(analysis.at("/lineage/1/params")).isEqualTo(replacement.get("params"));
+        assertThat(http.get("/api/v1/sweeps/" + id + "/analysis.png").status()).isEqualTo(200);
+        assertThat(new String(http.get("/api/v1/sweeps/" + id + "/analysis.csv").bytes()))
+                .contains("\n4,");
         return replacement;
     }
 

@@ -40,7 +40,8 @@ final class PbtDriver {
         this.exploited = exploited;
     }
 
-    void apply(Sweep sweep, List<SweepTrial> trials) {
+    /** @return the replacements stored */
+    int apply(Sweep sweep, List<SweepTrial> trials) {
         SweepRequest r = sweep.request();
         Map<Integer, SweepTrial> byTrial = new LinkedHashMap<>();
         // A member's current trial is its newest: a replacement has a higher number than the one it replaced.
@@ -63,7 +64,8 @@ final class PbtDriver {
                 recordReached(sweep, t, recorded);
             }
         }
-        int nextTrial = trials.size();
+        int firstNew = trials.size();
+        int nextTrial = firstNew;
         for (Map.Entry<Integer, Map<Integer, SweepRepository.Rung>> e : recorded.entrySet()) {
             int k = e.getKey();
             Map<Integer, SweepRepository.Rung> at = e.getValue();
@@ -97,6 +99,7 @@ final class PbtDriver {
                 }
             }
         }
+        return nextTrial - firstNew;
     }
 
     /** Records the trial's value at each decision step it has reached and not yet recorded. */

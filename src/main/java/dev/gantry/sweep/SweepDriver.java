@@ -97,9 +97,10 @@ public class SweepDriver {
         if (sweep.request().earlyStopping() != null) {
             applyEarlyStopping(sweep, trials);
             trials = sweeps.trials(sweep.id());
-        } else if ("pbt".equals(sweep.request().strategy())) {
-            pbt.apply(sweep, trials);
-            trials = sweeps.trials(sweep.id());
+        } else if ("pbt".equals(sweep.request().strategy()) && pbt.apply(sweep, trials) > 0) {
+            // The replacements are rows of this uncommitted pass, which a submit's own transaction
+            // could not link its job to: the next pass submits them.
+            return;
         }
         long active = trials.stream().filter(SweepTrial::active).count();
         for (SweepTrial trial : trials) {

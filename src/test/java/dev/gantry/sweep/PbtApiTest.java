@@ -267,11 +267,7 @@ class PbtApiTest {
         // A pass repeated changes nothing and queues nothing twice.
         freshDriver().drive();
         assertThat(get(id).get("trials")).hasSize(5);
-        assertThat(jdbc.sql("SELECT count(*) FROM jobs WHERE idempotency_key LIKE :key")
-                        .param("key", "sweep-" + id + "-%")
-                        .query(Integer.class)
-                        .single())
-                .isEqualTo(5);
+        assertThat(submittedJobs(id)).isEqualTo(5);
 
         // Step 200: three members report and are judged (the quorum counts the fork, still to
         // report, and not the exploited member); the fork, last, is judged on arrival.
@@ -337,15 +333,8 @@ class PbtApiTest {
      */
     @Test
     void a_member_that_failed_before_the_step_is_not_waited_for() {
-        String id = http.post(
-                        "/api/v1/sweeps",
-                        pbtSweep(unique("pbt-dead"), BASE, SPACE, ", \"pbt\": {\"intervalEvaluations\": 2}"))
-                .json()
-                .get("id")
-                .asString();
-        drive();
+        String id = started(pbtSweep(unique("pbt-dead"), BASE, SPACE, ", \"pbt\": {\"intervalEvaluations\": 2}"));
         List<UUID> jobs = jobs(id);
-        jobs.forEach(this::running);
         end(jobs.get(3), "FAILED");
         reach(jobs.get(0), 100, 0.1);
         reach(jobs.get(1), 100, 0.6);
@@ -358,6 +347,42 @@ class PbtApiTest {
         assertThat(sweep.at("/trials/1/rungs/0/decision").asString()).isEqualTo("CONTINUE");
         assertThat(sweep.at("/trials/4/parent/trial").asInt()).isEqualTo(1);
         http.post("/api/v1/sweeps/" + id + "/cancel", "");
+    }
+
+    /** Fresh drivers racing over the decision and then the submit: one replacement, one job for it. */
+    @Test
+    void drivers_racing_each_other_replace_a_member_once() throws Exception {
+        String id = started(pbtSweep(unique("pbt-race"), BASE, SPACE, ", \"pbt\": {\"intervalEvaluations\": 2}")
+                .replace("\"population\": 4", "\"population\": 2"));
+        List<UUID> jobs = jobs(id);
+        reach(jobs.get(0), 100, 0.9);
+        reach(jobs.get(1), 100, 0.2);
+        SweepApiTest.race(List.of(freshDriver(), freshDriver(), freshDriver()));
+        end(jobs.get(1), "CANCELLED");
+        SweepApiTest.race(List.of(freshDriver(), freshDriver(), freshDriver()));
+        JsonNode sweep = get(id);
+        assertThat(sweep.get("trials")).hasSize(3);
+        assertThat(sweep.at("/trials/1/rungs")).hasSize(1);
+        assertThat(sweep.at("/trials/2/parent/trial").asInt()).isZero();
+        assertThat(jobs(id)).hasSize(3);
+        assertThat(submittedJobs(id)).isEqualTo(3);
+        http.post("/api/v1/sweeps/" + id + "/cancel", "");
+    }
+
+    /** Jobs submitted under the sweep's idempotency keys: one per trial, however many passes. */
+    private int submittedJobs(String id) {
+        return jdbc.sql("SELECT count(*) FROM jobs WHERE idempotency_key LIKE :key")
+                .param("key", "sweep-" + id + "-%")
+                .query(Integer.class)
+                .single();
+    }
+
+    /** Creates the sweep, submits its members and sets their jobs running, as claimed by workers. */
+    private String started(String body) {
+        String id = http.post("/api/v1/sweeps", body).json().get("id").asString();
+        drive();
+        jobs(id).forEach(this::running);
+        return id;
     }
 
     private void drive() {

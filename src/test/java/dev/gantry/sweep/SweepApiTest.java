@@ -576,24 +576,7 @@ class SweepApiTest {
                 .get("id")
                 .asString();
         for (int round = 0; round < 4; round++) {
-            List<SweepDriver> servers = List.of(freshDriver(), freshDriver(), freshDriver());
-            CyclicBarrier start = new CyclicBarrier(servers.size());
-            List<Thread> threads = new ArrayList<>();
-            for (SweepDriver server : servers) {
-                Thread thread = new Thread(() -> {
-                    try {
-                        start.await();
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                    server.drive();
-                });
-                thread.start();
-                threads.add(thread);
-            }
-            for (Thread thread : threads) {
-                thread.join();
-            }
+            race(List.of(freshDriver(), freshDriver(), freshDriver()));
             List<String> jobs = jobIds(http.get("/api/v1/sweeps/" + id).json());
             assertThat(activeJobs(jobs)).isLessThanOrEqualTo(2);
             assertThat(jobs).doesNotHaveDuplicates();
@@ -616,6 +599,27 @@ class SweepApiTest {
         }
         assertThat(jobIds(http.get("/api/v1/sweeps/" + id).json())).hasSize(5);
         http.post("/api/v1/sweeps/" + id + "/cancel", "");
+    }
+
+    /** One pass of each driver, all started at once. */
+    static void race(List<SweepDriver> servers) throws InterruptedException {
+        CyclicBarrier start = new CyclicBarrier(servers.size());
+        List<Thread> threads = new ArrayList<>();
+        for (SweepDriver server : servers) {
+            Thread thread = new Thread(() -> {
+                try {
+                    start.await();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                server.drive();
+            });
+            thread.start();
+            threads.add(thread);
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
     }
 
     private SweepDriver freshDriver() {

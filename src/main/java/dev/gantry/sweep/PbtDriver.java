@@ -3,6 +3,7 @@ package dev.gantry.sweep;
 import dev.gantry.job.JobService;
 import io.micrometer.core.instrument.Counter;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -73,10 +74,7 @@ final class PbtDriver {
                 continue;
             }
             long step = at.values().iterator().next().step();
-            long expected = current.values().stream()
-                    .filter(t -> (t.pending() || t.active()) && !at.containsKey(t.trial()) && t.startStep() < step)
-                    .count();
-            if (at.size() < Math.min(r.pbt().quorum(), at.size() + expected)) {
+            if (!quorate(at, current.values(), step, r.pbt().quorum())) {
                 continue;
             }
             Map<Integer, Double> values = new LinkedHashMap<>();
@@ -100,6 +98,18 @@ final class PbtDriver {
             }
         }
         return nextTrial - firstNew;
+    }
+
+    /**
+     * Whether the values recorded at a step may be judged: {@code quorum} of them, or as many as
+     * there will ever be (no member is still pending, or running short of the step).
+     */
+    private static boolean quorate(
+            Map<Integer, SweepRepository.Rung> at, Collection<SweepTrial> current, long step, int quorum) {
+        long expected = current.stream()
+                .filter(t -> (t.pending() || t.active()) && !at.containsKey(t.trial()) && t.startStep() < step)
+                .count();
+        return at.size() >= Math.min(quorum, at.size() + expected);
     }
 
     /** Records the trial's value at each decision step it has reached and not yet recorded. */

@@ -1,6 +1,7 @@
 package dev.gantry.security;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -45,6 +46,12 @@ public class AuditLog {
                 action,
                 target,
                 status));
+    }
+
+    /** Deletes the entries older than {@code retention} by the clock that stamped them; returns how many. */
+    @Transactional
+    public int prune(Duration retention) {
+        return events.deleteOlderThan(clock.instant().minus(retention));
     }
 
     @Transactional(readOnly = true)

@@ -10,12 +10,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param bootstrapKey the first owner key ({@code GANTRY_BOOTSTRAP_KEY}); without one, a key is
  *     generated on the first start and printed once
  * @param lastUsedInterval a key's last-used time is written at most this often, not on every request
+ * @param auditRetention audit entries older than this are deleted (by {@code AuditPruner})
  */
 @ConfigurationProperties("gantry.security")
 public record SecurityProperties(
         @DefaultValue("false") boolean localOnly,
         String bootstrapKey,
-        @DefaultValue("1m") Duration lastUsedInterval) {
+        @DefaultValue("1m") Duration lastUsedInterval,
+        @DefaultValue("365d") Duration auditRetention) {
 
     public SecurityProperties {
         if (bootstrapKey != null && bootstrapKey.isBlank()) {
@@ -33,6 +35,6 @@ public record SecurityProperties(
     @Override
     public String toString() {
         return "SecurityProperties[localOnly=" + localOnly + ", bootstrapKey=" + (bootstrapKey == null ? "none" : "set")
-                + ", lastUsedInterval=" + lastUsedInterval + "]";
+                + ", lastUsedInterval=" + lastUsedInterval + ", auditRetention=" + auditRetention + "]";
     }
 }

@@ -50,6 +50,9 @@ class ApiKeyTest {
     @Autowired
     JdbcClient jdbc;
 
+    @Autowired
+    AuditLog audit;
+
     @Test
     void requests_without_a_usable_key_get_the_same_401_problem() {
         Http none = new Http(port, null);
@@ -206,6 +209,41 @@ class ApiKeyTest {
         key.get("/api/v1/jobs");
         assertThat(lastUsed(id)).isAfter(first);
         clock.set(start);
+    }
+
+    @Test
+    void audit_entries_older_than_the_retention_are_deleted_and_newer_ones_kept() {
+        Instant start = clock.instant();
+        Tenant t = Tenants.create(new Http(port), "audit-retention");
+        String first = t.http().post("/api/v1/jobs", SPEC).json().get("id").asString();
+        clock.advance(Duration.ofDays(10));
+        String second = t.http().post("/api/v1/jobs", SPEC).json().get("id").asString();
+        clock.advance(Duration.ofDays(5));
+        try {
+            assertThat(targets(t))
+                    .anyMatch(target -> target.contains(first))
+                    .anyMatch(target -> target.contains(second));
+
+            int pruned = audit.prune(Duration.ofDays(12));
+
+            // The cut is at day 3: the first submit goes, the day-10 submit stays.
+            assertThat(targets(t)).singleElement().asString().contains(second);
+            assertThat(pruned).isGreaterThanOrEqualTo(1);
+            assertThat(audit.prune(Duration.ofDays(12))).isZero();
+            assertThat(audit.prune(Duration.ofDays(6))).isZero();
+        } finally {
+            clock.set(start);
+        }
+    }
+
+    private static List<String> targets(Tenant t) {
+        List<String> out = new ArrayList<>();
+        t.http()
+                .get("/api/v1/audit")
+                .json()
+                .get("events")
+                .forEach(e -> out.add(e.get("target").asString()));
+        return out;
     }
 
     @Test

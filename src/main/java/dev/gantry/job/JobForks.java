@@ -44,16 +44,8 @@ class JobForks {
         if (from == null) {
             return spec;
         }
-        Optional<Job> found =
-                from.job() != null && UUID_TEXT.matcher(from.job()).matches()
-                        ? jobs.find(UUID.fromString(from.job()))
-                                .filter(j -> jobs.projectOf(j.id()).equals(project))
-                        : Optional.empty();
-        if (found.isEmpty()) {
-            // Another project's job is as unknown as none.
-            throw invalid("from.job", "names no job of this project");
-        }
-        Job parent = found.get();
+        // Another project's job is as unknown as none.
+        Job parent = parent(project, from).orElseThrow(() -> invalid("from.job", "names no job of this project"));
         List<FieldError> errors = new ArrayList<>();
         JobSpec p = parent.spec();
         same(errors, "dataset", p.dataset(), spec.dataset());
@@ -94,6 +86,61 @@ class JobForks {
                 spec.limits(),
                 spec.resources(),
                 new JobSpec.From(parent.id().toString(), JsonNodeFactory.instance.numberNode(checkpoint.step())));
+    }
+
+    /**
+     * The spec with every model field it leaves out taken from the parent's, since a fork
+     * continues the parent's networks: defaults that follow the loss (spectral norm beside hinge)
+     * must not change them. A spec that is no fork, or names no parent, is returned as it is.
+     */
+    JobSpec inheritModel(UUID project, JobSpec spec) {
+        if (spec.from() == null) {
+            return spec;
+        }
+        Optional<JobSpec.Model> parentModel =
+                parent(project, spec.from()).map(p -> p.spec().model());
+        if (parentModel.isEmpty()) {
+            return spec;
+        }
+        JobSpec.Model p = parentModel.get();
+        JobSpec.Model m =
+                spec.model() != null ? spec.model() : new JobSpec.Model(null, null, null, null, null, null, null, null);
+        JobSpec.Model model = new JobSpec.Model(
+                or(m.architecture(), p.architecture()),
+                or(m.latentDim(), p.latentDim()),
+                or(m.hiddenUnits(), p.hiddenUnits()),
+                or(m.hiddenLayers(), p.hiddenLayers()),
+                or(m.width(), p.width()),
+                or(m.spectralNorm(), p.spectralNorm()),
+                or(m.conditional(), p.conditional()),
+                or(m.discriminatorNorm(), p.discriminatorNorm()));
+        return new JobSpec(
+                spec.name(),
+                spec.dataset(),
+                spec.task(),
+                spec.superResolution(),
+                spec.data(),
+                spec.priority(),
+                model,
+                spec.loss(),
+                spec.optimizer(),
+                spec.training(),
+                spec.checkpoints(),
+                spec.evaluation(),
+                spec.limits(),
+                spec.resources(),
+                spec.from());
+    }
+
+    private Optional<Job> parent(UUID project, JobSpec.From from) {
+        return from.job() != null && UUID_TEXT.matcher(from.job()).matches()
+                ? jobs.find(UUID.fromString(from.job()))
+                        .filter(j -> jobs.projectOf(j.id()).equals(project))
+                : Optional.empty();
+    }
+
+    private static <T> T or(T value, T fallback) {
+        return value != null ? value : fallback;
     }
 
     private Artifact checkpoint(Job parent, JobSpec.From from) {

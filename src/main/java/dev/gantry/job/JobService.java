@@ -82,7 +82,8 @@ public class JobService {
      * The spec as a submit would store it, with its defaults filled in; or the 400 a submit would
      * answer with. Sweeps check every trial's spec with this before any is queued.
      */
-    public JobSpec complete(UUID project, JobSpec spec) {
+    public JobSpec complete(UUID project, JobSpec given) {
+        JobSpec spec = forks.inheritModel(project, given);
         DataShape shape =
                 JobSpecValidator.validate(spec, limits.maxRuntime(), datasets.in(project), networks.in(project));
         return forks.pin(project, JobSpecDefaults.complete(spec, limits.defaultMaxRuntime(), shape));

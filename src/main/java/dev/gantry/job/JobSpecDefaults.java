@@ -29,10 +29,6 @@ public final class JobSpecDefaults {
     private JobSpecDefaults() {}
 
     /**
-     * @param shape what the spec's dataset holds: the defaults of data and model follow from it
-     *     (an MLP for points, a DCGAN at the dataset's channels and 32 × 32 for images)
-     */
-    /**
      * Every 2000 steps unless given, at most once per run. Never below 1: a bad
      * {@code training.steps} is the validator's to report, not a reason for a bad default.
      */
@@ -40,15 +36,18 @@ public final class JobSpecDefaults {
         return Math.max(1, Math.min(or(everySteps, 2_000L), steps));
     }
 
+    /**
+     * @param shape what the spec's dataset holds: the defaults of data and model follow from it
+     *     (an MLP for points, a DCGAN at the dataset's channels and 32 × 32 for images)
+     */
     public static JobSpec complete(JobSpec spec, Duration defaultMaxRuntime, DataShape shape) {
         JobSpec.Loss l = or(spec.loss(), new JobSpec.Loss(null, null));
         JobSpec.Adversarial a = or(l.adversarial(), new JobSpec.Adversarial(null, null, null));
         String adversarial = or(a.type(), "non-saturating");
-        List<JobSpec.Term> terms =
-                or(l.terms(), shape.images() ? List.<JobSpec.Term>of() : usualRegularizer(adversarial)).stream()
-                        .map(t -> new JobSpec.Term(
-                                t.type(), or(t.weight(), 1.0), or(t.adaptive(), false), params(t.params())))
-                        .toList();
+        LossSetting setting = shape.images() ? LossSetting.IMAGES : LossSetting.points(adversarial);
+        List<JobSpec.Term> terms = or(l.terms(), setting.terms()).stream()
+                .map(t -> new JobSpec.Term(t.type(), or(t.weight(), 1.0), or(t.adaptive(), false), params(t.params())))
+                .toList();
         JobSpec.Loss loss = new JobSpec.Loss(
                 new JobSpec.Adversarial(adversarial, or(a.weight(), 1.0), or(a.labelSmoothing(), 0.0)), terms);
 
@@ -57,13 +56,13 @@ public final class JobSpecDefaults {
 
         JobSpec.Optimizers o = or(spec.optimizer(), new JobSpec.Optimizers(null, null));
         JobSpec.Optimizers optimizer = new JobSpec.Optimizers(
-                optimizer(o.generator(), shape, steps), optimizer(o.discriminator(), shape, steps));
+                optimizer(o.generator(), shape, setting, steps), optimizer(o.discriminator(), shape, setting, steps));
 
         JobSpec.Training training = new JobSpec.Training(
                 steps,
                 // DCGAN's batch for images; PacGAN's experiments used larger ones for points.
                 or(t.batchSize(), shape.images() ? 64 : 256),
-                or(t.discriminatorSteps(), 1),
+                or(t.discriminatorSteps(), setting.discriminatorSteps()),
                 t.seed() != null ? t.seed() : SEEDS.nextLong(1L << 53),
                 or(t.emaDecay(), shape.images() ? 0.0 : POINTS_EMA_DECAY),
                 or(t.instanceNoise(), 0.0),
@@ -80,7 +79,7 @@ public final class JobSpecDefaults {
         JobSpec.Data data = shape.images() ? data(spec.data(), shape) : spec.data();
         String task = or(spec.task(), TaskConfig.GENERATION_TYPE);
         boolean superResolution = task.equals(TaskConfig.SUPER_RESOLUTION_TYPE);
-        JobSpec.Model model = model(spec.model(), shape, loss, superResolution);
+        JobSpec.Model model = model(spec.model(), shape, loss, setting, superResolution);
 
         String name = spec.name() != null ? spec.name() : spec.dataset() + "-" + adversarial;
         return new JobSpec(
@@ -141,15 +140,15 @@ public final class JobSpecDefaults {
      * (SN-DCGAN has none).
      */
     private static JobSpec.Model model(
-            JobSpec.Model given, DataShape shape, JobSpec.Loss loss, boolean superResolution) {
+            JobSpec.Model given, DataShape shape, JobSpec.Loss loss, LossSetting setting, boolean superResolution) {
         JobSpec.Model m = or(given, new JobSpec.Model(null, null, null, null, null, null, null, null));
         String architecture = or(m.architecture(), superResolution ? "srresnet" : shape.images() ? "dcgan" : "mlp");
         if (architecture.equals("srresnet")) {
             return srresnet(m, loss);
         }
         // resnet is SNGAN: its discriminator is always spectrally normalized (Architectures.validate).
-        boolean spectralNorm = or(m.spectralNorm(), architecture.equals("resnet"));
         boolean mlp = architecture.equals("mlp");
+        boolean spectralNorm = or(m.spectralNorm(), architecture.equals("resnet") || mlp && setting.spectralNorm());
         String norm = m.discriminatorNorm();
         if (norm == null) {
             boolean penalty = loss.terms().stream().anyMatch(t -> TrainingCatalog.inputGradientTerm(t.type()));
@@ -191,16 +190,16 @@ public final class JobSpecDefaults {
     }
 
     /**
-     * Points: Adam 5e-4 (0.5, 0.999), constant for the first half of the run, then linear to 0
-     * (the evidence is in bench/training/defaults.md). Images keep DCGAN-style Adam 1e-4 (0.5,
-     * 0.9) at a constant rate. A linear schedule without a start decays over the second half.
+     * Adam (0.5, 0.999) for points, at the loss's rate, constant for the first half of the run,
+     * then linear to 0. Images keep DCGAN-style Adam 1e-4 (0.5, 0.9) at a constant rate. A linear
+     * schedule without a start decays over the second half.
      */
-    private static JobSpec.Optimizer optimizer(JobSpec.Optimizer o, DataShape shape, long steps) {
+    private static JobSpec.Optimizer optimizer(JobSpec.Optimizer o, DataShape shape, LossSetting setting, long steps) {
         JobSpec.Optimizer given = or(o, new JobSpec.Optimizer(null, null, null, null, null, null));
         String schedule = or(given.schedule(), shape.images() ? "constant" : "linear");
         return new JobSpec.Optimizer(
                 or(given.type(), "adam"),
-                or(given.learningRate(), shape.images() ? 1e-4 : 5e-4),
+                or(given.learningRate(), setting.learningRate()),
                 or(given.beta1(), 0.5),
                 or(given.beta2(), shape.images() ? 0.9 : 0.999),
                 schedule,
@@ -208,16 +207,27 @@ public final class JobSpecDefaults {
     }
 
     /**
-     * The terms of a 2-D job whose spec has no {@code loss.terms}: the adversarial loss's usual
-     * regularizer, R1 (γ = 1) beside the cross-entropy losses and the gradient penalty (λ = 10)
-     * beside the Wasserstein loss; none beside the others. {@code "terms": []} asks for none.
+     * What follows from the adversarial loss when the spec leaves it out: its regularizer ({@code
+     * "terms": []} asks for none), the discriminator steps per generator step, both learning rates
+     * and spectral norm on an MLP discriminator. For points each loss has the setting it was swept
+     * to (bench/training/quality-losses.md, defaults.md): R1 (γ = 1) beside every loss but two;
+     * WGAN-GP with λ = 0.1, five critic steps at 2e-3; hinge with spectral norm, five D steps at
+     * 1e-3. Images have one setting, DCGAN's, for every loss.
      */
-    private static List<JobSpec.Term> usualRegularizer(String adversarial) {
-        return switch (adversarial) {
-            case "non-saturating", "minimax" -> List.of(new JobSpec.Term("r1", 1.0, false, Map.of()));
-            case "wasserstein" -> List.of(new JobSpec.Term("gradient-penalty", 10.0, false, Map.of()));
-            default -> List.of();
-        };
+    private record LossSetting(
+            List<JobSpec.Term> terms, int discriminatorSteps, double learningRate, boolean spectralNorm) {
+
+        static final LossSetting IMAGES = new LossSetting(List.of(), 1, 1e-4, false);
+
+        static LossSetting points(String adversarial) {
+            return switch (adversarial) {
+                case "wasserstein" ->
+                    new LossSetting(
+                            List.of(new JobSpec.Term("gradient-penalty", 0.1, false, Map.of())), 5, 2e-3, false);
+                case "hinge" -> new LossSetting(List.of(), 5, 1e-3, true);
+                default -> new LossSetting(List.of(new JobSpec.Term("r1", 1.0, false, Map.of())), 1, 5e-4, false);
+            };
+        }
     }
 
     /**

@@ -57,8 +57,10 @@ class JobApiTest {
         assertThat(spec.at("/loss/terms")).hasSize(1);
         assertThat(spec.at("/loss/terms/0/weight").asDouble()).isEqualTo(1.0);
         assertThat(spec.at("/loss/terms/0/params/clip").asDouble()).isEqualTo(0.05);
-        // The 2-D defaults that converge (bench/training/defaults.md).
-        assertThat(spec.at("/optimizer/discriminator/learningRate").asDouble()).isEqualTo(5e-4);
+        // The 2-D defaults that converge (bench/training/defaults.md), at the Wasserstein critic's
+        // own rate and step count even beside terms the client chose.
+        assertThat(spec.at("/optimizer/discriminator/learningRate").asDouble()).isEqualTo(2e-3);
+        assertThat(spec.at("/training/discriminatorSteps").asInt()).isEqualTo(5);
         assertThat(spec.at("/optimizer/discriminator/beta2").asDouble()).isEqualTo(0.999);
         assertThat(spec.at("/optimizer/generator/schedule").asString()).isEqualTo("linear");
         assertThat(spec.at("/optimizer/generator/decayStartStep").asLong()).isEqualTo(10_000);
@@ -73,7 +75,7 @@ class JobApiTest {
     }
 
     @Test
-    void a_2d_spec_without_terms_gets_its_losss_usual_regularizer_and_an_empty_list_gets_none() {
+    void a_2d_spec_gets_the_setting_its_loss_was_swept_to_and_an_empty_term_list_gets_none() {
         JsonNode plain = http.post("/api/v1/jobs", "{\"dataset\": \"ring8\", \"training\": {\"steps\": 10}}")
                 .json()
                 .get("spec");
@@ -81,14 +83,49 @@ class JobApiTest {
         assertThat(plain.at("/loss/terms")).hasSize(1);
         assertThat(plain.at("/loss/terms/0/type").asString()).isEqualTo("r1");
         assertThat(plain.at("/loss/terms/0/weight").asDouble()).isEqualTo(1.0);
+        assertThat(plain.at("/training/discriminatorSteps").asInt()).isEqualTo(1);
+        assertThat(plain.at("/optimizer/generator/learningRate").asDouble()).isEqualTo(5e-4);
+        assertThat(plain.at("/model/spectralNorm").asBoolean()).isFalse();
         // A linear schedule's decay starts half-way through the job's own steps.
         assertThat(plain.at("/optimizer/generator/decayStartStep").asLong()).isEqualTo(5);
 
-        JsonNode wasserstein = http.post("/api/v1/jobs", """
-                        {"dataset": "ring8", "loss": {"adversarial": {"type": "wasserstein"}}, "training": {"steps": 10}}
-                        """).json().get("spec");
+        // bench/training/quality-losses.md: WGAN-GP and hinge lose most modes at the shared setting.
+        JsonNode wasserstein = spec2d("wasserstein");
+        assertThat(wasserstein.at("/loss/terms")).hasSize(1);
         assertThat(wasserstein.at("/loss/terms/0/type").asString()).isEqualTo("gradient-penalty");
-        assertThat(wasserstein.at("/loss/terms/0/weight").asDouble()).isEqualTo(10.0);
+        assertThat(wasserstein.at("/loss/terms/0/weight").asDouble()).isEqualTo(0.1);
+        assertThat(wasserstein.at("/training/discriminatorSteps").asInt()).isEqualTo(5);
+        assertThat(wasserstein.at("/optimizer/generator/learningRate").asDouble())
+                .isEqualTo(2e-3);
+        assertThat(wasserstein.at("/optimizer/discriminator/learningRate").asDouble())
+                .isEqualTo(2e-3);
+        assertThat(wasserstein.at("/model/spectralNorm").asBoolean()).isFalse();
+        JsonNode hinge = spec2d("hinge");
+        assertThat(hinge.at("/loss/terms")).isEmpty();
+        assertThat(hinge.at("/training/discriminatorSteps").asInt()).isEqualTo(5);
+        assertThat(hinge.at("/optimizer/discriminator/learningRate").asDouble()).isEqualTo(1e-3);
+        assertThat(hinge.at("/model/spectralNorm").asBoolean()).isTrue();
+        // Every other loss lost modes without R1 and kept all 25 with it.
+        for (String type : List.of("least-squares", "rsgan", "rasgan", "ralsgan", "rahinge", "minimax")) {
+            JsonNode other = spec2d(type);
+            assertThat(other.at("/loss/terms/0/type").asString()).as(type).isEqualTo("r1");
+            assertThat(other.at("/training/discriminatorSteps").asInt())
+                    .as(type)
+                    .isEqualTo(1);
+            assertThat(other.at("/optimizer/discriminator/learningRate").asDouble())
+                    .as(type)
+                    .isEqualTo(5e-4);
+        }
+        // What the client gives wins over what the loss would choose.
+        JsonNode given = http.post("/api/v1/jobs", """
+                        {"dataset": "ring8", "loss": {"adversarial": {"type": "hinge"}},
+                         "model": {"spectralNorm": false}, "training": {"steps": 10, "discriminatorSteps": 2},
+                         "optimizer": {"discriminator": {"learningRate": 0.0001}}}
+                        """).json().get("spec");
+        assertThat(given.at("/model/spectralNorm").asBoolean()).isFalse();
+        assertThat(given.at("/training/discriminatorSteps").asInt()).isEqualTo(2);
+        assertThat(given.at("/optimizer/discriminator/learningRate").asDouble()).isEqualTo(1e-4);
+        assertThat(given.at("/optimizer/generator/learningRate").asDouble()).isEqualTo(1e-3);
 
         JsonNode none = http.post("/api/v1/jobs", """
                         {"dataset": "ring8", "loss": {"terms": []},
@@ -107,6 +144,19 @@ class JobApiTest {
         assertThat(images.at("/optimizer/generator/beta2").asDouble()).isEqualTo(0.9);
         assertThat(images.at("/optimizer/generator/schedule").asString()).isEqualTo("constant");
         assertThat(images.at("/training/emaDecay").asDouble()).isZero();
+        JsonNode imageHinge = http.post("/api/v1/jobs", """
+                        {"dataset": "digits", "loss": {"adversarial": {"type": "hinge"}}, "training": {"steps": 10}}
+                        """).json().get("spec");
+        assertThat(imageHinge.at("/model/spectralNorm").asBoolean()).isFalse();
+        assertThat(imageHinge.at("/training/discriminatorSteps").asInt()).isEqualTo(1);
+    }
+
+    private JsonNode spec2d(String adversarial) {
+        Http.Response response = http.post("/api/v1/jobs", """
+                {"dataset": "ring8", "loss": {"adversarial": {"type": "%s"}}, "training": {"steps": 10}}
+                """.formatted(adversarial));
+        assertThat(response.status()).as(adversarial).isEqualTo(201);
+        return response.json().get("spec");
     }
 
     @Test

@@ -98,6 +98,11 @@ class ForkTest {
         assertThat(sameJob.at("/spec/from/job").asString()).isEqualTo(parent);
         assertThat(sameJob.at("/spec/from/step").asLong()).isEqualTo(200);
         assertThat(changedJob.at("/spec/from/step").asLong()).isEqualTo(400);
+        // Hinge's own default would add spectral norm, which the parent's networks lack.
+        assertThat(changedJob.at("/spec/model/spectralNorm").asBoolean())
+                .as("a fork's model fields left out are its parent's")
+                .isFalse();
+        assertThat(changedJob.at("/spec/training/discriminatorSteps").asInt()).isEqualTo(5);
 
         Map<Long, Double> parentLoss = curve(http, parent, "loss/d");
         Map<Long, Double> sameLoss = curve(http, same, "loss/d");

@@ -74,11 +74,12 @@ class OperatorMetricsTest {
                 {"name": "small", "dataset": "ring8", "training": {"steps": 150, "batchSize": 64},
                  "evaluation": {"everySteps": 150, "samples": 200}}""");
         String diverging = submit(http, """
-                {"name": "diverges", "dataset": "ring8", "loss": {"adversarial": {"type": "wasserstein"}},
+                {"name": "diverges", "dataset": "ring8", "loss": {"adversarial": {"type": "wasserstein"},
+                          "terms": [{"type": "gradient-penalty", "weight": 10}]},
                  "model": {"hiddenUnits": 64, "hiddenLayers": 12},
                  "optimizer": {"generator": {"learningRate": 0.1, "beta1": 0.0, "beta2": 0.0},
                                "discriminator": {"learningRate": 0.1, "beta1": 0.0, "beta2": 0.0}},
-                 "training": {"steps": 1000, "batchSize": 64, "seed": 7}}""");
+                 "training": {"steps": 1000, "batchSize": 64, "discriminatorSteps": 1, "seed": 7}}""");
         Jobs.awaitState(http, small, "SUCCEEDED", Duration.ofMinutes(2));
         Jobs.awaitState(http, diverging, "FAILED", Duration.ofMinutes(2));
 

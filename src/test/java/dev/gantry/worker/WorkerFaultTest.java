@@ -175,14 +175,16 @@ class WorkerFaultTest {
     @Test
     void a_diverging_job_fails_with_reason_and_step_keeps_its_last_good_checkpoint_and_can_be_resumed()
             throws Exception {
-        // A deep critic without constraint, Adam reduced to sign descent at a large rate: the
-        // critic's output overflows float32 within a hundred steps, deterministically for this seed.
+        // A deep critic, Adam reduced to sign descent at a large rate that the gradient penalty
+        // cannot hold: the critic's output overflows float32 within a hundred steps,
+        // deterministically for this seed.
         String id = http.post("/api/v1/jobs", """
-                {"name": "diverges", "dataset": "ring8", "loss": {"adversarial": {"type": "wasserstein"}},
+                {"name": "diverges", "dataset": "ring8", "loss": {"adversarial": {"type": "wasserstein"},
+                          "terms": [{"type": "gradient-penalty", "weight": 10}]},
                  "model": {"hiddenUnits": 64, "hiddenLayers": 12},
                  "optimizer": {"generator": {"learningRate": 0.1, "beta1": 0.0, "beta2": 0.0},
                                "discriminator": {"learningRate": 0.1, "beta1": 0.0, "beta2": 0.0}},
-                 "training": {"steps": 1000, "batchSize": 64, "seed": 7},
+                 "training": {"steps": 1000, "batchSize": 64, "discriminatorSteps": 1, "seed": 7},
                  "checkpoints": {"everySteps": 20, "keepLast": 3}}
                 """).json().get("id").asString();
 

@@ -91,14 +91,17 @@ class JobForks {
     /**
      * The spec with every model field it leaves out taken from the parent's, since a fork
      * continues the parent's networks: defaults that follow the loss (spectral norm beside hinge)
-     * must not change them. A spec that is no fork, or names no parent, is returned as it is.
+     * must not change them. A spec that is no fork, names no parent or another dataset is
+     * returned as it is, so that {@link #pin} reports what is wrong with it, not a model field the
+     * client never wrote.
      */
     JobSpec inheritModel(UUID project, JobSpec spec) {
         if (spec.from() == null) {
             return spec;
         }
-        Optional<JobSpec.Model> parentModel =
-                parent(project, spec.from()).map(p -> p.spec().model());
+        Optional<JobSpec.Model> parentModel = parent(project, spec.from())
+                .filter(p -> Objects.equals(p.spec().dataset(), spec.dataset()))
+                .map(p -> p.spec().model());
         if (parentModel.isEmpty()) {
             return spec;
         }

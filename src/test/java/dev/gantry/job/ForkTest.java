@@ -57,6 +57,11 @@ class ForkTest {
                         """.formatted(parent)).json();
         assertThat(refused.get("status").asInt()).isEqualTo(400);
         assertThat(refused.toString()).contains("\"field\":\"model\"");
+        // Another dataset is what is wrong, not the parent's model, which a fork would otherwise inherit.
+        JsonNode otherData = http.post("/api/v1/jobs", """
+                        {"dataset": "digits", "training": {"steps": 900}, "from": {"job": "%s"}}
+                        """.formatted(parent)).json();
+        assertThat(otherData.at("/errors/0/field").asString()).isEqualTo("dataset");
         JsonNode badStep = http.post(
                         "/api/v1/jobs",
                         "{" + PARENT + ", \"training\": {\"steps\": 900, \"seed\": 5}," + " \"from\": {\"job\": \""

@@ -1,5 +1,7 @@
 package dev.gantry.job;
 
+import static dev.gantry.job.JobSpecDefaults.or;
+
 import dev.gantry.artifact.Artifact;
 import dev.gantry.artifact.ArtifactKind;
 import dev.gantry.artifact.Artifacts;
@@ -35,17 +37,18 @@ class JobForks {
 
     /**
      * @param spec a complete spec
+     * @param found its parent, {@link #parent}
      * @return the spec with {@code from.step} the checkpoint's step
      * @throws InvalidRequestException naming {@code from.job}, {@code from.step} or the field that
      *     differs from the parent's
      */
-    JobSpec pin(UUID project, JobSpec spec) {
+    JobSpec pin(JobSpec spec, Optional<Job> found) {
         JobSpec.From from = spec.from();
         if (from == null) {
             return spec;
         }
         // Another project's job is as unknown as none.
-        Job parent = parent(project, from).orElseThrow(() -> invalid("from.job", "names no job of this project"));
+        Job parent = found.orElseThrow(() -> invalid("from.job", "names no job of this project"));
         List<FieldError> errors = new ArrayList<>();
         JobSpec p = parent.spec();
         same(errors, "dataset", p.dataset(), spec.dataset());
@@ -70,45 +73,40 @@ class JobForks {
                     "training.steps",
                     "must be more than " + checkpoint.step() + ", the step of the checkpoint the fork starts from");
         }
-        return new JobSpec(
-                spec.name(),
-                spec.dataset(),
-                spec.task(),
-                spec.superResolution(),
-                spec.data(),
-                spec.priority(),
-                spec.model(),
-                spec.loss(),
-                spec.optimizer(),
-                spec.training(),
-                spec.checkpoints(),
-                spec.evaluation(),
-                spec.limits(),
-                spec.resources(),
+        return spec.withFrom(
                 new JobSpec.From(parent.id().toString(), JsonNodeFactory.instance.numberNode(checkpoint.step())));
+    }
+
+    /**
+     * The job a fork names, if it is one of this project's; empty for a spec that is no fork.
+     */
+    Optional<Job> parent(UUID project, JobSpec.From from) {
+        return from != null
+                        && from.job() != null
+                        && UUID_TEXT.matcher(from.job()).matches()
+                ? jobs.find(UUID.fromString(from.job()))
+                        .filter(j -> jobs.projectOf(j.id()).equals(project))
+                : Optional.empty();
     }
 
     /**
      * The spec with every model field it leaves out taken from the parent's, since a fork
      * continues the parent's networks: defaults that follow the loss (spectral norm beside hinge)
-     * must not change them. A spec that is no fork, names no parent or another dataset is
+     * must not change them. A spec without a parent, or on another dataset than its parent's, is
      * returned as it is, so that {@link #pin} reports what is wrong with it, not a model field the
      * client never wrote.
      */
-    JobSpec inheritModel(UUID project, JobSpec spec) {
-        if (spec.from() == null) {
-            return spec;
-        }
-        Optional<JobSpec.Model> parentModel = parent(project, spec.from())
-                .filter(p -> Objects.equals(p.spec().dataset(), spec.dataset()))
-                .map(p -> p.spec().model());
+    static JobSpec inheritModel(JobSpec spec, Optional<Job> parent) {
+        Optional<JobSpec.Model> parentModel = parent.map(Job::spec)
+                .filter(p -> Objects.equals(p.dataset(), spec.dataset()))
+                .map(JobSpec::model);
         if (parentModel.isEmpty()) {
             return spec;
         }
         JobSpec.Model p = parentModel.get();
         JobSpec.Model m =
                 spec.model() != null ? spec.model() : new JobSpec.Model(null, null, null, null, null, null, null, null);
-        JobSpec.Model model = new JobSpec.Model(
+        return spec.withModel(new JobSpec.Model(
                 or(m.architecture(), p.architecture()),
                 or(m.latentDim(), p.latentDim()),
                 or(m.hiddenUnits(), p.hiddenUnits()),
@@ -116,34 +114,7 @@ class JobForks {
                 or(m.width(), p.width()),
                 or(m.spectralNorm(), p.spectralNorm()),
                 or(m.conditional(), p.conditional()),
-                or(m.discriminatorNorm(), p.discriminatorNorm()));
-        return new JobSpec(
-                spec.name(),
-                spec.dataset(),
-                spec.task(),
-                spec.superResolution(),
-                spec.data(),
-                spec.priority(),
-                model,
-                spec.loss(),
-                spec.optimizer(),
-                spec.training(),
-                spec.checkpoints(),
-                spec.evaluation(),
-                spec.limits(),
-                spec.resources(),
-                spec.from());
-    }
-
-    private Optional<Job> parent(UUID project, JobSpec.From from) {
-        return from.job() != null && UUID_TEXT.matcher(from.job()).matches()
-                ? jobs.find(UUID.fromString(from.job()))
-                        .filter(j -> jobs.projectOf(j.id()).equals(project))
-                : Optional.empty();
-    }
-
-    private static <T> T or(T value, T fallback) {
-        return value != null ? value : fallback;
+                or(m.discriminatorNorm(), p.discriminatorNorm())));
     }
 
     private Artifact checkpoint(Job parent, JobSpec.From from) {

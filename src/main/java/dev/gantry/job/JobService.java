@@ -83,10 +83,11 @@ public class JobService {
      * answer with. Sweeps check every trial's spec with this before any is queued.
      */
     public JobSpec complete(UUID project, JobSpec given) {
-        JobSpec spec = forks.inheritModel(project, given);
+        Optional<Job> parent = forks.parent(project, given.from());
+        JobSpec spec = JobForks.inheritModel(given, parent);
         DataShape shape =
                 JobSpecValidator.validate(spec, limits.maxRuntime(), datasets.in(project), networks.in(project));
-        return forks.pin(project, JobSpecDefaults.complete(spec, limits.defaultMaxRuntime(), shape));
+        return forks.pin(JobSpecDefaults.complete(spec, limits.defaultMaxRuntime(), shape), parent);
     }
 
     private Submission repeated(JobRepository.Keyed earlier, String idempotencyKey, String requestHash) {

@@ -26,6 +26,44 @@ public record JobSpec(
         Resources resources,
         From from) {
 
+    public JobSpec withModel(Model value) {
+        return new JobSpec(
+                name,
+                dataset,
+                task,
+                superResolution,
+                data,
+                priority,
+                value,
+                loss,
+                optimizer,
+                training,
+                checkpoints,
+                evaluation,
+                limits,
+                resources,
+                from);
+    }
+
+    public JobSpec withFrom(From value) {
+        return new JobSpec(
+                name,
+                dataset,
+                task,
+                superResolution,
+                data,
+                priority,
+                model,
+                loss,
+                optimizer,
+                training,
+                checkpoints,
+                evaluation,
+                limits,
+                resources,
+                value);
+    }
+
     /**
      * The {@code super-resolution} task: the generator upscales the real image, area-downsampled by
      * {@code scale}, back to the data's resolution.

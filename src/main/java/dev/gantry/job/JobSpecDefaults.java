@@ -241,7 +241,7 @@ public final class JobSpecDefaults {
         return new dev.gantry.training.config.TermConfig("", 0, false, given).params();
     }
 
-    private static <T> T or(T value, T fallback) {
+    static <T> T or(T value, T fallback) {
         return value != null ? value : fallback;
     }
 }
